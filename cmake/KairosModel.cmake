@@ -1,0 +1,23 @@
+# kairos_add_model_library(NAME SOURCES file...)
+#
+# Builds a model plugin: a shared module kairos_<NAME>.so that `kairos run`
+# loads by name (scenario `plugins = ["NAME"]`), plus an object library
+# kairos_<NAME>_objects that can be linked statically into an executable on
+# machines without dlopen. The plugin name is compiled in so every actor
+# class it registers is attributed to it.
+function(kairos_add_model_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  set(objects kairos_${name}_objects)
+  add_library(${objects} OBJECT ${ARG_SOURCES})
+  target_compile_definitions(${objects} PUBLIC KAIROS_PLUGIN_NAME="${name}")
+  target_link_libraries(${objects} PUBLIC Kairos::engine)
+  if(COMMAND kairos_strict_warnings)
+    kairos_strict_warnings(${objects})
+  endif()
+
+  set(plugin kairos_${name})
+  add_library(${plugin} MODULE $<TARGET_OBJECTS:${objects}> ${KAIROS_PLUGIN_DESCRIPTOR_SOURCE})
+  target_compile_definitions(${plugin} PRIVATE KAIROS_PLUGIN_NAME="${name}")
+  target_link_libraries(${plugin} PRIVATE Kairos::engine)
+  set_target_properties(${plugin} PROPERTIES PREFIX "" LIBRARY_OUTPUT_DIRECTORY ${KAIROS_PLUGIN_OUTPUT_DIRECTORY})
+endfunction()

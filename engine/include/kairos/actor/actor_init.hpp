@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "kairos/actor/random_law.hpp"
+#include "kairos/actor/random_stream.hpp"
+#include "kairos/core/types.hpp"
+#include "kairos/probe/probe_id.hpp"
+
+namespace kairos {
+
+namespace detail {
+class param_source;
+class engine_services;
+struct run_constants;
+}  // namespace detail
+
+/// A contiguous block of scenario actors named by a parameter (one actor's
+/// name or a group's name): AAIs first, first+1, ..., first+count-1.
+struct actor_range {
+  aai_t first = 0;
+  std::uint64_t count = 0;
+};
+
+/// What an actor's constructor receives: its identifier, its scenario
+/// parameters (absent for actors created at run time), its random stream and
+/// probe declaration. Errors in parameters are reported with the scenario
+/// file, line, column and field.
+class actor_init {
+ public:
+  actor_init(aai_t aai, const detail::param_source* params, const detail::run_constants& run,
+             detail::engine_services& services) noexcept;
+
+  aai_t aai() const noexcept { return aai_; }
+  /// The actor's scenario name, or its AAI in decimal when it has none.
+  std::string name() const;
+
+  bool has(std::string_view key) const;
+  /// Reads a parameter; throws a scenario error if it is missing or of
+  /// another type. T is an arithmetic type, bool or std::string.
+  template <class T>
+  T get(std::string_view key) const {
+    if constexpr (std::is_same_v<T, bool>) return get_bool(key);
+    else if constexpr (std::is_integral_v<T>) return checked_integer<T>(key, get_int(key));
+    else if constexpr (std::is_floating_point_v<T>) return static_cast<T>(get_double(key));
+    else return get_string(key);
+  }
+  template <class T>
+  T get_or(std::string_view key, T fallback) const { return has(key) ? get<T>(key) : fallback; }
+
+  /// A number, or a table naming a random law, e.g.
+  /// `{ law = "gaussian", mean = 80, stddev = 5, min = 0 }`. Laws:
+  /// uniform(min, max), uniform_int(min, max), gaussian(mean, stddev),
+  /// exponential(mean); optional `min` (a floor, for the last two) and
+  /// `offset` (added last).
+  random_law law(std::string_view key) const;
+  /// One value of law(key), drawn with this actor's stream.
+  double draw(std::string_view key) {
+    random_stream rng = random();
+    return law(key).draw(rng);
+  }
+
+  /// The actors a string parameter names: an actor's or a group's name.
+  actor_range actors(std::string_view key) const;
+
+  /// The actor's own random stream (the same one `context::random` gives).
+  random_stream random() noexcept;
+
+  /// Declares (or finds) a probe this actor will record samples to.
+  probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves);
+
+  /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
+  tick_t ticks_for(double seconds) const noexcept;
+  double tick_seconds() const noexcept;
+
+  /// Draws already taken from the stream (engine use).
+  std::uint64_t rng_counter() const noexcept { return rng_counter_; }
+
+ private:
+  bool get_bool(std::string_view key) const;
+  std::int64_t get_int(std::string_view key) const;
+  double get_double(std::string_view key) const;
+  std::string get_string(std::string_view key) const;
+  template <class T>
+  T checked_integer(std::string_view key, std::int64_t v) const {
+    const bool fits = v < 0 ? v >= static_cast<std::int64_t>(std::numeric_limits<T>::min())
+                            : static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+    if (!fits) out_of_range(key, v);
+    return static_cast<T>(v);
+  }
+  [[noreturn]] void out_of_range(std::string_view key, std::int64_t v) const;
+
+  aai_t aai_;
+  const detail::param_source* params_;
+  const detail::run_constants* run_;
+  detail::engine_services* services_;
+  std::uint64_t rng_counter_ = 0;
+};
+
+}  // namespace kairos

@@ -1,0 +1,137 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <new>
+#include <string_view>
+#include <utility>
+
+#include "kairos/actor/actor.hpp"
+#include "kairos/actor/actor_init.hpp"
+#include "kairos/actor/class_info.hpp"
+#include "kairos/actor/message.hpp"
+#include "kairos/actor/random_stream.hpp"
+#include "kairos/core/types.hpp"
+#include "kairos/detail/engine_services.hpp"
+#include "kairos/detail/worker_state.hpp"
+#include "kairos/probe/probe_id.hpp"
+
+namespace kairos {
+
+/// What an actor can do while it is active: read the time, send messages,
+/// schedule itself, create and delete actors, record probe samples, draw
+/// random numbers. Valid only during the call that received it.
+///
+/// Everything here is buffered in the worker's own storage and applied at the
+/// end of the diasca, which is what makes the outcome independent of the
+/// number of threads and of the order actors ran in.
+class context {
+ public:
+  tick_t now() const noexcept { return now_.tick; }
+  diasca_t diasca() const noexcept { return now_.diasca; }
+  timestamp time() const noexcept { return now_; }
+  aai_t self() const noexcept { return self_aai_; }
+  /// Sender of the message being handled (inside an `on` handler).
+  aai_t sender() const noexcept { return sender_; }
+
+  /// Sends `m` to `to`; it is processed at (now, diasca + 1).
+  template <message M>
+  void send(aai_t to, const M& m) {
+    static_assert(alignof(M) <= detail::payload_arena::alignment, "message alignment too large");
+    const std::uint32_t offset = worker_->arena->append(&m, sizeof(M));
+    worker_->messages.push_back({to, self_aai_, M::kairos_message_type, send_seq_++, offset,
+                                 static_cast<std::uint32_t>(sizeof(M)), worker_->index});
+  }
+
+  /// Asks for a spontaneous activation at diasca 0 of `tick` (> now).
+  void schedule_at(tick_t tick);
+  /// Asks for a spontaneous activation `ticks` (>= 1) ticks from now.
+  void schedule_in(tick_t ticks) { schedule_at(now_.tick + ticks); }
+  /// Cancels a tick previously scheduled (no effect if it was not).
+  void withdraw(tick_t tick) { worker_->schedules.push_back({self_aai_, tick, true}); }
+
+  /// Creates an actor of registered class T, constructed as
+  /// T(actor_init&, args...). Its AAI is returned at once; it runs
+  /// on_first_diasca at (now, diasca + 1) and may be sent messages now.
+  template <class T, class... Args>
+  aai_t create(Args&&... args) {
+    const class_info& cls = detail::registered_class_of<T>();
+    const aai_t child = detail::child_aai(self_aai_, detail::actor_access::creations(*self_)++);
+    void* storage = services_->allocate_actor(cls);
+    actor_init init(child, nullptr, *run_, *services_);
+    T* object;
+    try {
+      object = ::new (storage) T(init, std::forward<Args>(args)...);
+    } catch (...) {
+      services_->release_actor(cls, storage);
+      throw;
+    }
+    detail::actor_access::aai(*object) = child;
+    detail::actor_access::rng_counter(*object) = init.rng_counter();
+    detail::actor_access::class_id(*object) = cls.id;
+    worker_->creations.push_back({child, self_aai_, object});
+    return child;
+  }
+
+  /// Removes this actor at the end of the diasca; messages sent to it
+  /// afterwards are errors.
+  void delete_self() { worker_->deletions.push_back(self_aai_); }
+
+  /// Ends the run at the end of the current tick.
+  void request_stop() noexcept { worker_->stop_requested = true; }
+
+  /// Records one sample (one value per curve) on a probe.
+  void record(probe_id probe, std::initializer_list<double> values) {
+    if (!probe.valid()) return;  // probe not selected by the scenario
+    worker_->samples.push_back({probe.index, static_cast<std::uint32_t>(values.size()), now_.tick, now_.diasca,
+                                sample_seq_++, self_aai_, worker_->sample_values.size()});
+    worker_->sample_values.insert(worker_->sample_values.end(), values.begin(), values.end());
+  }
+  void record(probe_id probe, double value) { record(probe, {value}); }
+
+  /// Declares (or finds) a probe.
+  probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves) {
+    return services_->declare_probe(name, curves);
+  }
+
+  /// Adds to a model-published counter (reported in summary.json).
+  void count(const counter& c, std::uint64_t n = 1) {
+    if (c.id() >= worker_->counters.size()) worker_->counters.resize(c.id() + 1, 0);
+    worker_->counters[c.id()] += n;
+  }
+
+  /// This actor's own random stream.
+  random_stream random() noexcept {
+    return random_stream(stream_key(run_->seed, self_aai_), detail::actor_access::rng_counter(*self_));
+  }
+
+  double tick_seconds() const noexcept { return run_->tick_seconds; }
+  /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
+  tick_t ticks_for(double seconds) const noexcept;
+
+  // Engine use: bind this context to the next actor to run.
+  context(detail::worker_state& worker, const detail::run_constants& run, detail::engine_services& services) noexcept
+      : worker_(&worker), run_(&run), services_(&services) {}
+  void bind(actor& a, timestamp now) noexcept {
+    self_ = &a;
+    self_aai_ = a.aai();
+    now_ = now;
+    send_seq_ = 0;
+    sample_seq_ = 0;
+    sender_ = no_aai;
+  }
+  void set_sender(aai_t sender) noexcept { sender_ = sender; }
+
+ private:
+  detail::worker_state* worker_;
+  const detail::run_constants* run_;
+  detail::engine_services* services_;
+  actor* self_ = nullptr;
+  aai_t self_aai_ = no_aai;
+  aai_t sender_ = no_aai;
+  timestamp now_{};
+  std::uint32_t send_seq_ = 0;
+  std::uint32_t sample_seq_ = 0;
+};
+
+}  // namespace kairos

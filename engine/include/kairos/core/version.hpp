@@ -1,0 +1,16 @@
+#pragma once
+
+#include <cstdint>
+
+namespace kairos {
+
+/// Engine release, reported in results and `kairos --version`.
+inline constexpr const char* engine_version = "0.1.0";
+
+/// Binary interface between the engine and model plugins. Bump it whenever a
+/// public type a plugin compiles against (actor, context, class descriptors,
+/// message layout) changes shape: the loader refuses plugins built against
+/// another value instead of letting them corrupt memory.
+inline constexpr std::uint32_t abi_version = 1;
+
+}  // namespace kairos

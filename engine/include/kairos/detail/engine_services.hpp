@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+#include "kairos/core/types.hpp"
+#include "kairos/probe/probe_id.hpp"
+
+namespace kairos {
+class actor;
+struct class_info;
+}
+
+namespace kairos::detail {
+
+/// The rare, out-of-line operations actor code can ask of the engine
+/// (creation storage, probe declaration). The per-message paths never come
+/// here.
+class engine_services {
+ public:
+  virtual void* allocate_actor(const class_info& cls) = 0;
+  virtual void release_actor(const class_info& cls, void* storage) noexcept = 0;
+  virtual probe_id declare_probe(std::string_view name, std::initializer_list<std::string_view> curves) = 0;
+
+ protected:
+  ~engine_services() = default;
+};
+
+/// Read-only facts of the run that actor code may need inline.
+struct run_constants {
+  std::uint64_t seed = 0;
+  double tick_seconds = 1.0;
+};
+
+}  // namespace kairos::detail

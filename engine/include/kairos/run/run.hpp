@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kairos {
+
+/// What `kairos run` is asked to do.
+struct run_options {
+  std::filesystem::path scenario;                ///< the TOML file
+  std::optional<std::string> scenario_text;      ///< use this text instead of reading the file (tests)
+  unsigned threads = 1;
+  std::optional<std::filesystem::path> output;   ///< overrides simulation.output
+  std::vector<std::string> overrides;            ///< "key=value", as --set
+  bool progress = false;
+  bool write_results = true;                     ///< results.h5 + summary.json
+};
+
+/// What a finished run reports (also the content of summary.json).
+struct run_report {
+  std::uint64_t digest = 0;
+  std::string digest_hex;
+  std::uint64_t ticks_simulated = 0;
+  std::uint64_t last_tick = 0;
+  std::uint64_t diascas = 0;
+  std::uint64_t activations = 0;
+  std::uint64_t messages = 0;
+  std::uint64_t actors_final = 0;
+  std::uint64_t actors_created = 0;
+  std::uint64_t actors_deleted = 0;
+  double wall_seconds = 0;
+  double setup_seconds = 0;
+  std::uint64_t peak_rss_bytes = 0;
+  unsigned threads = 1;
+  std::string end_reason;
+  std::map<std::string, std::uint64_t> counters;
+  std::filesystem::path output_dir;
+
+  /// The one-line summary `kairos run` prints last.
+  std::string summary_line() const;
+};
+
+/// Loads the scenario and its plugins, runs it, writes results.h5 and
+/// summary.json. Throws kairos::error (with its exit code) on failure.
+run_report run_scenario(const run_options& options);
+
+}  // namespace kairos

@@ -1,0 +1,127 @@
+#include "kairos/actor/actor_init.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "kairos/core/error.hpp"
+#include "kairos/detail/engine_services.hpp"
+#include "scenario/param_source.hpp"
+#include "scenario/scenario.hpp"
+
+namespace kairos {
+
+namespace {
+
+const toml::node& lookup(const detail::param_source* params, aai_t aai, std::string_view key) {
+  if (!params)
+    throw scenario_error(fmt::format("actor {} was created at run time and has no scenario parameter '{}'", aai, key));
+  return params->require(key);
+}
+
+}  // namespace
+
+actor_init::actor_init(aai_t aai, const detail::param_source* params, const detail::run_constants& run,
+                       detail::engine_services& services) noexcept
+    : aai_(aai), params_(params), run_(&run), services_(&services) {}
+
+std::string actor_init::name() const {
+  if (params_ && params_->actor_name()) {
+    if (auto s = params_->actor_name()->value<std::string>()) return *s;
+  }
+  return std::to_string(aai_);
+}
+
+bool actor_init::has(std::string_view key) const { return params_ && params_->find(key); }
+
+bool actor_init::get_bool(std::string_view key) const {
+  const toml::node& n = lookup(params_, aai_, key);
+  if (!n.is_boolean()) params_->fail(&n, key, "expected a boolean");
+  return n.as_boolean()->get();
+}
+
+std::int64_t actor_init::get_int(std::string_view key) const {
+  const toml::node& n = lookup(params_, aai_, key);
+  if (!n.is_integer()) params_->fail(&n, key, "expected an integer");
+  return n.as_integer()->get();
+}
+
+double actor_init::get_double(std::string_view key) const {
+  const toml::node& n = lookup(params_, aai_, key);
+  if (!n.is_number()) params_->fail(&n, key, "expected a number");
+  return n.value<double>().value();
+}
+
+std::string actor_init::get_string(std::string_view key) const {
+  const toml::node& n = lookup(params_, aai_, key);
+  if (!n.is_string()) params_->fail(&n, key, "expected a string");
+  return n.as_string()->get();
+}
+
+void actor_init::out_of_range(std::string_view key, std::int64_t v) const {
+  params_->fail(params_->find(key), key, fmt::format("value {} is out of range", v));
+}
+
+random_law actor_init::law(std::string_view key) const {
+  const toml::node& n = lookup(params_, aai_, key);
+  if (n.is_number()) return {random_law::kind::constant, n.value<double>().value()};
+  if (!n.is_table())
+    params_->fail(&n, key, "expected a number or a random law table such as { law = \"uniform\", min = 1, max = 6 }");
+  const toml::table& t = *n.as_table();
+  for (auto&& [k, v] : t) {
+    static constexpr std::string_view allowed[] = {"law", "min", "max", "mean", "stddev", "offset"};
+    if (std::find(std::begin(allowed), std::end(allowed), k.str()) == std::end(allowed))
+      params_->fail(&v, key, fmt::format("unknown field '{}' in random law", k.str()));
+  }
+  auto number = [&](std::string_view field) {
+    const toml::node* v = t.get(field);
+    if (!v || !v->is_number()) params_->fail(v ? v : &n, key, fmt::format("random law needs a number '{}'", field));
+    return v->value<double>().value();
+  };
+  const toml::node* name = t.get("law");
+  if (!name || !name->is_string()) params_->fail(&n, key, "random law table needs a string 'law'");
+  const std::string law = name->as_string()->get();
+  random_law r;
+  if (law == "uniform" || law == "uniform_int") {
+    r.law = law == "uniform" ? random_law::kind::uniform : random_law::kind::uniform_int;
+    r.a = number("min");
+    r.b = number("max");
+    if (r.b < r.a) params_->fail(&n, key, "random law has max < min");
+  } else if (law == "gaussian") {
+    r.law = random_law::kind::gaussian;
+    r.a = number("mean");
+    r.b = number("stddev");
+    if (t.get("min")) r.floor = number("min");
+  } else if (law == "exponential") {
+    r.law = random_law::kind::exponential;
+    r.a = number("mean");
+    if (t.get("min")) r.floor = number("min");
+  } else {
+    params_->fail(name, key, fmt::format("unknown law '{}' (uniform, uniform_int, gaussian, exponential)", law));
+  }
+  if (t.get("offset")) r.offset = number("offset");
+  return r;
+}
+
+actor_range actor_init::actors(std::string_view key) const {
+  const std::string name = get_string(key);
+  const auto& named = params_->owner().named;
+  const auto it = named.find(name);
+  if (it == named.end()) params_->fail(params_->find(key), key, fmt::format("no actor or group is named '{}'", name));
+  return it->second;
+}
+
+random_stream actor_init::random() noexcept { return random_stream(stream_key(run_->seed, aai_), rng_counter_); }
+
+probe_id actor_init::probe(std::string_view name, std::initializer_list<std::string_view> curves) {
+  return services_->declare_probe(name, curves);
+}
+
+tick_t actor_init::ticks_for(double seconds) const noexcept {
+  return std::max<tick_t>(1, static_cast<tick_t>(std::llround(seconds / run_->tick_seconds)));
+}
+
+double actor_init::tick_seconds() const noexcept { return run_->tick_seconds; }
+
+}  // namespace kairos

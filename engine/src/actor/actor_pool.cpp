@@ -1,0 +1,33 @@
+#include "actor/actor_pool.hpp"
+
+namespace kairos {
+
+actor_pool::actor_pool(std::size_t size, std::size_t align)
+    : stride_((size + align - 1) / align * align), align_(align) {}
+
+void* actor_pool::allocate() {
+  std::lock_guard lock(mutex_);
+  if (!free_.empty()) {
+    void* p = free_.back();
+    free_.pop_back();
+    return p;
+  }
+  if (used_in_last_slab_ == objects_per_slab) {
+    slabs_.emplace_back(static_cast<std::byte*>(::operator new[](stride_ * objects_per_slab, std::align_val_t(align_))),
+                        slab_deleter{align_});
+    used_in_last_slab_ = 0;
+  }
+  return slabs_.back().get() + stride_ * used_in_last_slab_++;
+}
+
+void actor_pool::release(void* storage) noexcept {
+  std::lock_guard lock(mutex_);
+  free_.push_back(storage);
+}
+
+std::size_t actor_pool::bytes_reserved() const noexcept {
+  std::lock_guard lock(mutex_);
+  return slabs_.size() * stride_ * objects_per_slab;
+}
+
+}  // namespace kairos

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace kairos {
+
+/// Storage for the actors of one class: fixed-size objects in large slabs,
+/// so actors of a class sit next to each other in memory and creating one
+/// costs no malloc in the steady state. Thread-safe (creation is rare
+/// compared with messages; one lock per creation is fine).
+class actor_pool {
+ public:
+  actor_pool(std::size_t size, std::size_t align);
+  actor_pool(const actor_pool&) = delete;
+  actor_pool& operator=(const actor_pool&) = delete;
+
+  void* allocate();
+  void release(void* storage) noexcept;
+  std::size_t bytes_reserved() const noexcept;
+
+ private:
+  struct slab_deleter {
+    std::size_t align;
+    void operator()(std::byte* p) const noexcept { ::operator delete[](p, std::align_val_t(align)); }
+  };
+  static constexpr std::size_t objects_per_slab = 4096;
+
+  std::size_t stride_;
+  std::size_t align_;
+  std::vector<std::unique_ptr<std::byte[], slab_deleter>> slabs_;
+  std::size_t used_in_last_slab_ = objects_per_slab;
+  std::vector<void*> free_;
+  mutable std::mutex mutex_;
+};
+
+}  // namespace kairos

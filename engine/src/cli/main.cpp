@@ -1,0 +1,103 @@
+// The `kairos` command: run a scenario, inspect a results file, list what the
+// loaded plugins provide.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "kairos/core/error.hpp"
+#include "kairos/core/version.hpp"
+#include "kairos/run/run.hpp"
+#include "plugin/registry.hpp"
+#include "run/results_file.hpp"
+#include "scenario/keys.hpp"
+
+namespace {
+
+int fail(const kairos::error& e) {
+  std::fprintf(stderr, "kairos: error: %s\n", e.what());
+  return static_cast<int>(e.code());
+}
+
+void print_info(const std::vector<std::string>& plugins) {
+  auto& reg = kairos::registry::instance();
+  const auto search = kairos::plugin_search_path(".");
+  for (const std::string& p : plugins) reg.load_plugin(p, search);
+  fmt::print("Scenario keys of the engine:\n");
+  for (const kairos::key_doc& k : kairos::engine_keys())
+    fmt::print("  [{}] {} ({}, default {}): {}\n", k.table, k.key, k.type, k.fallback, k.doc);
+  for (const kairos::section_info* s : reg.sections()) {
+    fmt::print("\nSection [{}] (plugin {}):\n", s->name, s->plugin);
+    for (const kairos::param_doc& k : s->keys) fmt::print("  {}: {}\n", k.name, k.doc);
+  }
+  for (const kairos::class_info* c : reg.classes()) {
+    fmt::print("\nActor class {} (plugin {}):\n", c->name, c->plugin);
+    for (const kairos::param_doc& p : c->params) fmt::print("  param {}: {}\n", p.name, p.doc);
+    for (const kairos::handler_entry& h : c->handlers) fmt::print("  handles {}\n", h.message_name);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Kairos: a distributed discrete-event simulation engine (tick/diasca time model).\n"
+      "Models are C++ plugins; scenarios are TOML files; results land in results.h5 and summary.json.\n"
+      "Exit status: 0 success, 1 model or runtime failure, 2 usage or scenario error,\n"
+      "3 plugin or ABI mismatch, 4 no usable checkpoint."};
+  app.set_version_flag("--version", std::string("kairos ") + kairos::engine_version);
+  app.require_subcommand(1);
+
+  kairos::run_options options;
+  std::string output;
+  std::string scenario;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario");
+  run->add_option("scenario", scenario, "Scenario TOML file")->required();
+  run->add_option("--threads,-t", options.threads, "Worker threads inside this rank (results do not depend on it)")
+      ->check(CLI::Range(1u, 1024u))
+      ->default_val(1);
+  run->add_option("--output,-o", output, "Output directory (default: simulation.output, else out/)");
+  run->add_option("--set", options.overrides, "Override a scenario key, e.g. --set simulation.seed=7 (repeatable)")
+      ->take_all();
+  run->add_flag("--progress", options.progress, "Show progress on stderr even when it is not a terminal");
+
+  std::string inspect_path;
+  CLI::App* inspect = app.add_subcommand("inspect", "Describe a results file");
+  inspect->add_option("path", inspect_path, "results.h5")->required();
+
+  std::vector<std::string> info_plugins;
+  CLI::App* info = app.add_subcommand("info", "List scenario keys, actor classes and their parameters");
+  info->add_option("plugins", info_plugins, "Plugins to load first (e.g. soda phold)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(kairos::exit_code::usage_error);
+  }
+
+  try {
+    if (*run) {
+      options.scenario = scenario;
+      if (!output.empty()) options.output = output;
+      options.progress = options.progress || isatty(STDERR_FILENO);
+      const kairos::run_report report = kairos::run_scenario(options);
+      std::printf("results: %s\n", (report.output_dir / "results.h5").c_str());
+      std::printf("%s\n", report.summary_line().c_str());
+    } else if (*inspect) {
+      kairos::inspect_results_file(inspect_path, stdout);
+    } else if (*info) {
+      print_info(info_plugins);
+    }
+  } catch (const kairos::error& e) {
+    return fail(e);
+  } catch (const std::exception& e) {
+    return fail(kairos::runtime_error(e.what()));
+  }
+  return 0;
+}

@@ -1,0 +1,56 @@
+#include "kairos/exec/executor.hpp"
+
+#ifdef KAIROS_HAVE_TBB
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#endif
+
+namespace kairos {
+
+namespace {
+
+class serial_executor final : public executor {
+ public:
+  unsigned concurrency() const noexcept override { return 1; }
+  void for_ranges(std::size_t n, std::size_t, const range_fn& fn) override {
+    if (n > 0) fn(0, n, 0);
+  }
+};
+
+#ifdef KAIROS_HAVE_TBB
+class tbb_executor final : public executor {
+ public:
+  explicit tbb_executor(unsigned threads) : arena_(static_cast<int>(threads)), threads_(threads) {}
+  unsigned concurrency() const noexcept override { return threads_; }
+  void for_ranges(std::size_t n, std::size_t grain, const range_fn& fn) override {
+    if (n == 0) return;
+    // A chunk's worth of work is not worth waking the other threads for.
+    if (n <= grain) {
+      fn(0, n, 0);
+      return;
+    }
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, grain), [&](const tbb::blocked_range<std::size_t>& r) {
+        fn(r.begin(), r.end(), static_cast<unsigned>(tbb::this_task_arena::current_thread_index()));
+      });
+    });
+  }
+
+ private:
+  tbb::task_arena arena_;
+  unsigned threads_;
+};
+#endif
+
+}  // namespace
+
+std::unique_ptr<executor> make_executor(unsigned threads) {
+#ifdef KAIROS_HAVE_TBB
+  if (threads > 1) return std::make_unique<tbb_executor>(threads);
+#endif
+  (void)threads;
+  return std::make_unique<serial_executor>();
+}
+
+}  // namespace kairos

@@ -1,0 +1,79 @@
+#pragma once
+
+// A thin RAII layer over the HDF5 C API: just what the results and checkpoint
+// writers need, every failure turned into a kairos::error naming the file.
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kairos::h5 {
+
+/// Owns one HDF5 identifier and closes it with the matching H5*close.
+class handle {
+ public:
+  using closer = herr_t (*)(hid_t);
+  handle() = default;
+  handle(hid_t id, closer close) : id_(id), close_(close) {}
+  handle(handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)), close_(o.close_) {}
+  handle& operator=(handle&& o) noexcept {
+    reset();
+    id_ = std::exchange(o.id_, H5I_INVALID_HID);
+    close_ = o.close_;
+    return *this;
+  }
+  ~handle() { reset(); }
+  hid_t get() const noexcept { return id_; }
+  explicit operator bool() const noexcept { return id_ >= 0; }
+
+ private:
+  void reset() noexcept {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+  hid_t id_ = H5I_INVALID_HID;
+  closer close_ = nullptr;
+};
+
+/// An open HDF5 file with the few operations Kairos needs.
+class file {
+ public:
+  static file create(const std::filesystem::path& path);  ///< truncates
+  static file open_read(const std::filesystem::path& path);
+
+  hid_t id() const noexcept { return file_.get(); }
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+  handle create_group(hid_t parent, const std::string& name) const;
+  handle open_group(hid_t parent, const std::string& name) const;
+  void write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data) const;
+  /// rows x cols float64 dataset.
+  void write_f64(hid_t parent, const std::string& name, const std::vector<double>& data, std::size_t rows,
+                 std::size_t cols) const;
+  void attr_string(hid_t object, const std::string& name, std::string_view value) const;
+  void attr_strings(hid_t object, const std::string& name, const std::vector<std::string>& values) const;
+  void attr_u64(hid_t object, const std::string& name, std::uint64_t value) const;
+  void attr_f64(hid_t object, const std::string& name, double value) const;
+
+  std::vector<std::uint64_t> read_u64(hid_t parent, const std::string& name) const;
+  /// Returns values and sets cols.
+  std::vector<double> read_f64(hid_t parent, const std::string& name, std::size_t& cols) const;
+  std::vector<std::string> attr_names(hid_t object) const;
+  /// Any scalar attribute rendered as text; string arrays joined with ", ".
+  std::string attr_as_text(hid_t object, const std::string& name) const;
+  std::vector<std::string> read_attr_strings(hid_t object, const std::string& name) const;
+  std::vector<std::string> children(hid_t group) const;
+  void flush() const;
+
+ private:
+  [[noreturn]] void fail(std::string_view what) const;
+  handle file_;
+  std::filesystem::path path_;
+};
+
+}  // namespace kairos::h5

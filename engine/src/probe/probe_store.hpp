@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kairos/core/types.hpp"
+#include "kairos/detail/worker_state.hpp"
+#include "kairos/probe/probe_id.hpp"
+
+namespace kairos {
+
+/// The probes of a run and their samples. Samples reach it from the workers
+/// at the end of each diasca; finish() puts every probe in canonical order,
+/// (tick, diasca, AAI, per-actor sequence), so results do not depend on which
+/// thread or rank recorded what.
+class probe_store {
+ public:
+  struct sample {
+    tick_t tick;
+    diasca_t diasca;
+    std::uint32_t seq;
+    aai_t aai;
+    std::size_t value_offset;
+  };
+  struct probe {
+    std::string name;
+    std::vector<std::string> curves;
+    std::vector<sample> samples;
+    std::vector<double> values;  ///< samples.size() * curves.size(), in sample order after finish()
+  };
+
+  explicit probe_store(std::vector<std::string> select_patterns);
+
+  /// Declares a probe (idempotent for the same curves). Returns an invalid id
+  /// when the scenario does not select it, so recording costs nothing.
+  probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves);
+  /// Moves a worker's samples of this diasca into the store.
+  void absorb(detail::worker_state& worker);
+  /// Sorts every probe's samples canonically and lays values out in that order.
+  void finish();
+
+  /// Selected probes, sorted by name.
+  std::vector<const probe*> sorted() const;
+
+ private:
+  std::vector<std::string> patterns_;
+  std::vector<probe> probes_;
+  std::mutex mutex_;
+};
+
+}  // namespace kairos

@@ -1,0 +1,123 @@
+#include "run/results_file.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "h5/h5.hpp"
+#include "kairos/core/error.hpp"
+#include "kairos/core/version.hpp"
+#include "plugin/registry.hpp"
+
+namespace kairos {
+
+namespace {
+
+void replace_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code ec;
+  std::filesystem::rename(from, to, ec);
+  if (ec) throw error(exit_code::runtime_failure, fmt::format("{}: cannot move results into place: {}", to.string(), ec.message()));
+}
+
+}  // namespace
+
+void write_results_file(const std::filesystem::path& path, const scenario& s, const probe_store& probes,
+                        const run_report& report) {
+  const std::filesystem::path partial = path.string() + ".partial";
+  {
+    h5::file f = h5::file::create(partial);
+    h5::handle run = f.create_group(f.id(), "run");
+    f.attr_string(run.get(), "scenario", s.file.string());
+    f.attr_string(run.get(), "scenario_text", s.text);
+    f.attr_u64(run.get(), "seed", s.seed);
+    f.attr_u64(run.get(), "ticks", report.ticks_simulated);
+    f.attr_u64(run.get(), "last_tick", report.last_tick);
+    f.attr_f64(run.get(), "tick_duration_seconds", s.tick_seconds);
+    f.attr_u64(run.get(), "ranks", 1);
+    f.attr_u64(run.get(), "threads", report.threads);
+    f.attr_string(run.get(), "engine_version", engine_version);
+    f.attr_string(run.get(), "mode", s.mode == run_mode::ergodic ? "ergodic" : "reproducible");
+    f.attr_string(run.get(), "digest", report.digest_hex);
+    f.attr_strings(run.get(), "plugins", s.plugins);
+
+    h5::handle group = f.create_group(f.id(), "probes");
+    for (const probe_store::probe* p : probes.sorted()) {
+      h5::handle g = f.create_group(group.get(), p->name);
+      f.attr_strings(g.get(), "curves", p->curves);
+      std::vector<std::uint64_t> ticks, aais;
+      ticks.reserve(p->samples.size());
+      aais.reserve(p->samples.size());
+      for (const auto& smp : p->samples) {
+        ticks.push_back(smp.tick);
+        aais.push_back(smp.aai);
+      }
+      f.write_u64(g.get(), "tick", ticks);
+      f.write_u64(g.get(), "aai", aais);
+      f.write_f64(g.get(), "value", p->values, p->samples.size(), p->curves.size());
+    }
+    f.flush();
+  }
+  replace_file(partial, path);
+}
+
+void write_summary_json(const std::filesystem::path& path, const scenario& s, const run_report& r) {
+  nlohmann::ordered_json j;
+  j["scenario"] = s.file.string();
+  j["seed"] = s.seed;
+  j["ranks"] = 1;
+  j["threads"] = r.threads;
+  j["ticks_simulated"] = r.ticks_simulated;
+  j["last_tick"] = r.last_tick;
+  j["diascas"] = r.diascas;
+  j["activations"] = r.activations;
+  j["messages"] = r.messages;
+  j["actors_final"] = r.actors_final;
+  j["actors_created"] = r.actors_created;
+  j["actors_deleted"] = r.actors_deleted;
+  j["wall_seconds"] = r.wall_seconds;
+  j["setup_seconds"] = r.setup_seconds;
+  j["activations_per_second"] = r.wall_seconds > 0 ? static_cast<double>(r.activations) / r.wall_seconds : 0.0;
+  j["peak_rss_bytes"] = r.peak_rss_bytes;
+  j["end_reason"] = r.end_reason;
+  j["counters"] = r.counters;
+  j["digest"] = r.digest_hex;
+  j["engine_version"] = engine_version;
+  const std::filesystem::path partial = path.string() + ".partial";
+  {
+    std::ofstream out(partial);
+    out << j.dump(2) << '\n';
+    out.flush();
+    if (!out) throw error(exit_code::runtime_failure, fmt::format("{}: cannot write (disk full?)", partial.string()));
+  }
+  replace_file(partial, path);
+}
+
+void inspect_results_file(const std::filesystem::path& path, std::FILE* out) {
+  const h5::file f = h5::file::open_read(path);
+  fmt::print(out, "{}: Kairos results\n", path.string());
+  const h5::handle run = f.open_group(f.id(), "run");
+  for (const std::string& a : f.attr_names(run.get())) {
+    if (a == "scenario_text") continue;
+    fmt::print(out, "  run.{} = {}\n", a, f.attr_as_text(run.get(), a));
+  }
+  const h5::handle probes = f.open_group(f.id(), "probes");
+  const std::vector<std::string> names = f.children(probes.get());
+  fmt::print(out, "  {} probe(s):\n", names.size());
+  for (const std::string& name : names) {
+    const h5::handle g = f.open_group(probes.get(), name);
+    const auto ticks = f.read_u64(g.get(), "tick");
+    std::size_t cols = 0;
+    const auto values = f.read_f64(g.get(), "value", cols);
+    const auto curves = f.read_attr_strings(g.get(), "curves");
+    std::string last;
+    if (!ticks.empty())
+      for (std::size_t c = 0; c < cols; ++c)
+        last += fmt::format("{}{}={}", c ? " " : "", c < curves.size() ? curves[c] : "?", values[(ticks.size() - 1) * cols + c]);
+    fmt::print(out, "    {}: {} sample(s), ticks {}..{}, last: {}\n", name, ticks.size(),
+               ticks.empty() ? 0 : ticks.front(), ticks.empty() ? 0 : ticks.back(), ticks.empty() ? "-" : last);
+  }
+}
+
+}  // namespace kairos

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actor/actor_table.hpp"
+#include "kairos/actor/context.hpp"
+#include "kairos/detail/engine_services.hpp"
+#include "kairos/detail/worker_state.hpp"
+#include "kairos/exec/executor.hpp"
+#include "probe/probe_store.hpp"
+#include "scenario/scenario.hpp"
+#include "time/agenda.hpp"
+
+namespace kairos {
+
+/// Facts about a finished run (summary.json and the summary line).
+struct run_statistics {
+  tick_t ticks_simulated = 0;  ///< ticks in which something happened
+  tick_t last_tick = 0;        ///< the last tick simulated
+  std::uint64_t diascas = 0;
+  std::uint64_t activations = 0;  ///< actor activations (one per actor per diasca it ran in)
+  std::uint64_t messages = 0;
+  std::uint64_t actors_created = 0;  ///< at run time
+  std::uint64_t actors_deleted = 0;
+  std::string end_reason;
+  double wall_seconds = 0;  ///< of the simulation loop only
+};
+
+/// One rank's simulation: its actors, agenda and the diasca loop of
+/// DESIGN.md §2. Everything actors do while active lands in per-worker
+/// buffers that the end-of-diasca merge applies in a canonical order.
+class simulation final : private detail::engine_services {
+ public:
+  simulation(const scenario& s, unsigned threads);
+  ~simulation();
+  simulation(const simulation&) = delete;
+  simulation& operator=(const simulation&) = delete;
+
+  /// Runs until the stop tick, an actor's stop request or an empty agenda.
+  /// Throws runtime_error when a model fails (naming actor, class, time).
+  void run();
+  /// Progress lines on stderr at most once a second.
+  void show_progress(bool on) noexcept { progress_ = on; }
+
+  const run_statistics& statistics() const noexcept { return stats_; }
+  const actor_table& actors() const noexcept { return table_; }
+  probe_store& probes() noexcept { return probes_; }
+  /// Model-published counters summed over all workers, by name.
+  std::map<std::string, std::uint64_t> counters() const;
+  unsigned threads() const noexcept { return executor_->concurrency(); }
+
+ private:
+  enum : std::uint8_t { first_diasca = 1, spontaneous = 2 };
+  struct activation {
+    actor* object;
+    std::uint32_t message_begin;
+    std::uint32_t message_count;
+    std::uint8_t flags;
+  };
+
+  void create_scenario_actors();
+  void run_tick(tick_t tick, bool start);
+  void execute(timestamp now);
+  void activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now);
+  /// Applies the diasca's buffered effects; true if the tick must go on.
+  bool merge(timestamp now);
+  [[noreturn]] void report_failures(timestamp now);
+  std::string message_name(message_type_id type) const;
+  void maybe_print_progress(tick_t tick);
+
+  // engine_services
+  void* allocate_actor(const class_info& cls) override { return table_.allocate(cls); }
+  void release_actor(const class_info& cls, void* storage) noexcept override { table_.release(cls, storage); }
+  probe_id declare_probe(std::string_view name, std::initializer_list<std::string_view> curves) override {
+    return probes_.declare(name, curves);
+  }
+
+  const scenario& scenario_;
+  const std::vector<const class_info*>& classes_;
+  detail::run_constants constants_;
+  std::unique_ptr<executor> executor_;
+  actor_table table_;
+  agenda agenda_;
+  probe_store probes_;
+
+  std::vector<detail::worker_state> workers_;
+  std::vector<context> contexts_;
+  std::vector<detail::payload_arena> arenas_[2];  ///< diasca parity x worker
+  std::vector<activation> activations_;
+  std::vector<detail::message_record> inbox_;  ///< messages of the diasca about to run, canonical order
+  std::vector<aai_t> due_;
+  std::vector<std::pair<aai_t, actor*>> created_;
+
+  bool stop_requested_ = false;
+  bool progress_ = false;
+  run_statistics stats_;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_progress_;
+};
+
+}  // namespace kairos

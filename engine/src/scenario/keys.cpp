@@ -1,0 +1,37 @@
+#include "scenario/keys.hpp"
+
+#include <array>
+
+namespace kairos {
+
+namespace {
+constexpr std::array<key_doc, 16> keys{{
+    {"simulation", "tick", "duration or frequency", "\"1s\"", "length of one tick, e.g. \"20ms\" or \"100Hz\""},
+    {"simulation", "stop", "duration", "none", "simulated time at which the run stops (ticks from then on are not run)"},
+    {"simulation", "stop_tick", "integer", "none", "first tick not simulated (alternative to stop)"},
+    {"simulation", "seed", "integer", "0", "seed of every actor's random stream"},
+    {"simulation", "mode", "string", "\"reproducible\"",
+     "\"reproducible\": messages in canonical order; \"ergodic\": permuted by the receiver's stream"},
+    {"simulation", "plugins", "array of strings", "[]", "model plugins to load, by name or path"},
+    {"simulation", "output", "string", "\"out\"", "directory for results.h5 and summary.json (--output wins)"},
+    {"probes", "select", "array of strings", "[\"*\"]", "glob patterns of the probes to record"},
+    {"actors", "class", "string", "required", "registered actor class, e.g. \"soda.machine\""},
+    {"actors", "count", "integer", "1", "number of actors in this block (>= 0)"},
+    {"actors", "name", "string", "none", "name of the single actor of the block, usable in references"},
+    {"actors", "names", "array of strings", "none", "one name per actor of the block"},
+    {"actors", "group", "string", "none", "name of the whole block, usable in references"},
+    {"actors", "params", "table", "{}", "parameters shared by the block's actors"},
+    {"actors", "per_actor", "table of arrays", "{}", "parameters with one value per actor"},
+    {"actors", "placement", "string", "none", "placement hint: actors with the same hint share a rank"},
+}};
+}  // namespace
+
+std::span<const key_doc> engine_keys() { return keys; }
+
+bool is_engine_key(std::string_view table, std::string_view key) {
+  for (const key_doc& k : keys)
+    if (k.table == table && k.key == key) return true;
+  return false;
+}
+
+}  // namespace kairos

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+namespace kairos {
+struct scenario;
+}
+
+namespace kairos::detail {
+
+/// Where one actor's (or one section's) parameters come from: its block's
+/// per-actor arrays first, then the block's shared table. Every lookup error
+/// names the file, line, column and field.
+class param_source {
+ public:
+  param_source(const scenario& s, const toml::table* shared, const toml::table* per_actor, std::uint64_t index,
+               std::string field, const toml::node* actor_name) noexcept
+      : scenario_(&s), shared_(shared), per_actor_(per_actor), index_(index), field_(std::move(field)),
+        actor_name_(actor_name) {}
+
+  /// The node for `key`, or null.
+  const toml::node* find(std::string_view key) const;
+  /// The node for `key`; throws if missing.
+  const toml::node& require(std::string_view key) const;
+  [[noreturn]] void fail(const toml::node* node, std::string_view key, std::string_view why) const;
+
+  const scenario& owner() const noexcept { return *scenario_; }
+  const toml::table* shared() const noexcept { return shared_; }
+  const toml::node* actor_name() const noexcept { return actor_name_; }
+
+ private:
+  const scenario* scenario_;
+  const toml::table* shared_;
+  const toml::table* per_actor_;
+  std::uint64_t index_;
+  std::string field_;
+  const toml::node* actor_name_;
+};
+
+}  // namespace kairos::detail

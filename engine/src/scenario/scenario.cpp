@@ -1,0 +1,333 @@
+#include "scenario/scenario.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "kairos/core/error.hpp"
+#include "plugin/registry.hpp"
+#include "scenario/keys.hpp"
+#include "scenario/param_source.hpp"
+
+namespace kairos {
+
+namespace {
+
+std::string_view type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+[[noreturn]] void fail(const scenario& s, const toml::node* node, std::string_view field, std::string_view why) {
+  throw scenario_error(fmt::format("{}: {}: {}", s.where(node), field, why));
+}
+
+const toml::table& expect_table(const scenario& s, const toml::node& n, std::string_view field) {
+  if (!n.is_table()) fail(s, &n, field, fmt::format("expected a table, got {}", type_name(n)));
+  return *n.as_table();
+}
+
+std::string expect_string(const scenario& s, const toml::node& n, std::string_view field) {
+  if (!n.is_string()) fail(s, &n, field, fmt::format("expected a string, got {}", type_name(n)));
+  return n.as_string()->get();
+}
+
+std::int64_t expect_integer(const scenario& s, const toml::node& n, std::string_view field) {
+  if (!n.is_integer()) fail(s, &n, field, fmt::format("expected an integer, got {}", type_name(n)));
+  return n.as_integer()->get();
+}
+
+std::vector<std::string> expect_strings(const scenario& s, const toml::node& n, std::string_view field) {
+  if (!n.is_array()) fail(s, &n, field, fmt::format("expected an array of strings, got {}", type_name(n)));
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  for (const toml::node& e : *n.as_array()) out.push_back(expect_string(s, e, fmt::format("{}[{}]", field, i++)));
+  return out;
+}
+
+void check_keys(const scenario& s, const toml::table& t, std::string_view table, std::string_view field) {
+  for (auto&& [key, value] : t)
+    if (!is_engine_key(table, key.str()))
+      fail(s, &value, fmt::format("{}.{}", field, key.str()), "unknown field");
+}
+
+// "a.b.c=value": walks (creating) tables down to c and sets it. The value is
+// parsed as a TOML value; anything that does not parse is taken as a string.
+void apply_override(scenario& s, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw scenario_error(fmt::format("--set {}: expected key=value", assignment));
+  const std::string path = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+
+  toml::table value_holder;
+  try {
+    value_holder = toml::parse("v = " + text, "--set " + path);
+  } catch (const toml::parse_error&) {
+    value_holder.insert_or_assign("v", text);
+  }
+
+  toml::table* t = s.root.get();
+  std::string_view rest = path;
+  for (;;) {
+    const auto dot = rest.find('.');
+    const std::string part(rest.substr(0, dot));
+    if (part.empty()) throw scenario_error(fmt::format("--set {}: empty key component", path));
+    if (dot == std::string_view::npos) {
+      t->insert_or_assign(part, *value_holder.get("v"));
+      return;
+    }
+    toml::node* next = t->get(part);
+    if (!next) next = &t->insert_or_assign(part, toml::table{}).first->second;
+    if (!next->is_table())
+      throw scenario_error(fmt::format("--set {}: '{}' is {}, not a table", path, part, type_name(*next)));
+    t = next->as_table();
+    rest.remove_prefix(dot + 1);
+  }
+}
+
+void read_simulation(scenario& s) {
+  const toml::node* node = s.root->get("simulation");
+  if (!node) throw scenario_error(fmt::format("{}: missing [simulation] table", s.file.string()));
+  const toml::table& sim = expect_table(s, *node, "simulation");
+  check_keys(s, sim, "simulation", "simulation");
+
+  if (const toml::node* n = sim.get("tick")) s.tick_seconds = parse_seconds(s, *n, "simulation.tick", true);
+  if (const toml::node* n = sim.get("seed")) {
+    const std::int64_t seed = expect_integer(s, *n, "simulation.seed");
+    if (seed < 0) fail(s, n, "simulation.seed", "must be >= 0");
+    s.seed = static_cast<std::uint64_t>(seed);
+  }
+  const toml::node* stop = sim.get("stop");
+  const toml::node* stop_tick = sim.get("stop_tick");
+  if (stop && stop_tick) fail(s, stop_tick, "simulation.stop_tick", "give either stop or stop_tick, not both");
+  if (stop) {
+    const double seconds = parse_seconds(s, *stop, "simulation.stop", false);
+    s.stop_tick = static_cast<tick_t>(std::llround(seconds / s.tick_seconds));
+  }
+  if (stop_tick) {
+    const std::int64_t t = expect_integer(s, *stop_tick, "simulation.stop_tick");
+    if (t < 0) fail(s, stop_tick, "simulation.stop_tick", "must be >= 0");
+    s.stop_tick = static_cast<tick_t>(t);
+  }
+  if (const toml::node* n = sim.get("mode")) {
+    const std::string mode = expect_string(s, *n, "simulation.mode");
+    if (mode == "reproducible") s.mode = run_mode::reproducible;
+    else if (mode == "ergodic") s.mode = run_mode::ergodic;
+    else fail(s, n, "simulation.mode", fmt::format("'{}' is not \"reproducible\" or \"ergodic\"", mode));
+  }
+  if (const toml::node* n = sim.get("plugins")) s.plugins = expect_strings(s, *n, "simulation.plugins");
+  if (const toml::node* n = sim.get("output")) s.output = expect_string(s, *n, "simulation.output");
+}
+
+void read_probes(scenario& s) {
+  const toml::node* node = s.root->get("probes");
+  if (!node) return;
+  const toml::table& probes = expect_table(s, *node, "probes");
+  check_keys(s, probes, "probes", "probes");
+  if (const toml::node* n = probes.get("select")) s.probe_patterns = expect_strings(s, *n, "probes.select");
+}
+
+void add_name(scenario& s, const std::string& name, actor_range range, const toml::node* node, std::string_view field) {
+  if (!s.named.emplace(name, range).second) fail(s, node, field, fmt::format("name '{}' is used twice", name));
+}
+
+void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
+  const std::string field = fmt::format("actors[{}]", index);
+  const toml::table& t = expect_table(s, node, field);
+  check_keys(s, t, "actors", field);
+
+  actor_block b;
+  b.field = field;
+  const toml::node* cls = t.get("class");
+  if (!cls) fail(s, &node, field, "missing field 'class'");
+  const std::string class_name = expect_string(s, *cls, field + ".class");
+  b.cls = registry::instance().find_class(class_name);
+  if (!b.cls) {
+    std::string known;
+    for (const class_info* c : registry::instance().classes()) known += (known.empty() ? "" : ", ") + std::string(c->name);
+    fail(s, cls, field + ".class",
+         fmt::format("unknown actor class '{}' (known: {}; is its plugin listed in simulation.plugins?)", class_name,
+                     known.empty() ? "none" : known));
+  }
+  b.count = 1;
+  if (const toml::node* n = t.get("count")) {
+    const std::int64_t count = expect_integer(s, *n, field + ".count");
+    if (count < 0) fail(s, n, field + ".count", fmt::format("must be >= 0, got {}", count));
+    b.count = static_cast<std::uint64_t>(count);
+  }
+  b.first_aai = s.actor_count;
+  if (const toml::node* n = t.get("params")) b.params = &expect_table(s, *n, field + ".params");
+  if (const toml::node* n = t.get("per_actor")) {
+    b.per_actor = &expect_table(s, *n, field + ".per_actor");
+    for (auto&& [key, value] : *b.per_actor) {
+      const std::string f = fmt::format("{}.per_actor.{}", field, key.str());
+      if (!value.is_array()) fail(s, &value, f, fmt::format("expected an array of {} values, got {}", b.count, type_name(value)));
+      if (value.as_array()->size() != b.count)
+        fail(s, &value, f, fmt::format("has {} values but count is {}", value.as_array()->size(), b.count));
+    }
+  }
+  if (const toml::node* n = t.get("name")) {
+    if (b.count != 1) fail(s, n, field + ".name", "a single name needs count = 1 (use names or group)");
+    add_name(s, expect_string(s, *n, field + ".name"), {b.first_aai, 1}, n, field + ".name");
+  }
+  if (const toml::node* n = t.get("names")) {
+    const std::vector<std::string> names = expect_strings(s, *n, field + ".names");
+    if (names.size() != b.count)
+      fail(s, n, field + ".names", fmt::format("has {} names but count is {}", names.size(), b.count));
+    b.names = n->as_array();
+    for (std::size_t i = 0; i < names.size(); ++i) add_name(s, names[i], {b.first_aai + i, 1}, n, field + ".names");
+  }
+  if (const toml::node* n = t.get("group"))
+    add_name(s, expect_string(s, *n, field + ".group"), {b.first_aai, b.count}, n, field + ".group");
+
+  // Every parameter must be one the class declares.
+  auto check_param = [&](std::string_view key, const toml::node& value, std::string_view where) {
+    for (const param_doc& p : b.cls->params)
+      if (p.name == key) return;
+    std::string known;
+    for (const param_doc& p : b.cls->params) known += (known.empty() ? "" : ", ") + std::string(p.name);
+    fail(s, &value, fmt::format("{}.{}", where, key),
+         fmt::format("class '{}' has no parameter '{}' (parameters: {})", b.cls->name, key, known.empty() ? "none" : known));
+  };
+  if (b.params)
+    for (auto&& [key, value] : *b.params) check_param(key.str(), value, field + ".params");
+  if (b.per_actor)
+    for (auto&& [key, value] : *b.per_actor) check_param(key.str(), value, field + ".per_actor");
+
+  s.actor_count += b.count;
+  s.blocks.push_back(b);
+}
+
+// Adapter through which a model section adds its actors.
+class section_population final : public population {
+ public:
+  section_population(scenario& s, std::string field) : s_(s), field_(std::move(field)) {}
+  void add(std::string_view class_name, std::uint64_t count, const section& params) override {
+    actor_block b;
+    b.cls = registry::instance().find_class(class_name);
+    if (!b.cls) throw plugin_error(fmt::format("{}: section needs actor class '{}', which no loaded plugin defines", field_, class_name));
+    b.count = count;
+    b.first_aai = s_.actor_count;
+    b.params = params.source().shared();
+    b.field = field_;
+    s_.actor_count += count;
+    s_.blocks.push_back(b);
+  }
+
+ private:
+  scenario& s_;
+  std::string field_;
+};
+
+}  // namespace
+
+std::string scenario::where(const toml::node* node) const {
+  if (node) {
+    const toml::source_region& src = node->source();
+    if (src.begin.line != 0) return fmt::format("{}:{}:{}", file.string(), src.begin.line, src.begin.column);
+    return fmt::format("{} (value from --set)", file.string());
+  }
+  return file.string();
+}
+
+double parse_seconds(const scenario& s, const toml::node& node, std::string_view field, bool allow_frequency) {
+  double value = 0;
+  std::string unit = "s";
+  if (node.is_number()) {
+    value = node.value<double>().value();
+  } else if (node.is_string()) {
+    const std::string& text = node.as_string()->get();
+    std::size_t used = 0;
+    try {
+      value = std::stod(text, &used);
+    } catch (const std::exception&) {
+      fail(s, &node, field, fmt::format("'{}' is not a duration such as \"20ms\" or \"500s\"", text));
+    }
+    unit = text.substr(used);
+    while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+  } else {
+    fail(s, &node, field, fmt::format("expected a duration string such as \"20ms\", got {}", type_name(node)));
+  }
+  static const std::pair<std::string_view, double> units[] = {
+      {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}, {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
+  double seconds = 0;
+  bool known_unit = false;
+  for (auto [name, factor] : units)
+    if (unit == name) {
+      seconds = value * factor;
+      known_unit = true;
+    }
+  if (allow_frequency && unit == "Hz") {
+    seconds = 1.0 / value;
+    known_unit = true;
+  }
+  if (!known_unit)
+    fail(s, &node, field, fmt::format("unknown unit '{}' (use ns, us, ms, s, min, h, d{})", unit, allow_frequency ? " or Hz" : ""));
+  if (!(seconds > 0) || !std::isfinite(seconds)) fail(s, &node, field, "must be a positive duration");
+  return seconds;
+}
+
+std::unique_ptr<scenario> parse_scenario(std::string text, const std::filesystem::path& file,
+                                         const std::vector<std::string>& overrides) {
+  auto s = std::make_unique<scenario>();
+  s->file = file;
+  s->text = std::move(text);
+  try {
+    s->root = std::make_unique<toml::table>(toml::parse(s->text, file.string()));
+  } catch (const toml::parse_error& e) {
+    throw scenario_error(fmt::format("{}:{}:{}: syntax error: {}", file.string(), e.source().begin.line,
+                                     e.source().begin.column, e.description()));
+  }
+  for (const std::string& o : overrides) apply_override(*s, o);
+  read_simulation(*s);
+  read_probes(*s);
+  return s;
+}
+
+std::unique_ptr<scenario> load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw scenario_error(fmt::format("{}: cannot open scenario file", file.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), file, overrides);
+}
+
+void resolve_actors(scenario& s) {
+  // [[actors]] blocks first, in file order: they get the lowest AAIs. Model
+  // sections follow in name order (TOML tables are unordered).
+  if (const toml::node* actors = s.root->get("actors")) {
+    if (!actors->is_array_of_tables()) fail(s, actors, "actors", "expected [[actors]] blocks (an array of tables)");
+    std::size_t i = 0;
+    for (const toml::node& block : *actors->as_array()) read_actor_block(s, block, i++);
+  }
+  for (auto&& [key, value] : *s.root) {
+    const std::string name(key.str());
+    if (name == "simulation" || name == "probes" || name == "actors") continue;
+    const section_info* info = registry::instance().find_section(name);
+    if (!info)
+      fail(s, &value, name,
+           "unknown section (engine sections: simulation, probes, actors; model sections come from the plugins in "
+           "simulation.plugins)");
+    const toml::table& table = expect_table(s, value, name);
+    for (auto&& [k, v] : table) {
+      bool known = false;
+      for (const param_doc& p : info->keys) known = known || p.name == k.str();
+      if (!known) fail(s, &v, fmt::format("{}.{}", name, k.str()), "unknown field");
+    }
+    detail::param_source source(s, &table, nullptr, 0, name, nullptr);
+    section_population pop(s, "[" + name + "]");
+    info->populate(section(source), pop);
+  }
+}
+
+}  // namespace kairos

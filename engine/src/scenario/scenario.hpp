@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "kairos/actor/actor_init.hpp"
+#include "kairos/actor/class_info.hpp"
+#include "kairos/core/types.hpp"
+
+namespace kairos {
+
+enum class run_mode { reproducible, ergodic };
+
+/// A run of consecutive scenario actors of one class, sharing parameters.
+struct actor_block {
+  const class_info* cls = nullptr;
+  aai_t first_aai = 0;
+  std::uint64_t count = 0;
+  const toml::table* params = nullptr;     ///< shared by every actor of the block
+  const toml::table* per_actor = nullptr;  ///< key -> array with one value per actor
+  const toml::array* names = nullptr;      ///< one name per actor, or null
+  std::string field;                       ///< "actors[2]" or "[phold]", for messages
+};
+
+/// A loaded, validated scenario: the engine settings and the actors to create.
+struct scenario {
+  std::filesystem::path file;
+  std::string text;  ///< the file as read (stored in results and checkpoints)
+  std::unique_ptr<toml::table> root;
+
+  double tick_seconds = 1.0;
+  tick_t stop_tick = no_tick;  ///< first tick not simulated; no_tick: no limit
+  std::uint64_t seed = 0;
+  run_mode mode = run_mode::reproducible;
+  std::vector<std::string> plugins;
+  std::filesystem::path output = "out";
+  std::vector<std::string> probe_patterns{"*"};
+
+  std::vector<actor_block> blocks;
+  std::uint64_t actor_count = 0;
+  std::unordered_map<std::string, actor_range> named;  ///< actor and group names
+
+  /// "file:line:col" of a node, or where an override came from.
+  std::string where(const toml::node* node) const;
+};
+
+/// Reads and checks the engine's part of a scenario file: syntax, the
+/// [simulation] and [probes] tables, then applies `overrides` ("key=value",
+/// TOML value syntax, bare words taken as strings). Throws scenario_error.
+std::unique_ptr<scenario> load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+/// The same from text already in memory (`file` is used in messages only).
+std::unique_ptr<scenario> parse_scenario(std::string text, const std::filesystem::path& file,
+                                         const std::vector<std::string>& overrides);
+
+/// Second stage, once the scenario's plugins are loaded: resolves actor
+/// classes, checks every [[actors]] block and model section against what the
+/// classes declare, and numbers the actors (AAIs in scenario order).
+void resolve_actors(scenario& s);
+
+/// Parses "20ms", "500s", "1.5min", "2h", "1d" (or a bare number of seconds);
+/// with allow_frequency also "100Hz". Throws scenario_error naming the node.
+double parse_seconds(const scenario& s, const toml::node& node, std::string_view field, bool allow_frequency);
+
+}  // namespace kairos

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+
+#include <kairos/actor/actor.hpp>
+#include <kairos/actor/actor_init.hpp>
+#include <kairos/actor/context.hpp>
+
+#include "life_messages.hpp"
+
+namespace life {
+
+/// Counts births and deaths and records the population on the probe
+/// `life.population` every `report_every` ticks.
+class census final : public kairos::actor {
+ public:
+  using handles = kairos::handles<born, died>;
+
+  explicit census(kairos::actor_init& init);
+
+  void on_first_diasca(kairos::context& ctx);
+  void act_spontaneous(kairos::context& ctx);
+  void on(const born&, kairos::context&) { ++births_; }
+  void on(const died&, kairos::context&) { ++deaths_; }
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar & initial_ & report_every_ & births_ & deaths_;
+  }
+
+ private:
+  std::uint64_t initial_;
+  kairos::tick_t report_every_;
+  std::uint64_t births_ = 0;
+  std::uint64_t deaths_ = 0;
+  kairos::probe_id population_;
+};
+
+}  // namespace life

@@ -1,0 +1,63 @@
+#pragma once
+
+// PHOLD, the standard parallel discrete-event benchmark (see PHOLD.md), on
+// ticks and diascas. Mapping: an event due at tick T is a spontaneous
+// activation of its LP at T. An event for another LP travels as a message
+// (processed at diasca 1) carrying its due tick; the receiver keeps it and
+// schedules itself. An event an LP sends itself never leaves the LP. The
+// event stream is the one PHOLD defines; only the transport differs.
+
+#include <cstdint>
+#include <vector>
+
+#include <boost/serialization/vector.hpp>
+#include <kairos/actor/actor.hpp>
+#include <kairos/actor/actor_init.hpp>
+#include <kairos/actor/context.hpp>
+
+namespace phold {
+
+/// The run's PHOLD parameters, in ticks. Shared by all LPs (set from the
+/// [phold] section before they are created) rather than copied into each of
+/// millions of LPs.
+struct config {
+  std::uint64_t lps = 1024;
+  std::uint32_t start_events = 1;
+  double remote = 0.25;
+  double mean = 1.0;
+  double lookahead = 1.0;
+  double ticks_per_unit = 100;
+  kairos::tick_t end_tick = 0;  ///< events due at or after it are not created
+};
+
+struct event {
+  KAIROS_MESSAGE("phold.event");
+  kairos::tick_t due;
+};
+
+class logical_process final : public kairos::actor {
+ public:
+  using handles = kairos::handles<event>;
+
+  explicit logical_process(kairos::actor_init&) {}
+
+  void on_first_diasca(kairos::context& ctx);
+  void act_spontaneous(kairos::context& ctx);
+  void on(const event& e, kairos::context& ctx);
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar & pending_;
+  }
+
+  static config settings;
+
+ private:
+  /// Draws the next event's due tick: now + max(1, ceil(R * (L + Exp(m - L)))).
+  kairos::tick_t next_due(kairos::context& ctx) const;
+  void keep(kairos::tick_t due, kairos::context& ctx);
+
+  std::vector<kairos::tick_t> pending_;  ///< due ticks of this LP's events
+};
+
+}  // namespace phold

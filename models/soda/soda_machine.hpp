@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+
+#include <kairos/actor/actor.hpp>
+#include <kairos/actor/actor_init.hpp>
+#include <kairos/actor/context.hpp>
+
+#include "soda_messages.hpp"
+
+namespace soda {
+
+/// A vending machine: passive, it only answers customers. After each order
+/// it records its stock on its probe `soda.machine.<name>`.
+class soda_machine final : public kairos::actor {
+ public:
+  using handles = kairos::handles<ask_cost, order_soda>;
+
+  explicit soda_machine(kairos::actor_init& init);
+
+  void on(const ask_cost&, kairos::context& ctx);
+  void on(const order_soda& order, kairos::context& ctx);
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar & cans_ & cost_;  // the probe handle is not state: it is declared again on load
+  }
+
+ private:
+  std::int64_t cans_;
+  double cost_;
+  kairos::probe_id stock_probe_;
+};
+
+}  // namespace soda
