@@ -2,8 +2,11 @@
 # included as SYSTEM and stay out of -Werror).
 function(kairos_strict_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
-  if(KAIROS_SANITIZE)
-    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
-  endif()
 endfunction()
+
+# Sanitizers apply to everything built here, plugins and fixtures included,
+# so instrumented code never calls uninstrumented allocation paths.
+if(KAIROS_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -2,6 +2,7 @@
 
 #ifdef KAIROS_HAVE_TBB
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #endif
@@ -21,7 +22,10 @@ class serial_executor final : public executor {
 #ifdef KAIROS_HAVE_TBB
 class tbb_executor final : public executor {
  public:
-  explicit tbb_executor(unsigned threads) : arena_(static_cast<int>(threads)), threads_(threads) {}
+  // global_control lifts TBB's default cap of one thread per core, so
+  // --threads larger than the core count gets that many workers.
+  explicit tbb_executor(unsigned threads)
+      : limit_(tbb::global_control::max_allowed_parallelism, threads), arena_(static_cast<int>(threads)), threads_(threads) {}
   unsigned concurrency() const noexcept override { return threads_; }
   void for_ranges(std::size_t n, std::size_t grain, const range_fn& fn) override {
     if (n == 0) return;
@@ -38,6 +42,7 @@ class tbb_executor final : public executor {
   }
 
  private:
+  tbb::global_control limit_;
   tbb::task_arena arena_;
   unsigned threads_;
 };

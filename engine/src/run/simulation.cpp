@@ -15,9 +15,13 @@
 namespace kairos {
 
 namespace {
-// Activations per chunk handed to a worker: enough to amortise scheduling,
-// small enough to balance uneven actors.
-constexpr std::size_t grain = 128;
+// Activations per chunk handed to a worker. Most activations take tens of
+// nanoseconds, so a chunk must be large to amortise task scheduling; about
+// four chunks per worker still balances uneven actors.
+std::size_t chunk_size(std::size_t activations, unsigned workers) {
+  constexpr std::size_t min_chunk = 2048;
+  return std::max(min_chunk, (activations + 4 * workers - 1) / (4 * workers));
+}
 }  // namespace
 
 simulation::simulation(const scenario& s, unsigned threads)
@@ -34,7 +38,7 @@ simulation::simulation(const scenario& s, unsigned threads)
   contexts_.reserve(n);
   for (unsigned w = 0; w < n; ++w) {
     workers_[w].index = w;
-    contexts_.emplace_back(workers_[w], constants_, static_cast<detail::engine_services&>(*this));
+    contexts_.push_back({context(workers_[w], constants_, static_cast<detail::engine_services&>(*this))});
   }
   create_scenario_actors();
 }
@@ -44,9 +48,11 @@ simulation::~simulation() = default;
 void simulation::create_scenario_actors() {
   table_.reserve_scenario_actors(scenario_.actor_count);
   for (const actor_block& b : scenario_.blocks) {
+    const std::string per_actor_field = b.field + ".per_actor";
     for (std::uint64_t i = 0; i < b.count; ++i) {
       const aai_t aai = b.first_aai + i;
-      detail::param_source params(scenario_, b.params, b.per_actor, i, b.field, b.names ? b.names->get(i) : nullptr);
+      detail::param_source params(scenario_, b.params, b.params_field, b.per_actor, per_actor_field, i,
+                                  b.names ? b.names->get(i) : nullptr);
       actor_init init(aai, &params, constants_, *this);
       void* storage = table_.allocate(*b.cls);
       actor* object;
@@ -127,9 +133,9 @@ void simulation::execute(timestamp now) {
     workers_[w].arena = &arenas[w];
   }
   stats_.activations += activations_.size();
-  executor_->for_ranges(activations_.size(), grain, [&](std::size_t begin, std::size_t end, unsigned w) {
+  executor_->for_ranges(activations_.size(), chunk_size(activations_.size(), executor_->concurrency()), [&](std::size_t begin, std::size_t end, unsigned w) {
     detail::worker_state& worker = workers_[w];
-    context& ctx = contexts_[w];
+    context& ctx = contexts_[w].ctx;
     for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
   });
 }

@@ -89,7 +89,10 @@ class simulation final : private detail::engine_services {
   probe_store probes_;
 
   std::vector<detail::worker_state> workers_;
-  std::vector<context> contexts_;
+  struct alignas(128) padded_context {  // no false sharing between workers
+    context ctx;
+  };
+  std::vector<padded_context> contexts_;
   std::vector<detail::payload_arena> arenas_[2];  ///< diasca parity x worker
   std::vector<activation> activations_;
   std::vector<detail::message_record> inbox_;  ///< messages of the diasca about to run, canonical order

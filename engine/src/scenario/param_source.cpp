@@ -21,9 +21,10 @@ const toml::node& param_source::require(std::string_view key) const {
 
 void param_source::fail(const toml::node* node, std::string_view key, std::string_view why) const {
   const std::string where = node ? scenario_->where(node) : scenario_->file.string();
-  if (field_.empty())
-    throw scenario_error(fmt::format("{}: parameter '{}' of an actor created at run time: {}", where, key, why));
-  throw scenario_error(fmt::format("{}: {}.{}: {}", where, field_, key, why));
+  const bool per_actor = per_actor_ && per_actor_->get(key);
+  const std::string_view field = per_actor ? per_actor_field_ : shared_field_;
+  if (field.empty()) throw scenario_error(fmt::format("{}: parameter '{}': {}", where, key, why));
+  throw scenario_error(fmt::format("{}: {}.{}: {}", where, field, key, why));
 }
 
 }  // namespace kairos::detail

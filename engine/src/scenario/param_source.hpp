@@ -17,10 +17,13 @@ namespace kairos::detail {
 /// names the file, line, column and field.
 class param_source {
  public:
-  param_source(const scenario& s, const toml::table* shared, const toml::table* per_actor, std::uint64_t index,
-               std::string field, const toml::node* actor_name) noexcept
-      : scenario_(&s), shared_(shared), per_actor_(per_actor), index_(index), field_(std::move(field)),
-        actor_name_(actor_name) {}
+  /// `shared_field` and `per_actor_field` are the tables' paths in the
+  /// scenario ("actors[2].params", "actors[2].per_actor" or "phold", "").
+  param_source(const scenario& s, const toml::table* shared, std::string_view shared_field,
+               const toml::table* per_actor, std::string_view per_actor_field, std::uint64_t index,
+               const toml::node* actor_name) noexcept
+      : scenario_(&s), shared_(shared), per_actor_(per_actor), index_(index), shared_field_(shared_field),
+        per_actor_field_(per_actor_field), actor_name_(actor_name) {}
 
   /// The node for `key`, or null.
   const toml::node* find(std::string_view key) const;
@@ -37,7 +40,8 @@ class param_source {
   const toml::table* shared_;
   const toml::table* per_actor_;
   std::uint64_t index_;
-  std::string field_;
+  std::string_view shared_field_;
+  std::string_view per_actor_field_;
   const toml::node* actor_name_;
 };
 

@@ -1,5 +1,6 @@
 #include "scenario/scenario.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -76,21 +77,36 @@ void apply_override(scenario& s, const std::string& assignment) {
     value_holder.insert_or_assign("v", text);
   }
 
-  toml::table* t = s.root.get();
+  // Components name table keys, or array indices: actors.2.count.
+  toml::node* node = s.root.get();
   std::string_view rest = path;
   for (;;) {
     const auto dot = rest.find('.');
     const std::string part(rest.substr(0, dot));
     if (part.empty()) throw scenario_error(fmt::format("--set {}: empty key component", path));
-    if (dot == std::string_view::npos) {
+    const bool last = dot == std::string_view::npos;
+    if (toml::array* array = node->as_array()) {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+      if (ec != std::errc{} || end != part.data() + part.size() || index >= array->size())
+        throw scenario_error(fmt::format("--set {}: '{}' is not an index of an array of {}", path, part, array->size()));
+      if (last) {
+        array->replace(array->begin() + static_cast<std::ptrdiff_t>(index), *value_holder.get("v"));
+        return;
+      }
+      node = array->get(index);
+      rest.remove_prefix(dot + 1);
+      continue;
+    }
+    toml::table* t = node->as_table();
+    if (!t) throw scenario_error(fmt::format("--set {}: '{}' is inside {}, not a table", path, part, type_name(*node)));
+    if (last) {
       t->insert_or_assign(part, *value_holder.get("v"));
       return;
     }
     toml::node* next = t->get(part);
     if (!next) next = &t->insert_or_assign(part, toml::table{}).first->second;
-    if (!next->is_table())
-      throw scenario_error(fmt::format("--set {}: '{}' is {}, not a table", path, part, type_name(*next)));
-    t = next->as_table();
+    node = next;
     rest.remove_prefix(dot + 1);
   }
 }
@@ -148,6 +164,7 @@ void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
 
   actor_block b;
   b.field = field;
+  b.params_field = field + ".params";
   const toml::node* cls = t.get("class");
   if (!cls) fail(s, &node, field, "missing field 'class'");
   const std::string class_name = expect_string(s, *cls, field + ".class");
@@ -220,6 +237,7 @@ class section_population final : public population {
     b.first_aai = s_.actor_count;
     b.params = params.source().shared();
     b.field = field_;
+    b.params_field = field_;
     s_.actor_count += count;
     s_.blocks.push_back(b);
   }
@@ -324,8 +342,8 @@ void resolve_actors(scenario& s) {
       for (const param_doc& p : info->keys) known = known || p.name == k.str();
       if (!known) fail(s, &v, fmt::format("{}.{}", name, k.str()), "unknown field");
     }
-    detail::param_source source(s, &table, nullptr, 0, name, nullptr);
-    section_population pop(s, "[" + name + "]");
+    detail::param_source source(s, &table, name, nullptr, "", 0, nullptr);
+    section_population pop(s, name);
     info->populate(section(source), pop);
   }
 }

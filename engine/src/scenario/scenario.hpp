@@ -25,7 +25,8 @@ struct actor_block {
   const toml::table* params = nullptr;     ///< shared by every actor of the block
   const toml::table* per_actor = nullptr;  ///< key -> array with one value per actor
   const toml::array* names = nullptr;      ///< one name per actor, or null
-  std::string field;                       ///< "actors[2]" or "[phold]", for messages
+  std::string field;                       ///< "actors[2]" or "phold", for messages
+  std::string params_field;                ///< "actors[2].params" or "phold"
 };
 
 /// A loaded, validated scenario: the engine settings and the actors to create.

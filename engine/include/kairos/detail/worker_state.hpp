@@ -33,7 +33,7 @@ struct message_record {
 
 /// Per-worker, per-diasca byte storage for message payloads. Reused from one
 /// diasca to the next, so steady state allocates nothing per message.
-class payload_arena {
+class alignas(128) payload_arena {  // own cache lines: workers append concurrently
  public:
   static constexpr std::size_t alignment = 16;
 
@@ -85,8 +85,9 @@ struct failure_record {
   std::string what;
 };
 
-/// Everything one worker thread produces during one diasca.
-struct worker_state {
+/// Everything one worker thread produces during one diasca. Aligned so two
+/// workers never write to the same cache line.
+struct alignas(128) worker_state {
   std::uint32_t index = 0;
   payload_arena* arena = nullptr;  ///< the arena of the current diasca
   std::vector<message_record> messages;

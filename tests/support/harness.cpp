@@ -1,0 +1,25 @@
+#include "harness.hpp"
+
+#include "run/digest.hpp"
+
+namespace kairos_test {
+
+outcome run_text(const std::string& toml, unsigned threads) {
+  auto s = kairos::parse_scenario(toml, "test.toml", {});
+  kairos::resolve_actors(*s);
+  kairos::simulation sim(*s, threads);
+  sim.run();
+  outcome out;
+  out.stats = sim.statistics();
+  out.digest = kairos::results_digest(sim.probes(), sim.actors());
+  for (const auto* p : sim.probes().sorted()) {
+    auto& samples = out.probes[p->name];
+    for (const auto& smp : p->samples)
+      samples.push_back({smp.tick, smp.diasca, smp.aai,
+                         std::vector<double>(p->values.begin() + static_cast<std::ptrdiff_t>(smp.value_offset),
+                                             p->values.begin() + static_cast<std::ptrdiff_t>(smp.value_offset + p->curves.size()))});
+  }
+  return out;
+}
+
+}  // namespace kairos_test

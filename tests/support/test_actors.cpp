@@ -1,0 +1,63 @@
+#include "test_actors.hpp"
+
+#include <stdexcept>
+
+#include <kairos/actor/registration.hpp>
+
+namespace kairos_test {
+
+pinger::pinger(kairos::actor_init& init)
+    : peer_(init.actors("peer").first),
+      at_(init.get<kairos::tick_t>("at")),
+      count_(init.get_or("count", 1)),
+      probe_(init.probe("pinger", {"diasca"})) {}
+
+void pinger::act_spontaneous(kairos::context& ctx) {
+  for (int i = 0; i < count_; ++i) ctx.send(peer_, ping{i});
+}
+
+void ponger::on(const ping& p, kairos::context& ctx) {
+  ctx.record(probe_, {static_cast<double>(ctx.sender()), static_cast<double>(p.index), static_cast<double>(ctx.diasca())});
+  ctx.send(ctx.sender(), pong{});
+}
+
+scheduler::scheduler(kairos::actor_init& init)
+    : a_(init.get<kairos::tick_t>("a")),
+      b_(init.get<kairos::tick_t>("b")),
+      withdraw_a_(init.get_or("withdraw_a", false)),
+      probe_(init.probe("scheduler", {"tick"})) {}
+
+void scheduler::on_first_diasca(kairos::context& ctx) {
+  ctx.schedule_at(a_);
+  ctx.schedule_at(b_);
+  if (withdraw_a_) ctx.withdraw(a_);
+}
+
+creator::creator(kairos::actor_init& init)
+    : at_(init.get<kairos::tick_t>("at")), children_(init.get<int>("children")) {}
+
+void creator::act_spontaneous(kairos::context& ctx) {
+  for (int i = 0; i < children_; ++i) ctx.send(ctx.create<child>(), hello{});
+}
+
+stopper::stopper(kairos::actor_init& init)
+    : at_(init.get<kairos::tick_t>("at")), peer_(init.actors("peer").first), probe_(init.probe("stopper", {"diasca"})) {}
+
+void stopper::act_spontaneous(kairos::context& ctx) {
+  ctx.request_stop();
+  ctx.send(peer_, ping{0});
+  ctx.schedule_at(at_ + 1);
+}
+
+void thrower::act_spontaneous(kairos::context&) { throw std::runtime_error("model invariant broken"); }
+
+KAIROS_REGISTER_ACTOR(pinger, "test.pinger", {"peer", ""}, {"at", ""}, {"count", ""});
+KAIROS_REGISTER_ACTOR(ponger, "test.ponger");
+KAIROS_REGISTER_ACTOR(scheduler, "test.scheduler", {"a", ""}, {"b", ""}, {"withdraw_a", ""});
+KAIROS_REGISTER_ACTOR(creator, "test.creator", {"at", ""}, {"children", ""});
+KAIROS_REGISTER_ACTOR(child, "test.child");
+KAIROS_REGISTER_ACTOR(deleter, "test.deleter", {"at", ""});
+KAIROS_REGISTER_ACTOR(stopper, "test.stopper", {"at", ""}, {"peer", ""});
+KAIROS_REGISTER_ACTOR(thrower, "test.thrower", {"at", ""});
+
+}  // namespace kairos_test

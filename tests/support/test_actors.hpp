@@ -1,0 +1,137 @@
+#pragma once
+
+// Small actor classes that exercise one rule of the time model each. They are
+// linked statically into the unit-test binary, which also exercises the
+// static-registration path (no dlopen).
+
+#include <kairos/actor/actor.hpp>
+#include <kairos/actor/actor_init.hpp>
+#include <kairos/actor/context.hpp>
+
+namespace kairos_test {
+
+struct ping {
+  KAIROS_MESSAGE("test.ping");
+  int index;
+};
+struct pong {
+  KAIROS_MESSAGE("test.pong");
+};
+struct hello {
+  KAIROS_MESSAGE("test.hello");
+};
+
+/// At tick `at`, sends `count` pings to `peer`; records {diasca} on each pong
+/// to probe "pinger".
+class pinger final : public kairos::actor {
+ public:
+  using handles = kairos::handles<pong>;
+  explicit pinger(kairos::actor_init& init);
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  void act_spontaneous(kairos::context& ctx);
+  void on(const pong&, kairos::context& ctx) { ctx.record(probe_, static_cast<double>(ctx.diasca())); }
+  template <class A> void serialize(A& ar, unsigned) { ar & peer_ & at_ & count_; }
+
+ private:
+  kairos::aai_t peer_;
+  kairos::tick_t at_;
+  int count_;
+  kairos::probe_id probe_;
+};
+
+/// Records {sender, index, diasca} for each ping (probe "ponger"), replies pong.
+class ponger final : public kairos::actor {
+ public:
+  using handles = kairos::handles<ping>;
+  explicit ponger(kairos::actor_init& init) : probe_(init.probe("ponger", {"sender", "index", "diasca"})) {}
+  void on(const ping& p, kairos::context& ctx);
+  template <class A> void serialize(A&, unsigned) {}
+
+ private:
+  kairos::probe_id probe_;
+};
+
+/// Schedules ticks `a` and `b`, withdraws `a` if `withdraw_a`; records {tick}
+/// on each spontaneous activation (probe "scheduler").
+class scheduler final : public kairos::actor {
+ public:
+  explicit scheduler(kairos::actor_init& init);
+  void on_first_diasca(kairos::context& ctx);
+  void act_spontaneous(kairos::context& ctx) { ctx.record(probe_, static_cast<double>(ctx.now())); }
+  template <class A> void serialize(A& ar, unsigned) { ar & a_ & b_ & withdraw_a_; }
+
+ private:
+  kairos::tick_t a_, b_;
+  bool withdraw_a_;
+  kairos::probe_id probe_;
+};
+
+/// At tick `at`, creates `children` test.child actors and says hello to each.
+class creator final : public kairos::actor {
+ public:
+  explicit creator(kairos::actor_init& init);
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  void act_spontaneous(kairos::context& ctx);
+  template <class A> void serialize(A& ar, unsigned) { ar & at_ & children_; }
+
+ private:
+  kairos::tick_t at_;
+  int children_;
+};
+
+/// Records {diasca, 0} on its first diasca and {diasca, 1} on hello (probe "child").
+class child final : public kairos::actor {
+ public:
+  using handles = kairos::handles<hello>;
+  explicit child(kairos::actor_init& init) : probe_(init.probe("child", {"diasca", "event"})) {}
+  void on_first_diasca(kairos::context& ctx) { ctx.record(probe_, {static_cast<double>(ctx.diasca()), 0}); }
+  void on(const hello&, kairos::context& ctx) { ctx.record(probe_, {static_cast<double>(ctx.diasca()), 1}); }
+  template <class A> void serialize(A&, unsigned) {}
+
+ private:
+  kairos::probe_id probe_;
+};
+
+/// Deletes itself at tick `at`; also answers pings until then.
+class deleter final : public kairos::actor {
+ public:
+  using handles = kairos::handles<ping>;
+  explicit deleter(kairos::actor_init& init) : at_(init.get<kairos::tick_t>("at")) {}
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  void act_spontaneous(kairos::context& ctx) { ctx.delete_self(); }
+  void on(const ping&, kairos::context&) {}
+  template <class A> void serialize(A& ar, unsigned) { ar & at_; }
+
+ private:
+  kairos::tick_t at_;
+};
+
+/// At tick `at` requests the stop, pings `peer` and schedules tick at + 1.
+class stopper final : public kairos::actor {
+ public:
+  using handles = kairos::handles<pong>;
+  explicit stopper(kairos::actor_init& init);
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  void act_spontaneous(kairos::context& ctx);
+  void on(const pong&, kairos::context& ctx) { ctx.record(probe_, static_cast<double>(ctx.diasca())); }
+  template <class A> void serialize(A& ar, unsigned) { ar & at_ & peer_; }
+
+ private:
+  kairos::tick_t at_;
+  kairos::aai_t peer_;
+  kairos::probe_id probe_;
+};
+
+/// Throws from act_spontaneous at tick `at`.
+class thrower final : public kairos::actor {
+ public:
+  explicit thrower(kairos::actor_init& init) : at_(init.get<kairos::tick_t>("at")) {}
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  void act_spontaneous(kairos::context&);
+  template <class A> void serialize(A& ar, unsigned) { ar & at_; }
+
+ private:
+  kairos::tick_t at_;
+};
+
+}  // namespace kairos_test

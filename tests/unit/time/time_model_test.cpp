@@ -1,0 +1,166 @@
+// The time model of DESIGN.md §2, one rule per test.
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+#include "kairos/actor/actor.hpp"
+#include "kairos/core/error.hpp"
+
+using kairos_test::run_text;
+
+namespace {
+
+const std::string ping_pong = R"(
+[simulation]
+tick = "1s"
+[[actors]]
+class = "test.ponger"
+name = "ponger"
+[[actors]]
+class = "test.pinger"
+params = { peer = "ponger", at = 5 }
+)";
+
+TEST(TimeModel, MessageIsProcessedAtTheNextDiascaAndTheReplyOneLater) {
+  const auto out = run_text(ping_pong);
+  ASSERT_EQ(out.probes.at("ponger").size(), 1u);
+  EXPECT_EQ(out.probes.at("ponger")[0].tick, 5u);
+  EXPECT_EQ(out.probes.at("ponger")[0].diasca, 1u);  // sent at (5, 0)
+  ASSERT_EQ(out.probes.at("pinger").size(), 1u);
+  EXPECT_EQ(out.probes.at("pinger")[0].tick, 5u);
+  EXPECT_EQ(out.probes.at("pinger")[0].diasca, 2u);  // reply sent at (5, 1)
+}
+
+TEST(TimeModel, TickEndsOnTheFirstQuietDiasca) {
+  const auto out = run_text(ping_pong);
+  // Tick 0: one diasca (first diascas, nothing sent). Tick 5: diasca 0 sends
+  // a ping, 1 replies, 2 is quiet and closes the tick.
+  EXPECT_EQ(out.stats.ticks_simulated, 2u);
+  EXPECT_EQ(out.stats.diascas, 1u + 3u);
+  EXPECT_EQ(out.stats.messages, 2u);
+}
+
+TEST(TimeModel, IdleTicksAreSkipped) {
+  const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.scheduler"
+params = { a = 10, b = 1000000000000 }
+)");
+  ASSERT_EQ(out.probes.at("scheduler").size(), 2u);
+  EXPECT_EQ(out.probes.at("scheduler")[0].tick, 10u);
+  EXPECT_EQ(out.probes.at("scheduler")[1].tick, 1000000000000u);
+  EXPECT_EQ(out.stats.ticks_simulated, 3u);  // 0 (first diasca), 10 and 10^12 only
+  EXPECT_EQ(out.stats.last_tick, 1000000000000u);
+  EXPECT_EQ(out.stats.end_reason, "nothing left to do");
+}
+
+TEST(TimeModel, WithdrawnTickIsNotActivated) {
+  const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.scheduler"
+params = { a = 5, b = 7, withdraw_a = true }
+)");
+  ASSERT_EQ(out.probes.at("scheduler").size(), 1u);
+  EXPECT_EQ(out.probes.at("scheduler")[0].tick, 7u);
+}
+
+TEST(TimeModel, CreatedActorGetsItsIdAtOnceAndRunsFirstDiascaBeforeMessages) {
+  const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.creator"
+params = { at = 3, children = 2 }
+)");
+  const auto& child = out.probes.at("child");
+  ASSERT_EQ(child.size(), 4u);
+  // Samples are in (tick, diasca, AAI, order) order: per child, its first
+  // diasca (event 0) then the hello sent in its creation diasca (event 1).
+  std::vector<kairos::aai_t> expected{kairos::detail::child_aai(0, 0), kairos::detail::child_aai(0, 1)};
+  std::sort(expected.begin(), expected.end());
+  for (std::size_t i = 0; i < child.size(); ++i) {
+    EXPECT_EQ(child[i].tick, 3u);
+    EXPECT_EQ(child[i].diasca, 1u);
+    EXPECT_EQ(child[i].aai, expected[i / 2]);
+    EXPECT_EQ(child[i].values[1], static_cast<double>(i % 2));
+  }
+  EXPECT_EQ(out.stats.actors_created, 2u);
+}
+
+TEST(TimeModel, ChildIdentifiersDependOnlyOnCreatorAndCount) {
+  EXPECT_EQ(kairos::detail::child_aai(42, 7), kairos::detail::child_aai(42, 7));
+  EXPECT_NE(kairos::detail::child_aai(42, 7), kairos::detail::child_aai(42, 8));
+  EXPECT_NE(kairos::detail::child_aai(42, 7), kairos::detail::child_aai(43, 7));
+  EXPECT_GE(kairos::detail::child_aai(0, 0), kairos::aai_t{1} << 63);  // never a scenario AAI
+}
+
+TEST(TimeModel, DeletedActorIsGoneAtTheNextDiascaAndMessagesToItAreErrors) {
+  try {
+    run_text(R"(
+[simulation]
+[[actors]]
+class = "test.deleter"
+name = "doomed"
+params = { at = 4 }
+[[actors]]
+class = "test.pinger"
+params = { peer = "doomed", at = 4 }
+)");
+    FAIL() << "a message to a deleted actor must stop the run";
+  } catch (const kairos::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'test.ping' sent by actor 1 at tick 4 diasca 0 to actor 0"), std::string::npos) << what;
+    EXPECT_NE(what.find("does not exist"), std::string::npos) << what;
+  }
+}
+
+TEST(TimeModel, RunEndsAtTheStopTick) {
+  const auto out = run_text(R"(
+[simulation]
+stop_tick = 8
+[[actors]]
+class = "test.scheduler"
+params = { a = 7, b = 8 }
+)");
+  ASSERT_EQ(out.probes.at("scheduler").size(), 1u);  // tick 8 is not simulated
+  EXPECT_EQ(out.stats.end_reason, "stop tick reached");
+  EXPECT_EQ(out.stats.last_tick, 7u);
+}
+
+TEST(TimeModel, StopRequestTakesEffectAtTheEndOfTheTick) {
+  const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.ponger"
+name = "ponger"
+[[actors]]
+class = "test.stopper"
+params = { at = 6, peer = "ponger" }
+)");
+  EXPECT_EQ(out.stats.end_reason, "stop requested by an actor");
+  EXPECT_EQ(out.stats.last_tick, 6u);  // tick 7, scheduled, never runs
+  ASSERT_EQ(out.probes.at("stopper").size(), 1u);  // but the reply within tick 6 is processed
+  EXPECT_EQ(out.probes.at("stopper")[0].diasca, 2u);
+}
+
+TEST(TimeModel, RunEndsWhenNothingIsLeftToDo) {
+  const auto out = run_text(ping_pong);
+  EXPECT_EQ(out.stats.end_reason, "nothing left to do");
+  EXPECT_EQ(out.stats.last_tick, 5u);
+}
+
+TEST(TimeModel, ModelExceptionNamesActorClassAndTime) {
+  try {
+    run_text(R"(
+[simulation]
+[[actors]]
+class = "test.thrower"
+params = { at = 9 }
+)");
+    FAIL() << "a model exception must stop the run";
+  } catch (const kairos::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "actor 0 (class 'test.thrower') failed at tick 9 diasca 0: model invariant broken");
+  }
+}
+
+}  // namespace
