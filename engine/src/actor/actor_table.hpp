@@ -37,6 +37,8 @@ class actor_table {
   void release(const class_info& cls, void* storage) noexcept { pools_[cls.id]->release(storage); }
 
   std::uint64_t size() const noexcept { return size_; }
+  /// Scenario AAIs are 0 .. scenario_capacity() - 1.
+  std::uint64_t scenario_capacity() const noexcept { return dense_.size(); }
   /// All live actors, sorted by AAI (for digests and final state).
   std::vector<actor*> sorted_by_aai() const;
   const class_info& class_of(const actor& a) const noexcept {

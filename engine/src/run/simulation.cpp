@@ -98,46 +98,68 @@ void simulation::run() {
     if (progress_) maybe_print_progress(tick);
   }
   probes_.finish();
+  std::vector<activation>().swap(activations_);  // give the memory back before digest and output
+  std::vector<detail::message_record>().swap(inbox_);
   stats_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   if (progress_) std::fputc('\n', stderr);
 }
 
 void simulation::run_tick(tick_t tick, bool start) {
   // Diasca 0: the actors due this tick, plus, at the very start, every
-  // scenario actor for its on_first_diasca.
-  activations_.clear();
-  inbox_.clear();
+  // scenario actor for its on_first_diasca (nothing can be due at tick 0:
+  // schedules are for later ticks).
   agenda_.take(tick, due_);
-  if (start) {
-    for (actor* a : table_.sorted_by_aai()) activations_.push_back({a, 0, 0, first_diasca});
-    // (nothing can be due at tick 0: schedules must be for later ticks)
-  }
+  inbox_.clear();
+  activations_.clear();
   for (aai_t aai : due_)
     if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, spontaneous});
-  if (activations_.empty()) return;
+  if (activations_.empty() && !start) return;
 
   stats_.ticks_simulated++;
   stats_.last_tick = tick;
-  for (diasca_t d = 0;; ++d) {
-    const timestamp now{tick, d};
-    execute(now);
+  timestamp now{tick, 0};
+  begin_diasca(now);
+  if (start) run_scenario_first_diascas(now);
+  run_activations(now);
+  while (merge(now)) {
     stats_.diascas++;
-    if (!merge(now)) break;
+    now.diasca++;
+    begin_diasca(now);
+    run_activations(now);
   }
+  stats_.diascas++;
 }
 
-void simulation::execute(timestamp now) {
+void simulation::run_scenario_first_diascas(timestamp now) {
+  // In slices, so the activation list never holds millions of entries.
+  constexpr std::uint64_t slice = 1 << 16;
+  std::vector<activation> due = std::move(activations_);
+  for (std::uint64_t begin = 0; begin < table_.scenario_capacity(); begin += slice) {
+    activations_.clear();
+    const std::uint64_t end = std::min(begin + slice, table_.scenario_capacity());
+    for (aai_t aai = begin; aai < end; ++aai)
+      if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, first_diasca});
+    run_activations(now);
+  }
+  activations_ = std::move(due);
+}
+
+void simulation::begin_diasca(timestamp now) {
   auto& arenas = arenas_[now.diasca & 1];
   for (std::size_t w = 0; w < workers_.size(); ++w) {
     arenas[w].clear();  // held the payloads of diasca D-2, all processed
     workers_[w].arena = &arenas[w];
   }
+}
+
+void simulation::run_activations(timestamp now) {
   stats_.activations += activations_.size();
-  executor_->for_ranges(activations_.size(), chunk_size(activations_.size(), executor_->concurrency()), [&](std::size_t begin, std::size_t end, unsigned w) {
-    detail::worker_state& worker = workers_[w];
-    context& ctx = contexts_[w].ctx;
-    for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
-  });
+  executor_->for_ranges(activations_.size(), chunk_size(activations_.size(), executor_->concurrency()),
+                        [&](std::size_t begin, std::size_t end, unsigned w) {
+                          detail::worker_state& worker = workers_[w];
+                          context& ctx = contexts_[w].ctx;
+                          for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
+                        });
 }
 
 void simulation::activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now) {

@@ -65,7 +65,9 @@ class simulation final : private detail::engine_services {
 
   void create_scenario_actors();
   void run_tick(tick_t tick, bool start);
-  void execute(timestamp now);
+  void begin_diasca(timestamp now);
+  void run_activations(timestamp now);
+  void run_scenario_first_diascas(timestamp now);
   void activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now);
   /// Applies the diasca's buffered effects; true if the tick must go on.
   bool merge(timestamp now);

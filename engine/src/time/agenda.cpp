@@ -1,40 +1,62 @@
 #include "time/agenda.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace kairos {
 
+namespace {
+// AAIs below this are tracked in the bitmap (at most 32 MiB of bits); the
+// rest, created actors among them, in a hash set.
+constexpr aai_t dense_limit = aai_t{1} << 28;
+}  // namespace
+
 void agenda::schedule(tick_t tick, aai_t aai) {
-  auto [it, inserted] = ticks_.try_emplace(tick);
-  if (inserted && !spare_.empty()) {
-    it->second = std::move(spare_.back());
-    spare_.pop_back();
+  auto [it, inserted] = buckets_.try_emplace(tick);
+  if (inserted) {
+    if (!spare_.empty()) {
+      it->second = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    heap_.push_back(tick);
+    std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
   }
   it->second.push_back(aai);
 }
 
 void agenda::withdraw(tick_t tick, aai_t aai) {
-  const auto it = ticks_.find(tick);
-  if (it == ticks_.end()) return;
-  std::erase(it->second, aai);
-  if (it->second.empty()) {
-    spare_.push_back(std::move(it->second));
-    ticks_.erase(it);
-  }
+  const auto it = buckets_.find(tick);
+  if (it != buckets_.end()) std::erase(it->second, aai);
+}
+
+bool agenda::first_sighting(aai_t aai) {
+  if (aai >= dense_limit) return seen_sparse_.insert(aai).second;
+  const std::size_t word = aai >> 6;
+  if (word >= seen_bits_.size()) seen_bits_.resize(std::max(word + 1, 2 * seen_bits_.size()), 0);
+  const std::uint64_t bit = std::uint64_t{1} << (aai & 63);
+  if (seen_bits_[word] & bit) return false;
+  seen_bits_[word] |= bit;
+  return true;
 }
 
 void agenda::take(tick_t tick, std::vector<aai_t>& out) {
   out.clear();
-  const auto it = ticks_.find(tick);
-  if (it == ticks_.end()) return;
-  out.swap(it->second);
-  spare_.push_back(std::move(it->second));
-  spare_.back().clear();
-  ticks_.erase(it);
-  // Usually already sorted (actors reschedule in the order they ran), and
-  // is_sorted is much cheaper than a sort.
-  if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  const auto it = buckets_.find(tick);
+  if (it == buckets_.end()) return;
+  std::vector<aai_t> bucket = std::move(it->second);
+  buckets_.erase(it);
+  std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
+  heap_.pop_back();
+
+  out.reserve(bucket.size());
+  for (aai_t aai : bucket)
+    if (first_sighting(aai)) out.push_back(aai);
+  for (aai_t aai : out)
+    if (aai < dense_limit) seen_bits_[aai >> 6] = 0;
+  seen_sparse_.clear();
+
+  bucket.clear();
+  spare_.push_back(std::move(bucket));
 }
 
 }  // namespace kairos
