@@ -9,7 +9,9 @@ kairos=$root/build/bin/kairos
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 printf '| idle actors | peak RSS (MiB) | bytes per actor | first diasca wall (s) |\n|---|---|---|---|\n'
-for n in "${@:-0 1000000 10000000}"; do
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(0 1000000 10000000)
+for n in "${sizes[@]}"; do
   "$kairos" run "$root/bench/idle.toml" --set "actors.0.count=$n" --output "$out" >/dev/null
   /usr/bin/python3 - "$out/summary.json" "$n" <<'PY'
 import json, sys

@@ -26,3 +26,6 @@ assert summary["digest"] == digest, "summary.json digest differs"
 print("results readable, digest", digest)
 PY
 "$kairos" inspect "$out/results.h5" | grep -q "soda.machine.SVM-1"
+"$kairos" plot "$out/results.h5" | grep -q "5 plot(s)"
+[ -s "$out/results-plots/soda.machine.SVM-1.png" ]
+grep -q "SVM-1" "$out/scenario.toml"

@@ -1,5 +1,6 @@
 // The `kairos` command: run a scenario, inspect a results file, list what the
 // loaded plugins provide.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -42,6 +43,24 @@ void print_info(const std::vector<std::string>& plugins) {
   }
 }
 
+// The plots are drawn by a matplotlib script shipped with the engine, run
+// with the system interpreter that has Debian's h5py and matplotlib.
+int plot_results(const std::string& results) {
+  namespace fs = std::filesystem;
+  const fs::path script = fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "share/kairos/plot_results.py";
+  if (!fs::exists(script)) throw kairos::error(kairos::exit_code::runtime_failure, script.string() + ": plot script missing");
+  if (!fs::exists(results)) throw kairos::error(kairos::exit_code::usage_error, results + ": no such results file");
+  const pid_t child = fork();
+  if (child == 0) {
+    execl("/usr/bin/python3", "python3", script.c_str(), results.c_str(), static_cast<char*>(nullptr));
+    std::perror("kairos: cannot run /usr/bin/python3");
+    _exit(127);
+  }
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) < 0) throw kairos::runtime_error("cannot start the plot script");
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : static_cast<int>(kairos::exit_code::runtime_failure);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,6 +89,10 @@ int main(int argc, char** argv) {
   CLI::App* inspect = app.add_subcommand("inspect", "Describe a results file");
   inspect->add_option("path", inspect_path, "results.h5")->required();
 
+  std::string plot_path;
+  CLI::App* plot = app.add_subcommand("plot", "Plot every probe of a results file to PNGs (needs python3-matplotlib)");
+  plot->add_option("path", plot_path, "results.h5")->required();
+
   std::vector<std::string> info_plugins;
   CLI::App* info = app.add_subcommand("info", "List scenario keys, actor classes and their parameters");
   info->add_option("plugins", info_plugins, "Plugins to load first (e.g. soda phold)");
@@ -91,6 +114,8 @@ int main(int argc, char** argv) {
       std::printf("%s\n", report.summary_line().c_str());
     } else if (*inspect) {
       kairos::inspect_results_file(inspect_path, stdout);
+    } else if (*plot) {
+      return plot_results(plot_path);
     } else if (*info) {
       print_info(info_plugins);
     }

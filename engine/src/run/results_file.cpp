@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <toml++/toml.h>
 
 #include "h5/h5.hpp"
 #include "kairos/core/error.hpp"
@@ -88,6 +89,18 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   {
     std::ofstream out(partial);
     out << j.dump(2) << '\n';
+    out.flush();
+    if (!out) throw error(exit_code::runtime_failure, fmt::format("{}: cannot write (disk full?)", partial.string()));
+  }
+  replace_file(partial, path);
+}
+
+void write_effective_scenario(const std::filesystem::path& path, const scenario& s) {
+  const std::filesystem::path partial = path.string() + ".partial";
+  {
+    std::ofstream out(partial);
+    out << "# Effective scenario of this run: " << s.file.string() << " with --set overrides applied.\n"
+        << *s.root << '\n';
     out.flush();
     if (!out) throw error(exit_code::runtime_failure, fmt::format("{}: cannot write (disk full?)", partial.string()));
   }

@@ -17,6 +17,10 @@ void write_results_file(const std::filesystem::path& path, const scenario& s, co
 /// Writes summary.json with the same facts as the summary line.
 void write_summary_json(const std::filesystem::path& path, const scenario& s, const run_report& report);
 
+/// Writes the scenario as run, --set overrides applied, so the output
+/// directory says exactly what produced it.
+void write_effective_scenario(const std::filesystem::path& path, const scenario& s);
+
 /// Prints what a results file holds (`kairos inspect`).
 void inspect_results_file(const std::filesystem::path& path, std::FILE* out);
 

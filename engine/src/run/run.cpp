@@ -75,6 +75,7 @@ run_report run_scenario(const run_options& options) {
       throw error(exit_code::runtime_failure, fmt::format("{}: cannot create output directory: {}", s->output.string(), ec.message()));
     write_results_file(s->output / "results.h5", *s, sim.probes(), r);
     write_summary_json(s->output / "summary.json", *s, r);
+    write_effective_scenario(s->output / "scenario.toml", *s);
   }
   return r;
 }
