@@ -6,6 +6,7 @@ namespace {
 
 class idle_actor final : public kairos::actor {
  public:
+  idle_actor() = default;
   explicit idle_actor(kairos::actor_init&) {}
   template <class Archive>
   void serialize(Archive&, unsigned) {}

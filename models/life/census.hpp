@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include <kairos/actor/access.hpp>
 #include <kairos/actor/actor.hpp>
 #include <kairos/actor/actor_init.hpp>
 #include <kairos/actor/context.hpp>
@@ -25,10 +26,12 @@ class census final : public kairos::actor {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & initial_ & report_every_ & births_ & deaths_;
+    ar & initial_ & report_every_ & births_ & deaths_ & population_;
   }
 
  private:
+  friend kairos::access;
+  census() = default;  // blank, for loading a serialised state
   std::uint64_t initial_;
   kairos::tick_t report_every_;
   std::uint64_t births_ = 0;

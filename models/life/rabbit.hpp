@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include <kairos/actor/access.hpp>
 #include <kairos/actor/actor.hpp>
 #include <kairos/actor/actor_init.hpp>
 #include <kairos/actor/context.hpp>
@@ -32,6 +33,8 @@ class rabbit final : public kairos::actor {
   }
 
  private:
+  friend kairos::access;
+  rabbit() = default;  // blank, for loading a serialised state
   void schedule_next(kairos::context& ctx);
 
   kairos::aai_t census_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <boost/serialization/vector.hpp>
+#include <kairos/actor/access.hpp>
 #include <kairos/actor/actor.hpp>
 #include <kairos/actor/actor_init.hpp>
 #include <kairos/actor/context.hpp>
@@ -53,6 +54,8 @@ class logical_process final : public kairos::actor {
   static config settings;
 
  private:
+  friend kairos::access;
+  logical_process() = default;  // blank, for loading a serialised state
   /// Draws the next event's due tick: now + max(1, ceil(R * (L + Exp(m - L)))).
   kairos::tick_t next_due(kairos::context& ctx) const;
   void keep(kairos::tick_t due, kairos::context& ctx);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kairos/actor/access.hpp>
 #include <kairos/actor/actor.hpp>
 #include <kairos/actor/actor_init.hpp>
 #include <kairos/actor/context.hpp>
@@ -29,10 +30,12 @@ class soda_customer final : public kairos::actor {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & machine_ & repletion_ & stochastic_ & budget_ & cost_ & next_thirsty_;
+    ar & machine_ & repletion_ & stochastic_ & budget_ & cost_ & next_thirsty_ & budget_probe_;
   }
 
  private:
+  friend kairos::access;
+  soda_customer() = default;  // blank, for loading a serialised state
   static constexpr double unknown_cost = -1.0;
   /// Sets the next thirsty tick and polls from the next tick on.
   void replete(kairos::context& ctx);

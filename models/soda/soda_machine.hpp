@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include <kairos/actor/access.hpp>
 #include <kairos/actor/actor.hpp>
 #include <kairos/actor/actor_init.hpp>
 #include <kairos/actor/context.hpp>
@@ -23,10 +24,12 @@ class soda_machine final : public kairos::actor {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & cans_ & cost_;  // the probe handle is not state: it is declared again on load
+    ar & cans_ & cost_ & stock_probe_;
   }
 
  private:
+  friend kairos::access;
+  soda_machine() = default;  // blank, for loading a serialised state
   std::int64_t cans_;
   double cost_;
   kairos::probe_id stock_probe_;

@@ -25,6 +25,7 @@ struct hello {
 /// to probe "pinger".
 class pinger final : public kairos::actor {
  public:
+  pinger() = default;  // blank, for loading
   using handles = kairos::handles<pong>;
   explicit pinger(kairos::actor_init& init);
   void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
@@ -42,6 +43,7 @@ class pinger final : public kairos::actor {
 /// Records {sender, index, diasca} for each ping (probe "ponger"), replies pong.
 class ponger final : public kairos::actor {
  public:
+  ponger() = default;  // blank, for loading
   using handles = kairos::handles<ping>;
   explicit ponger(kairos::actor_init& init) : probe_(init.probe("ponger", {"sender", "index", "diasca"})) {}
   void on(const ping& p, kairos::context& ctx);
@@ -55,6 +57,7 @@ class ponger final : public kairos::actor {
 /// on each spontaneous activation (probe "scheduler").
 class scheduler final : public kairos::actor {
  public:
+  scheduler() = default;  // blank, for loading
   explicit scheduler(kairos::actor_init& init);
   void on_first_diasca(kairos::context& ctx);
   void act_spontaneous(kairos::context& ctx) { ctx.record(probe_, static_cast<double>(ctx.now())); }
@@ -69,6 +72,7 @@ class scheduler final : public kairos::actor {
 /// At tick `at`, creates `children` test.child actors and says hello to each.
 class creator final : public kairos::actor {
  public:
+  creator() = default;  // blank, for loading
   explicit creator(kairos::actor_init& init);
   void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
   void act_spontaneous(kairos::context& ctx);
@@ -82,6 +86,7 @@ class creator final : public kairos::actor {
 /// Records {diasca, 0} on its first diasca and {diasca, 1} on hello (probe "child").
 class child final : public kairos::actor {
  public:
+  child() = default;  // blank, for loading
   using handles = kairos::handles<hello>;
   explicit child(kairos::actor_init& init) : probe_(init.probe("child", {"diasca", "event"})) {}
   void on_first_diasca(kairos::context& ctx) { ctx.record(probe_, {static_cast<double>(ctx.diasca()), 0}); }
@@ -95,6 +100,7 @@ class child final : public kairos::actor {
 /// Deletes itself at tick `at`; also answers pings until then.
 class deleter final : public kairos::actor {
  public:
+  deleter() = default;  // blank, for loading
   using handles = kairos::handles<ping>;
   explicit deleter(kairos::actor_init& init) : at_(init.get<kairos::tick_t>("at")) {}
   void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
@@ -109,6 +115,7 @@ class deleter final : public kairos::actor {
 /// At tick `at` requests the stop, pings `peer` and schedules tick at + 1.
 class stopper final : public kairos::actor {
  public:
+  stopper() = default;  // blank, for loading
   using handles = kairos::handles<pong>;
   explicit stopper(kairos::actor_init& init);
   void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
@@ -125,6 +132,7 @@ class stopper final : public kairos::actor {
 /// Throws from act_spontaneous at tick `at`.
 class thrower final : public kairos::actor {
  public:
+  thrower() = default;  // blank, for loading
   explicit thrower(kairos::actor_init& init) : at_(init.get<kairos::tick_t>("at")) {}
   void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
   void act_spontaneous(kairos::context&);

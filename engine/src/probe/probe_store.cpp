@@ -15,28 +15,32 @@ probe_store::probe_store(std::vector<std::string> select_patterns) : patterns_(s
 probe_id probe_store::declare(std::string_view name, std::initializer_list<std::string_view> curves) {
   if (name.empty() || name.find('/') != std::string_view::npos)
     throw runtime_error(fmt::format("probe name '{}' is empty or contains '/'", name));
-  const std::string key(name);
-  bool selected = false;
-  for (const std::string& p : patterns_) selected = selected || fnmatch(p.c_str(), key.c_str(), 0) == 0;
-  if (!selected) return {};
-
+  const std::uint64_t key = probe_key(name);
   std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < probes_.size(); ++i) {
-    if (probes_[i].name != name) continue;
-    if (!std::equal(curves.begin(), curves.end(), probes_[i].curves.begin(), probes_[i].curves.end()))
+  if (const auto it = by_key_.find(key); it != by_key_.end()) {
+    const probe& p = probes_[it->second];
+    if (p.name != name)
+      throw runtime_error(fmt::format("probe names '{}' and '{}' have the same key; rename one", p.name, name));
+    if (!std::equal(curves.begin(), curves.end(), p.curves.begin(), p.curves.end()))
       throw runtime_error(fmt::format("probe '{}' declared twice with different curves", name));
-    return {static_cast<std::uint32_t>(i)};
+    return {key};
   }
   probe p;
-  p.name = key;
+  p.name = std::string(name);
+  for (const std::string& pattern : patterns_) p.selected = p.selected || fnmatch(pattern.c_str(), p.name.c_str(), 0) == 0;
   for (std::string_view c : curves) p.curves.emplace_back(c);
+  by_key_.emplace(key, probes_.size());
   probes_.push_back(std::move(p));
-  return {static_cast<std::uint32_t>(probes_.size() - 1)};
+  return {key};
 }
 
 void probe_store::absorb(detail::worker_state& worker) {
   for (const detail::sample_record& r : worker.samples) {
-    probe& p = probes_[r.probe];
+    const auto it = by_key_.find(r.probe);
+    if (it == by_key_.end())
+      throw runtime_error(fmt::format("actor {} recorded a sample at tick {} to a probe never declared", r.aai, r.tick));
+    probe& p = probes_[it->second];
+    if (!p.selected) continue;
     if (r.value_count != p.curves.size())
       throw runtime_error(fmt::format("probe '{}' has {} curves but actor {} recorded {} values at tick {}", p.name,
                                       p.curves.size(), r.aai, r.value_count, r.tick));
@@ -68,7 +72,8 @@ void probe_store::finish() {
 
 std::vector<const probe_store::probe*> probe_store::sorted() const {
   std::vector<const probe*> out;
-  for (const probe& p : probes_) out.push_back(&p);
+  for (const probe& p : probes_)
+    if (p.selected) out.push_back(&p);
   std::sort(out.begin(), out.end(), [](const probe* a, const probe* b) { return a->name < b->name; });
   return out;
 }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "kairos/core/types.hpp"
@@ -28,6 +29,7 @@ class probe_store {
   };
   struct probe {
     std::string name;
+    bool selected = false;  ///< by the scenario's probe patterns
     std::vector<std::string> curves;
     std::vector<sample> samples;
     std::vector<double> values;  ///< samples.size() * curves.size(), in sample order after finish()
@@ -35,20 +37,21 @@ class probe_store {
 
   explicit probe_store(std::vector<std::string> select_patterns);
 
-  /// Declares a probe (idempotent for the same curves). Returns an invalid id
-  /// when the scenario does not select it, so recording costs nothing.
+  /// Declares a probe (idempotent for the same curves). Samples to a probe
+  /// the scenario does not select are dropped when absorbed.
   probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves);
   /// Moves a worker's samples of this diasca into the store.
   void absorb(detail::worker_state& worker);
   /// Sorts every probe's samples canonically and lays values out in that order.
   void finish();
 
-  /// Selected probes, sorted by name.
+  /// Selected probes that hold samples or were declared, sorted by name.
   std::vector<const probe*> sorted() const;
 
  private:
   std::vector<std::string> patterns_;
   std::vector<probe> probes_;
+  std::unordered_map<std::uint64_t, std::size_t> by_key_;
   std::mutex mutex_;
 };
 

@@ -1,8 +1,7 @@
 #include "run/digest.hpp"
 
-#include <sstream>
+#include "actor/actor_state.hpp"
 
-#include <boost/archive/binary_oarchive.hpp>
 #include <fmt/format.h>
 #include <xxhash.h>
 
@@ -34,15 +33,6 @@ class hasher {
 
 }  // namespace
 
-std::string serialize_actor_state(const class_info& cls, const actor& a) {
-  std::ostringstream out(std::ios::binary);
-  {
-    boost::archive::binary_oarchive archive(out, boost::archive::no_header | boost::archive::no_codecvt);
-    cls.save(a, archive);
-  }
-  return std::move(out).str();
-}
-
 std::uint64_t results_digest(const probe_store& probes, const actor_table& actors) {
   hasher h;
   for (const probe_store::probe* p : probes.sorted()) {
@@ -59,13 +49,12 @@ std::uint64_t results_digest(const probe_store& probes, const actor_table& actor
   }
   for (const actor* a : actors.sorted_by_aai()) {
     const class_info& cls = actors.class_of(*a);
-    const std::string state = serialize_actor_state(cls, *a);
-    const std::uint64_t actor_hash = XXH3_64bits(state.data(), state.size());
-    h.add(a->aai());
+    const actor_record r = capture_actor(cls, *a);
+    h.add(r.aai);
     h.add_bytes(cls.name);
-    h.add(detail::actor_access::rng_counter(*a));
-    h.add(detail::actor_access::creations(*a));
-    h.add(actor_hash);
+    h.add(r.rng_counter);
+    h.add(r.creations);
+    h.add(XXH3_64bits(r.state.data(), r.state.size()));
   }
   return h.value();
 }

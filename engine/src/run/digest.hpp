@@ -9,10 +9,6 @@
 
 namespace kairos {
 
-/// An actor's state as Boost.Serialization binary bytes (no archive header),
-/// the form that is hashed into the digest and stored in checkpoints.
-std::string serialize_actor_state(const class_info& cls, const actor& a);
-
 /// The results digest of DESIGN.md §3: a hash over every probe sample (probes
 /// by name, samples in canonical order) and every live actor's final state
 /// (in AAI order, each reduced to a per-actor hash so ranks can contribute

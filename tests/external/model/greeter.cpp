@@ -21,9 +21,11 @@ class greeter final : public kairos::actor {
   void on(const greeting&, kairos::context& ctx) { ctx.record(probe_, static_cast<double>(ctx.diasca())); }
 
   template <class Archive>
-  void serialize(Archive& ar, unsigned) { ar & next_ & at_; }
+  void serialize(Archive& ar, unsigned) { ar & next_ & at_ & probe_; }
 
  private:
+  friend kairos::access;
+  greeter() = default;  // blank, for loading a serialised state
   kairos::aai_t next_;
   kairos::tick_t at_;
   kairos::probe_id probe_;

@@ -42,6 +42,7 @@ struct class_info {
   std::size_t size;
   std::size_t align;
   actor* (*construct)(void* storage, actor_init&);
+  actor* (*construct_blank)(void* storage);  ///< to load a serialised state into
   void (*destroy)(actor&) noexcept;
   void (*first_diasca)(actor&, context&);
   void (*spontaneous)(actor&, context&);

@@ -82,8 +82,8 @@ class context {
 
   /// Records one sample (one value per curve) on a probe.
   void record(probe_id probe, std::initializer_list<double> values) {
-    if (!probe.valid()) return;  // probe not selected by the scenario
-    worker_->samples.push_back({probe.index, static_cast<std::uint32_t>(values.size()), now_.tick, now_.diasca,
+    if (!probe.valid()) return;
+    worker_->samples.push_back({probe.key, static_cast<std::uint32_t>(values.size()), now_.tick, now_.diasca,
                                 sample_seq_++, self_aai_, worker_->sample_values.size()});
     worker_->sample_values.insert(worker_->sample_values.end(), values.begin(), values.end());
   }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kairos/actor/access.hpp"
 #include "kairos/actor/actor.hpp"
 #include "kairos/actor/actor_init.hpp"
 #include "kairos/actor/class_info.hpp"
@@ -42,6 +43,9 @@ template <class T>
 class actor_registrar {
   static_assert(std::is_base_of_v<actor, T>, "an actor class derives from kairos::actor");
   static_assert(std::is_constructible_v<T, actor_init&>, "an actor class is constructible from kairos::actor_init&");
+  static_assert(access::can_construct_blank<T>,
+                "an actor class has a default constructor (it may be private with `friend kairos::access;`): "
+                "checkpoints and migration build it blank, then load its serialised state");
 
  public:
   actor_registrar(std::string_view name, std::string_view plugin, std::initializer_list<param_doc> params)
@@ -53,6 +57,7 @@ class actor_registrar {
     info_.size = sizeof(T);
     info_.align = alignof(T);
     info_.construct = [](void* storage, actor_init& init) -> actor* { return ::new (storage) T(init); };
+    info_.construct_blank = [](void* storage) -> actor* { return access::construct_blank<T>(storage); };
     info_.destroy = [](actor& a) noexcept { static_cast<T&>(a).~T(); };
     info_.first_diasca = [](actor& a, context& ctx) { static_cast<T&>(a).on_first_diasca(ctx); };
     info_.spontaneous = [](actor& a, context& ctx) { static_cast<T&>(a).act_spontaneous(ctx); };

@@ -69,7 +69,7 @@ struct schedule_record {
 
 /// One probe sample; its values sit in worker_state::sample_values.
 struct sample_record {
-  std::uint32_t probe;
+  std::uint64_t probe;  ///< probe_id::key
   std::uint32_t value_count;
   tick_t tick;
   diasca_t diasca;

@@ -5,11 +5,27 @@
 
 namespace kairos {
 
-/// Handle of a declared probe; cheap to store in an actor.
+/// Handle of a declared probe: a hash of its name, so it means the same probe
+/// on every rank and after a restart, and can be serialised with the actor.
 struct probe_id {
-  std::uint32_t index = ~std::uint32_t{0};
-  bool valid() const noexcept { return index != ~std::uint32_t{0}; }
+  std::uint64_t key = 0;  ///< 0: not declared
+  bool valid() const noexcept { return key != 0; }
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar & key;
+  }
 };
+
+/// The key of the probe called `name` (never 0).
+constexpr std::uint64_t probe_key(std::string_view name) noexcept {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+  for (char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h == 0 ? 1 : h;
+}
 
 /// A model-published integer counter, summed over all actors and reported in
 /// summary.json under `counters`. Declare one per name at namespace scope:
