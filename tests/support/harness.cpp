@@ -7,11 +7,13 @@ namespace kairos_test {
 outcome run_text(const std::string& toml, unsigned threads) {
   auto s = kairos::parse_scenario(toml, "test.toml", {});
   kairos::resolve_actors(*s);
-  kairos::simulation sim(*s, threads);
+  kairos::single_rank_transport net;
+  kairos::simulation sim(*s, threads, net);
   sim.run();
+  sim.probes().finish();
   outcome out;
   out.stats = sim.statistics();
-  out.digest = kairos::results_digest(sim.probes(), sim.actors());
+  out.digest = kairos::results_digest(sim.probes(), kairos::actor_digests(sim.actors()));
   for (const auto* p : sim.probes().sorted()) {
     auto& samples = out.probes[p->name];
     for (const auto& smp : p->samples)

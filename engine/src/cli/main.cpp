@@ -16,14 +16,46 @@
 #include "kairos/run/run.hpp"
 #include "plugin/registry.hpp"
 #include "run/results_file.hpp"
+#include "transport/mpi_transport.hpp"
 #include "scenario/keys.hpp"
 
 namespace {
 
-int fail(const kairos::error& e) {
-  std::fprintf(stderr, "kairos: error: %s\n", e.what());
-  return static_cast<int>(e.code());
-}
+/// MPI for the life of the process when started by mpirun/mpiexec; a plain
+/// `kairos run` never touches MPI.
+class mpi_session {
+ public:
+  mpi_session() {
+    if (!kairos::launched_by_mpi()) return;
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);  // only the main thread calls MPI
+    active_ = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  }
+  ~mpi_session() {
+    if (active_) MPI_Finalize();
+  }
+  mpi_session(const mpi_session&) = delete;
+  mpi_session& operator=(const mpi_session&) = delete;
+  int rank() const noexcept { return rank_; }
+  bool many_ranks() const noexcept { return size_ > 1; }
+
+  /// Reports an error once: the engine decided which rank owns it; that rank
+  /// prints it and, with several ranks, aborts them all with the exit status.
+  int fail(const kairos::error& e) const {
+    if (dynamic_cast<const kairos::failure_elsewhere*>(&e)) return static_cast<int>(e.code());
+    std::fprintf(stderr, "kairos: error: %s\n", e.what());
+    std::fflush(stderr);
+    if (many_ranks()) MPI_Abort(MPI_COMM_WORLD, static_cast<int>(e.code()));
+    return static_cast<int>(e.code());
+  }
+
+ private:
+  bool active_ = false;
+  int rank_ = 0;
+  int size_ = 1;
+};
 
 void print_info(const std::vector<std::string>& plugins) {
   auto& reg = kairos::registry::instance();
@@ -64,6 +96,7 @@ int plot_results(const std::string& results) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const mpi_session mpi;
   CLI::App app{
       "Kairos: a distributed discrete-event simulation engine (tick/diasca time model).\n"
       "Models are C++ plugins; scenarios are TOML files; results land in results.h5 and summary.json.\n"
@@ -84,6 +117,15 @@ int main(int argc, char** argv) {
   run->add_option("--set", options.overrides, "Override a scenario key, e.g. --set simulation.seed=7 (repeatable)")
       ->take_all();
   run->add_flag("--progress", options.progress, "Show progress on stderr even when it is not a terminal");
+  run->add_option("--tm-fanout", options.tm_fanout,
+                  "Children per time manager in the coordination tree of an MPI run (tree depth is log_fanout ranks)")
+      ->check(CLI::Range(2, 1024))
+      ->default_val(4);
+  run->footer(
+      "Examples:\n"
+      "  kairos run scenarios/soda-deterministic.toml --threads 2 --output out/soda\n"
+      "  kairos run scenarios/phold.toml --set phold.lps=32768 --set phold.end=100\n"
+      "  mpirun -n 4 kairos run scenarios/phold.toml     (same digest as one rank)");
 
   std::string inspect_path;
   CLI::App* inspect = app.add_subcommand("inspect", "Describe a results file");
@@ -100,7 +142,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    const int code = mpi.rank() == 0 ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
     return code == 0 ? 0 : static_cast<int>(kairos::exit_code::usage_error);
   }
 
@@ -110,8 +152,10 @@ int main(int argc, char** argv) {
       if (!output.empty()) options.output = output;
       options.progress = options.progress || isatty(STDERR_FILENO);
       const kairos::run_report report = kairos::run_scenario(options);
-      std::printf("results: %s\n", (report.output_dir / "results.h5").c_str());
-      std::printf("%s\n", report.summary_line().c_str());
+      if (report.rank == 0) {
+        std::printf("results: %s\n", (report.output_dir / "results.h5").c_str());
+        std::printf("%s\n", report.summary_line().c_str());
+      }
     } else if (*inspect) {
       kairos::inspect_results_file(inspect_path, stdout);
     } else if (*plot) {
@@ -120,9 +164,9 @@ int main(int argc, char** argv) {
       print_info(info_plugins);
     }
   } catch (const kairos::error& e) {
-    return fail(e);
+    return mpi.fail(e);
   } catch (const std::exception& e) {
-    return fail(kairos::runtime_error(e.what()));
+    return mpi.fail(kairos::runtime_error(e.what()));
   }
   return 0;
 }

@@ -42,6 +42,11 @@ class probe_store {
   probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves);
   /// Moves a worker's samples of this diasca into the store.
   void absorb(detail::worker_state& worker);
+  /// Appends this store's selected probes and samples to `out`, to be
+  /// merged into rank 0's store.
+  void encode(std::vector<std::byte>& out) const;
+  /// Adds the probes and samples another rank encoded.
+  void merge(const std::vector<std::byte>& in);
   /// Sorts every probe's samples canonically and lays values out in that order.
   void finish();
 

@@ -33,7 +33,24 @@ class hasher {
 
 }  // namespace
 
-std::uint64_t results_digest(const probe_store& probes, const actor_table& actors) {
+std::vector<actor_digest> actor_digests(const actor_table& actors) {
+  std::vector<actor_digest> out;
+  out.reserve(actors.size());
+  for (const actor* a : actors.sorted_by_aai()) {
+    const class_info& cls = actors.class_of(*a);
+    const actor_record r = capture_actor(cls, *a);
+    hasher h;
+    h.add(r.aai);
+    h.add_bytes(cls.name);
+    h.add(r.rng_counter);
+    h.add(r.creations);
+    h.add_bytes(r.state);
+    out.push_back({r.aai, h.value()});
+  }
+  return out;
+}
+
+std::uint64_t results_digest(const probe_store& probes, const std::vector<actor_digest>& actors) {
   hasher h;
   for (const probe_store::probe* p : probes.sorted()) {
     h.add_bytes(p->name);
@@ -47,14 +64,9 @@ std::uint64_t results_digest(const probe_store& probes, const actor_table& actor
       for (std::size_t i = 0; i < width; ++i) h.add(p->values[s.value_offset + i]);
     }
   }
-  for (const actor* a : actors.sorted_by_aai()) {
-    const class_info& cls = actors.class_of(*a);
-    const actor_record r = capture_actor(cls, *a);
-    h.add(r.aai);
-    h.add_bytes(cls.name);
-    h.add(r.rng_counter);
-    h.add(r.creations);
-    h.add(XXH3_64bits(r.state.data(), r.state.size()));
+  for (const actor_digest& a : actors) {
+    h.add(a.aai);
+    h.add(a.hash);
   }
   return h.value();
 }

@@ -9,11 +9,20 @@
 
 namespace kairos {
 
+/// One actor's contribution to the digest: its AAI and a hash of its class,
+/// engine fields and state. Ranks compute theirs; rank 0 combines them.
+struct actor_digest {
+  aai_t aai;
+  std::uint64_t hash;
+};
+
+/// The digests of this rank's actors, in AAI order.
+std::vector<actor_digest> actor_digests(const actor_table& actors);
+
 /// The results digest of DESIGN.md §3: a hash over every probe sample (probes
-/// by name, samples in canonical order) and every live actor's final state
-/// (in AAI order, each reduced to a per-actor hash so ranks can contribute
-/// theirs independently). Equal digests mean equal runs.
-std::uint64_t results_digest(const probe_store& probes, const actor_table& actors);
+/// by name, samples in canonical order) and every actor's final state (AAI
+/// order). `actors` must be sorted by AAI. Equal digests mean equal runs.
+std::uint64_t results_digest(const probe_store& probes, const std::vector<actor_digest>& actors);
 
 std::string digest_hex(std::uint64_t digest);
 

@@ -36,7 +36,7 @@ void write_results_file(const std::filesystem::path& path, const scenario& s, co
     f.attr_u64(run.get(), "ticks", report.ticks_simulated);
     f.attr_u64(run.get(), "last_tick", report.last_tick);
     f.attr_f64(run.get(), "tick_duration_seconds", s.tick_seconds);
-    f.attr_u64(run.get(), "ranks", 1);
+    f.attr_u64(run.get(), "ranks", static_cast<std::uint64_t>(report.ranks));
     f.attr_u64(run.get(), "threads", report.threads);
     f.attr_string(run.get(), "engine_version", engine_version);
     f.attr_string(run.get(), "mode", s.mode == run_mode::ergodic ? "ergodic" : "reproducible");
@@ -67,7 +67,8 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   nlohmann::ordered_json j;
   j["scenario"] = s.file.string();
   j["seed"] = s.seed;
-  j["ranks"] = 1;
+  j["ranks"] = r.ranks;
+  j["tm_coordination_messages_rank0"] = r.coordination_messages;
   j["threads"] = r.threads;
   j["ticks_simulated"] = r.ticks_simulated;
   j["last_tick"] = r.last_tick;

@@ -1,17 +1,24 @@
 #include "kairos/run/run.hpp"
 
+#include <mpi.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "kairos/core/error.hpp"
+#include "kairos/core/version.hpp"
 #include "plugin/registry.hpp"
 #include "run/digest.hpp"
 #include "run/results_file.hpp"
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
+#include "transport/byte_buffer.hpp"
+#include "transport/mpi_transport.hpp"
 
 namespace kairos {
 
@@ -23,57 +30,159 @@ std::uint64_t peak_rss_bytes() {
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
+std::unique_ptr<transport> make_transport(int fanout) {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  int size = 1;
+  if (initialised) MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size > 1) return std::make_unique<mpi_transport>(MPI_COMM_WORLD, fanout);
+  return std::make_unique<single_rank_transport>();
+}
+
+/// After a step every rank performs: if any rank failed, the lowest failing
+/// rank reports its own error and the others stop quietly.
+void settle(transport& net, const std::exception_ptr& failure) {
+  const int lowest = net.lowest_failing_rank(failure != nullptr);
+  if (lowest < 0) return;
+  if (lowest == net.rank()) std::rethrow_exception(failure);
+  throw failure_elsewhere(lowest);
+}
+
+/// What every rank must agree on before running together.
+std::uint64_t setup_fingerprint(const scenario& s) {
+  std::ostringstream text;
+  text << *s.root << '\n' << engine_version << '\n' << abi_version << '\n';
+  for (const std::string& p : registry::instance().plugin_names()) text << p << '\n';
+  const std::string all = std::move(text).str();
+  return XXH3_64bits(all.data(), all.size());
+}
+
+std::vector<std::byte> encode_counters(const std::map<std::string, std::uint64_t>& counters) {
+  std::vector<std::byte> out;
+  byte_writer w(out);
+  for (const auto& [name, value] : counters) {
+    w.put_string(name);
+    w.put(value);
+  }
+  return out;
+}
+
+void add_counters(std::map<std::string, std::uint64_t>& into, const std::vector<std::byte>& in) {
+  byte_reader r(in);
+  while (!r.done()) {
+    const std::string name = r.get_string();
+    into[name] += r.get<std::uint64_t>();
+  }
+}
+
 }  // namespace
 
 std::string run_report::summary_line() const {
   return fmt::format(
-      "kairos: done ({}) ticks={} last_tick={} diascas={} activations={} messages={} actors={} wall={:.3f}s "
-      "act/s={:.3e} peak_rss={}MiB digest={}",
-      end_reason, ticks_simulated, last_tick, diascas, activations, messages, actors_final, wall_seconds,
-      wall_seconds > 0 ? static_cast<double>(activations) / wall_seconds : 0.0, peak_rss_bytes >> 20, digest_hex);
+      "kairos: done ({}) ranks={} threads={} ticks={} last_tick={} diascas={} activations={} messages={} actors={} "
+      "wall={:.3f}s act/s={:.3e} peak_rss={}MiB digest={}",
+      end_reason, ranks, threads, ticks_simulated, last_tick, diascas, activations, messages, actors_final,
+      wall_seconds, wall_seconds > 0 ? static_cast<double>(activations) / wall_seconds : 0.0, peak_rss_bytes >> 20,
+      digest_hex);
 }
 
 run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
-  std::unique_ptr<scenario> s = options.scenario_text
-                                    ? parse_scenario(*options.scenario_text, options.scenario, options.overrides)
-                                    : load_scenario(options.scenario, options.overrides);
-  const auto search = plugin_search_path(s->file.has_parent_path() ? s->file.parent_path() : ".");
-  for (const std::string& plugin : s->plugins) registry::instance().load_plugin(plugin, search);
-  resolve_actors(*s);
-  if (options.output) s->output = *options.output;
+  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
 
-  simulation sim(*s, options.threads);
-  sim.show_progress(options.progress);
+  std::unique_ptr<scenario> s;
+  std::exception_ptr failure;
+  try {
+    s = options.scenario_text ? parse_scenario(*options.scenario_text, options.scenario, options.overrides)
+                              : load_scenario(options.scenario, options.overrides);
+    const auto search = plugin_search_path(s->file.has_parent_path() ? s->file.parent_path() : ".");
+    for (const std::string& plugin : s->plugins) registry::instance().load_plugin(plugin, search);
+    resolve_actors(*s);
+    if (options.output) s->output = *options.output;
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  settle(*net, failure);
+  if (!net->all_equal(setup_fingerprint(*s))) {
+    if (net->rank() != 0) throw failure_elsewhere(0);
+    throw plugin_error(
+        "ranks disagree on the scenario, the engine version or the plugins loaded: every rank must run the same "
+        "files (check that all nodes see the same scenario and plugin builds)");
+  }
+
+  std::unique_ptr<simulation> sim;
+  try {
+    sim = std::make_unique<simulation>(*s, options.threads, *net);  // builds this rank's scenario actors
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  settle(*net, failure);
+  sim->show_progress(options.progress && net->rank() == 0);
   const auto setup_end = std::chrono::steady_clock::now();
-  sim.run();
+  sim->run();
+
+  // Gather onto rank 0: statistics, counters, probe samples, actor digests.
+  const run_statistics& st = sim->statistics();
+  const std::vector<std::uint64_t> totals = net->sum(
+      {st.activations, st.messages, st.actors_created, st.actors_deleted, sim->actors().size()});
+  std::vector<std::byte> mine;
+  const auto all_counters = net->gather(encode_counters(sim->counters()));
+  sim->probes().encode(mine);
+  const auto all_probes = net->gather(mine);
+  const std::vector<actor_digest> local_digests = actor_digests(sim->actors());
+  mine.assign(reinterpret_cast<const std::byte*>(local_digests.data()),
+              reinterpret_cast<const std::byte*>(local_digests.data() + local_digests.size()));
+  const auto all_digests = net->gather(mine);
+  std::vector<std::byte> rss(sizeof(std::uint64_t));
+  const std::uint64_t my_rss = peak_rss_bytes();
+  std::memcpy(rss.data(), &my_rss, sizeof my_rss);
+  const auto all_rss = net->gather(rss);
 
   run_report r;
-  const run_statistics& st = sim.statistics();
-  r.digest = results_digest(sim.probes(), sim.actors());
-  r.digest_hex = digest_hex(r.digest);
+  r.ranks = net->size();
+  r.rank = net->rank();
   r.ticks_simulated = st.ticks_simulated;
   r.last_tick = st.last_tick;
   r.diascas = st.diascas;
-  r.activations = st.activations;
-  r.messages = st.messages;
-  r.actors_final = sim.actors().size();
-  r.actors_created = st.actors_created;
-  r.actors_deleted = st.actors_deleted;
+  r.activations = totals[0];
+  r.messages = totals[1];
+  r.actors_created = totals[2];
+  r.actors_deleted = totals[3];
+  r.actors_final = totals[4];
   r.wall_seconds = st.wall_seconds;
   r.setup_seconds = std::chrono::duration<double>(setup_end - setup_start).count();
-  r.peak_rss_bytes = peak_rss_bytes();
-  r.threads = sim.threads();
+  r.threads = sim->threads();
   r.end_reason = st.end_reason;
-  r.counters = sim.counters();
   r.output_dir = s->output;
+  r.coordination_messages = net->coordination_messages();
+  if (net->rank() != 0) return r;
+
+  for (const auto& bytes : all_rss) {
+    std::uint64_t v;
+    std::memcpy(&v, bytes.data(), sizeof v);
+    r.peak_rss_bytes = std::max(r.peak_rss_bytes, v);
+  }
+  for (const auto& bytes : all_counters) add_counters(r.counters, bytes);
+  for (std::size_t rank = 1; rank < all_probes.size(); ++rank) sim->probes().merge(all_probes[rank]);
+  sim->probes().finish();
+  std::vector<actor_digest> digests;
+  for (const auto& bytes : all_digests) {
+    const std::size_t n = bytes.size() / sizeof(actor_digest);
+    const std::size_t at = digests.size();
+    digests.resize(at + n);
+    std::memcpy(digests.data() + at, bytes.data(), n * sizeof(actor_digest));
+  }
+  std::sort(digests.begin(), digests.end(), [](const actor_digest& a, const actor_digest& b) { return a.aai < b.aai; });
+  r.digest = results_digest(sim->probes(), digests);
+  r.digest_hex = digest_hex(r.digest);
 
   if (options.write_results) {
     std::error_code ec;
     std::filesystem::create_directories(s->output, ec);
     if (ec)
-      throw error(exit_code::runtime_failure, fmt::format("{}: cannot create output directory: {}", s->output.string(), ec.message()));
-    write_results_file(s->output / "results.h5", *s, sim.probes(), r);
+      throw error(exit_code::runtime_failure,
+                  fmt::format("{}: cannot create output directory: {}", s->output.string(), ec.message()));
+    write_results_file(s->output / "results.h5", *s, sim->probes(), r);
     write_summary_json(s->output / "summary.json", *s, r);
     write_effective_scenario(s->output / "scenario.toml", *s);
   }

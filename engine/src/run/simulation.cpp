@@ -7,14 +7,19 @@
 
 #include <fmt/format.h>
 
+#include "actor/actor_state.hpp"
 #include "kairos/core/error.hpp"
 #include "plugin/registry.hpp"
 #include "probe/counter_registry.hpp"
 #include "scenario/param_source.hpp"
+#include "transport/byte_buffer.hpp"
 
 namespace kairos {
 
 namespace {
+/// Entries of the buffers ranks exchange each diasca.
+enum class wire_kind : std::uint8_t { message = 1, actor = 2 };
+
 // Activations per chunk handed to a worker. Most activations take tens of
 // nanoseconds, so a chunk must be large to amortise task scheduling; about
 // four chunks per worker still balances uneven actors.
@@ -24,8 +29,11 @@ std::size_t chunk_size(std::size_t activations, unsigned workers) {
 }
 }  // namespace
 
-simulation::simulation(const scenario& s, unsigned threads)
+simulation::simulation(const scenario& s, unsigned threads, transport& net)
     : scenario_(s),
+      net_(net),
+      placement_(s, net.size()),
+      rank_(net.rank()),
       classes_(registry::instance().classes()),
       constants_{s.seed, s.tick_seconds},
       executor_(make_executor(std::max(1u, threads))),
@@ -33,8 +41,9 @@ simulation::simulation(const scenario& s, unsigned threads)
       probes_(s.probe_patterns) {
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
-  arenas_[0].resize(n);
-  arenas_[1].resize(n);
+  arenas_[0].resize(n + 1);
+  arenas_[1].resize(n + 1);
+  outgoing_.resize(static_cast<std::size_t>(net_.size()));
   contexts_.reserve(n);
   for (unsigned w = 0; w < n; ++w) {
     workers_[w].index = w;
@@ -51,6 +60,7 @@ void simulation::create_scenario_actors() {
     const std::string per_actor_field = b.field + ".per_actor";
     for (std::uint64_t i = 0; i < b.count; ++i) {
       const aai_t aai = b.first_aai + i;
+      if (placement_.rank_of(aai) != rank_) continue;  // another rank's actor
       detail::param_source params(scenario_, b.params, b.params_field, b.per_actor, per_actor_field, i,
                                   b.names ? b.names->get(i) : nullptr);
       actor_init init(aai, &params, constants_, *this);
@@ -83,37 +93,31 @@ void simulation::run() {
       stats_.end_reason = "stop tick reached";
       break;
     }
-    run_tick(tick, start);
+    const diasca_decision decision = run_tick(tick, start);
     start = false;
-    if (stop_requested_) {
-      stats_.end_reason = "stop requested by an actor";
+    if (decision.what == diasca_decision::kind::stop) {
+      stats_.end_reason = decision.stop_requested ? "stop requested by an actor" : "nothing left to do";
       break;
     }
-    const tick_t next = agenda_.next_tick();
-    if (next == no_tick) {
-      stats_.end_reason = "nothing left to do";
-      break;
-    }
-    tick = next;
+    tick = decision.next_tick;
     if (progress_) maybe_print_progress(tick);
   }
-  probes_.finish();
   std::vector<activation>().swap(activations_);  // give the memory back before digest and output
   std::vector<detail::message_record>().swap(inbox_);
   stats_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   if (progress_) std::fputc('\n', stderr);
 }
 
-void simulation::run_tick(tick_t tick, bool start) {
+diasca_decision simulation::run_tick(tick_t tick, bool start) {
   // Diasca 0: the actors due this tick, plus, at the very start, every
   // scenario actor for its on_first_diasca (nothing can be due at tick 0:
-  // schedules are for later ticks).
+  // schedules are for later ticks). Every rank runs every tick, with or
+  // without local work, since the diascas are agreed together.
   agenda_.take(tick, due_);
   inbox_.clear();
   activations_.clear();
   for (aai_t aai : due_)
     if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, spontaneous});
-  if (activations_.empty() && !start) return;
 
   stats_.ticks_simulated++;
   stats_.last_tick = tick;
@@ -121,13 +125,14 @@ void simulation::run_tick(tick_t tick, bool start) {
   begin_diasca(now);
   if (start) run_scenario_first_diascas(now);
   run_activations(now);
-  while (merge(now)) {
+  for (;;) {
     stats_.diascas++;
+    const diasca_decision decision = end_diasca(now);
+    if (decision.what != diasca_decision::kind::next_diasca) return decision;
     now.diasca++;
     begin_diasca(now);
     run_activations(now);
   }
-  stats_.diascas++;
 }
 
 void simulation::run_scenario_first_diascas(timestamp now) {
@@ -146,10 +151,8 @@ void simulation::run_scenario_first_diascas(timestamp now) {
 
 void simulation::begin_diasca(timestamp now) {
   auto& arenas = arenas_[now.diasca & 1];
-  for (std::size_t w = 0; w < workers_.size(); ++w) {
-    arenas[w].clear();  // held the payloads of diasca D-2, all processed
-    workers_[w].arena = &arenas[w];
-  }
+  for (auto& arena : arenas) arena.clear();  // held the payloads of diasca D-2, all processed
+  for (std::size_t w = 0; w < workers_.size(); ++w) workers_[w].arena = &arenas[w];
 }
 
 void simulation::run_activations(timestamp now) {
@@ -194,7 +197,7 @@ void simulation::activate(const activation& a, context& ctx, detail::worker_stat
   }
 }
 
-void simulation::report_failures(timestamp now) {
+void simulation::report_failures() {
   const detail::failure_record* first = nullptr;
   std::size_t count = 0;
   for (const auto& w : workers_)
@@ -204,27 +207,74 @@ void simulation::report_failures(timestamp now) {
     }
   std::string what = first->what;
   if (count > 1) what += fmt::format(" (and {} more failure(s) in the same diasca)", count - 1);
-  (void)now;
+  for (auto& w : workers_) w.failures.clear();
   throw runtime_error(what);
 }
 
-bool simulation::merge(timestamp now) {
-  for (const auto& w : workers_)
-    if (!w.failures.empty()) report_failures(now);
-
-  std::uint64_t deleted = 0, created = 0, sent = 0;
-  for (auto& w : workers_) {
-    for (aai_t aai : w.deletions) deleted += table_.erase(aai) ? 1 : 0;
+diasca_decision simulation::end_diasca(timestamp now) {
+  diasca_report report;
+  try {
+    apply_local_effects(now, report);
+    route_messages();
+  } catch (const std::exception& e) {
+    failure_ = e.what();
+    for (auto& out : outgoing_) out.clear();
   }
+  // Always exchange, even after a failure, so that no rank waits for us.
+  const auto incoming = net_.exchange(outgoing_);
+  if (!failure_) {
+    try {
+      receive(incoming, now);
+      prepare_next_diasca(now);
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+    }
+  }
+  report.next_tick = agenda_.next_tick();
+  report.stop_requested = stop_requested_ ? 1 : 0;
+  report.failed_rank = failure_ ? rank_ : -1;
+  const diasca_decision decision = net_.coordinate(report);
+  if (decision.what == diasca_decision::kind::fail) raise_failure(decision.failed_rank);
+  return decision;
+}
+
+void simulation::raise_failure(int failed_rank) {
+  if (failed_rank != rank_) throw failure_elsewhere(failed_rank);
+  if (net_.size() == 1) throw runtime_error(*failure_);
+  throw runtime_error(fmt::format("rank {}: {}", rank_, *failure_));
+}
+
+void simulation::apply_local_effects(timestamp now, diasca_report& report) {
+  for (const auto& w : workers_)
+    if (!w.failures.empty()) report_failures();
+
+  for (auto& w : workers_)
+    for (aai_t aai : w.deletions) report.actors_deleted += table_.erase(aai) ? 1 : 0;
   created_.clear();
   for (auto& w : workers_) {
     for (const detail::creation_record& c : w.creations) {
+      const int home = placement_.rank_of(c.aai);
+      if (home != rank_) {
+        // Built here (its constructor took C++ arguments); it lives there.
+        const class_info& cls = table_.class_of(*c.object);
+        const actor_record record = capture_actor(cls, *c.object);
+        cls.destroy(*c.object);
+        table_.release(cls, c.object);
+        byte_writer out(outgoing_[static_cast<std::size_t>(home)]);
+        out.put(wire_kind::actor);
+        out.put_string(cls.name);
+        out.put(record.aai);
+        out.put(record.rng_counter);
+        out.put(record.creations);
+        out.put_string(record.state);
+        continue;
+      }
       if (!table_.insert(*c.object))
         throw runtime_error(fmt::format("actor {} created by actor {} at tick {} diasca {}: identifier already in use",
                                         c.aai, c.creator, now.tick, now.diasca));
       created_.emplace_back(c.aai, c.object);
     }
-    created += w.creations.size();
+    report.actors_created += w.creations.size();
     // Per worker, in the order the actors asked: an actor's schedule and
     // withdraw calls all come from one worker, so their order is kept.
     for (const detail::schedule_record& s : w.schedules) {
@@ -234,18 +284,84 @@ bool simulation::merge(timestamp now) {
     if (w.stop_requested) stop_requested_ = true;
     w.stop_requested = false;
     if (!w.samples.empty()) probes_.absorb(w);
-    sent += w.messages.size();
+    report.messages_sent += w.messages.size();
   }
-  stats_.actors_created += created;
-  stats_.actors_deleted += deleted;
-  stats_.messages += sent;
+  stats_.actors_created += report.actors_created;
+  stats_.actors_deleted += report.actors_deleted;
+  stats_.messages += report.messages_sent;
+}
 
-  // Next diasca's inbox in canonical order: receiver, then sender, then the
-  // sender's sequence number.
+void simulation::route_messages() {
+  // Messages for local actors go straight to the next inbox, never
+  // serialised; the others are batched, one buffer per destination rank.
   inbox_.clear();
-  inbox_.reserve(sent);
-  for (auto& w : workers_) inbox_.insert(inbox_.end(), w.messages.begin(), w.messages.end());
-  for (auto& w : workers_) w.clear_diasca();
+  for (auto& w : workers_) {
+    const detail::payload_arena& arena = *w.arena;
+    for (const detail::message_record& m : w.messages) {
+      const int home = placement_.rank_of(m.receiver);
+      if (home == rank_) {
+        inbox_.push_back(m);
+        continue;
+      }
+      byte_writer out(outgoing_[static_cast<std::size_t>(home)]);
+      out.put(wire_kind::message);
+      out.put(m.receiver);
+      out.put(m.sender);
+      out.put(m.type);
+      out.put(m.seq);
+      out.put(m.size);
+      out.put_bytes(arena.at(m.offset), m.size);
+    }
+    w.clear_diasca();
+  }
+}
+
+void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, timestamp now) {
+  const auto remote = static_cast<std::uint32_t>(workers_.size());
+  detail::payload_arena& arena = arenas_[now.diasca & 1][remote];
+  for (const std::vector<std::byte>& buffer : incoming) {
+    byte_reader in(buffer);
+    while (!in.done()) {
+      if (in.get<wire_kind>() == wire_kind::message) {
+        detail::message_record m{};
+        m.receiver = in.get<aai_t>();
+        m.sender = in.get<aai_t>();
+        m.type = in.get<message_type_id>();
+        m.seq = in.get<std::uint32_t>();
+        m.size = in.get<std::uint32_t>();
+        m.offset = arena.append(in.take(m.size), m.size);
+        m.arena = remote;
+        inbox_.push_back(m);
+        continue;
+      }
+      const std::string class_name = in.get_string();
+      actor_record record;
+      record.aai = in.get<aai_t>();
+      record.rng_counter = in.get<std::uint64_t>();
+      record.creations = in.get<std::uint32_t>();
+      record.state = in.get_string();
+      const class_info* cls = registry::instance().find_class(class_name);
+      if (!cls) throw runtime_error(fmt::format("received actor {} of class '{}', which no plugin of this rank defines",
+                                                record.aai, class_name));
+      void* storage = table_.allocate(*cls);
+      actor* a;
+      try {
+        a = &rebuild_actor(*cls, storage, record);
+      } catch (...) {
+        table_.release(*cls, storage);
+        throw;
+      }
+      if (!table_.insert(*a))
+        throw runtime_error(fmt::format("actor {} created at tick {} diasca {}: identifier already in use", record.aai,
+                                        now.tick, now.diasca));
+      created_.emplace_back(record.aai, a);
+    }
+  }
+}
+
+void simulation::prepare_next_diasca(timestamp now) {
+  // The next diasca's inbox in canonical order: receiver, then sender, then
+  // the sender's sequence number, whatever rank or thread each came from.
   std::sort(inbox_.begin(), inbox_.end(), [](const detail::message_record& a, const detail::message_record& b) {
     if (a.receiver != b.receiver) return a.receiver < b.receiver;
     if (a.sender != b.sender) return a.sender < b.sender;
@@ -276,8 +392,6 @@ bool simulation::merge(timestamp now) {
     i = j;
   }
   for (; c < created_.size(); ++c) activations_.push_back({created_[c].second, 0, 0, first_diasca});
-
-  return sent > 0 || created > 0 || deleted > 0;
 }
 
 std::string simulation::message_name(message_type_id type) const {

@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "actor/actor_table.hpp"
+#include "distribution/placement.hpp"
 #include "kairos/actor/context.hpp"
 #include "kairos/detail/engine_services.hpp"
 #include "kairos/detail/worker_state.hpp"
@@ -15,6 +17,7 @@
 #include "probe/probe_store.hpp"
 #include "scenario/scenario.hpp"
 #include "time/agenda.hpp"
+#include "transport/transport.hpp"
 
 namespace kairos {
 
@@ -33,10 +36,12 @@ struct run_statistics {
 
 /// One rank's simulation: its actors, agenda and the diasca loop of
 /// DESIGN.md §2. Everything actors do while active lands in per-worker
-/// buffers that the end-of-diasca merge applies in a canonical order.
+/// buffers that the end of the diasca applies in a canonical order; messages
+/// and new actors for other ranks go out through the transport, and the
+/// time-manager tree decides what comes next.
 class simulation final : private detail::engine_services {
  public:
-  simulation(const scenario& s, unsigned threads);
+  simulation(const scenario& s, unsigned threads, transport& net);
   ~simulation();
   simulation(const simulation&) = delete;
   simulation& operator=(const simulation&) = delete;
@@ -64,14 +69,20 @@ class simulation final : private detail::engine_services {
   };
 
   void create_scenario_actors();
-  void run_tick(tick_t tick, bool start);
+  diasca_decision run_tick(tick_t tick, bool start);
+  /// Applies the diasca's effects, exchanges with other ranks, and agrees
+  /// with them on what comes next.
+  diasca_decision end_diasca(timestamp now);
+  void apply_local_effects(timestamp now, diasca_report& report);
+  void route_messages();
+  void receive(const std::vector<std::vector<std::byte>>& incoming, timestamp now);
+  void prepare_next_diasca(timestamp now);
+  [[noreturn]] void raise_failure(int failed_rank);
   void begin_diasca(timestamp now);
   void run_activations(timestamp now);
   void run_scenario_first_diascas(timestamp now);
   void activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now);
-  /// Applies the diasca's buffered effects; true if the tick must go on.
-  bool merge(timestamp now);
-  [[noreturn]] void report_failures(timestamp now);
+  [[noreturn]] void report_failures();
   std::string message_name(message_type_id type) const;
   void maybe_print_progress(tick_t tick);
 
@@ -83,6 +94,9 @@ class simulation final : private detail::engine_services {
   }
 
   const scenario& scenario_;
+  transport& net_;
+  placement placement_;
+  int rank_;
   const std::vector<const class_info*>& classes_;
   detail::run_constants constants_;
   std::unique_ptr<executor> executor_;
@@ -95,11 +109,14 @@ class simulation final : private detail::engine_services {
     context ctx;
   };
   std::vector<padded_context> contexts_;
-  std::vector<detail::payload_arena> arenas_[2];  ///< diasca parity x worker
+  /// Diasca parity x (workers, then one for payloads received from other ranks).
+  std::vector<detail::payload_arena> arenas_[2];
   std::vector<activation> activations_;
   std::vector<detail::message_record> inbox_;  ///< messages of the diasca about to run, canonical order
   std::vector<aai_t> due_;
   std::vector<std::pair<aai_t, actor*>> created_;
+  std::vector<std::vector<std::byte>> outgoing_;  ///< per destination rank
+  std::optional<std::string> failure_;            ///< this rank's failure in the current diasca
 
   bool stop_requested_ = false;
   bool progress_ = false;

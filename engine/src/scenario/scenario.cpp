@@ -204,6 +204,7 @@ void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
     b.names = n->as_array();
     for (std::size_t i = 0; i < names.size(); ++i) add_name(s, names[i], {b.first_aai + i, 1}, n, field + ".names");
   }
+  if (const toml::node* n = t.get("placement")) b.placement_hint = expect_string(s, *n, field + ".placement");
   if (const toml::node* n = t.get("group"))
     add_name(s, expect_string(s, *n, field + ".group"), {b.first_aai, b.count}, n, field + ".group");
 

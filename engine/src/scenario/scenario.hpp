@@ -27,6 +27,7 @@ struct actor_block {
   const toml::array* names = nullptr;      ///< one name per actor, or null
   std::string field;                       ///< "actors[2]" or "phold", for messages
   std::string params_field;                ///< "actors[2].params" or "phold"
+  std::string placement_hint;              ///< co-locates blocks with the same hint
 };
 
 /// A loaded, validated scenario: the engine settings and the actors to create.

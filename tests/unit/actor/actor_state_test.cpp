@@ -20,7 +20,8 @@ void expect_round_trip(const char* scenario_file, std::vector<std::string> overr
   auto s = kairos::load_scenario(std::string(KAIROS_SOURCE_DIR) + "/scenarios/" + scenario_file, overrides);
   for (const auto& p : s->plugins) kairos::registry::instance().load_plugin(p, {KAIROS_PLUGIN_DIR});
   kairos::resolve_actors(*s);
-  kairos::simulation sim(*s, 1);
+  kairos::single_rank_transport net;
+  kairos::simulation sim(*s, 1, net);
   sim.run();
   std::size_t checked = 0;
   for (const kairos::actor* a : sim.actors().sorted_by_aai()) {
@@ -48,7 +49,8 @@ TEST(ActorState, TruncatedStateIsAClearError) {
   auto s = kairos::load_scenario(std::string(KAIROS_SOURCE_DIR) + "/scenarios/soda-deterministic.toml", {});
   for (const auto& p : s->plugins) kairos::registry::instance().load_plugin(p, {KAIROS_PLUGIN_DIR});
   kairos::resolve_actors(*s);
-  kairos::simulation sim(*s, 1);
+  kairos::single_rank_transport net;
+  kairos::simulation sim(*s, 1, net);
   const kairos::actor& machine = *sim.actors().find(0);
   const kairos::class_info& cls = sim.actors().class_of(machine);
   kairos::actor_record r = kairos::capture_actor(cls, machine);

@@ -42,4 +42,16 @@ class runtime_error : public error {
   explicit runtime_error(const std::string& what) : error(exit_code::runtime_failure, what) {}
 };
 
+/// Raised on every rank but the one that failed: the failing rank reports the
+/// error once; the others stop quietly with the same exit status.
+class failure_elsewhere : public error {
+ public:
+  explicit failure_elsewhere(int rank)
+      : error(exit_code::runtime_failure, "the run failed on rank " + std::to_string(rank)), rank_(rank) {}
+  int rank() const noexcept { return rank_; }
+
+ private:
+  int rank_;
+};
+
 }  // namespace kairos

@@ -17,6 +17,7 @@ struct run_options {
   std::optional<std::filesystem::path> output;   ///< overrides simulation.output
   std::vector<std::string> overrides;            ///< "key=value", as --set
   bool progress = false;
+  int tm_fanout = 4;                             ///< children per time manager in the tree (MPI runs)
   bool write_results = true;                     ///< results.h5 + summary.json
 };
 
@@ -36,6 +37,9 @@ struct run_report {
   double setup_seconds = 0;
   std::uint64_t peak_rss_bytes = 0;
   unsigned threads = 1;
+  int ranks = 1;
+  int rank = 0;                                  ///< of this process; only rank 0 holds digest and results
+  std::uint64_t coordination_messages = 0;       ///< sent and received by this rank's time manager
   std::string end_reason;
   std::map<std::string, std::uint64_t> counters;
   std::filesystem::path output_dir;

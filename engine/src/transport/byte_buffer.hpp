@@ -1,0 +1,69 @@
+#pragma once
+
+// Minimal writer and reader of trivially copyable values and strings in a
+// byte vector: the encoding of what ranks send each other (same machine
+// architecture on both ends, so no byte swapping).
+
+#include <cstddef>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace kairos {
+
+class byte_writer {
+ public:
+  explicit byte_writer(std::vector<std::byte>& out) : out_(out) {}
+  template <class T>
+  void put(const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    put_bytes(&value, sizeof value);
+  }
+  void put_bytes(const void* data, std::size_t size) {
+    const std::size_t at = out_.size();
+    out_.resize(at + size);
+    if (size) std::memcpy(out_.data() + at, data, size);
+  }
+  void put_string(std::string_view s) {
+    put(static_cast<std::uint64_t>(s.size()));
+    put_bytes(s.data(), s.size());
+  }
+
+ private:
+  std::vector<std::byte>& out_;
+};
+
+class byte_reader {
+ public:
+  byte_reader(const std::byte* data, std::size_t size) : data_(data), size_(size) {}
+  explicit byte_reader(const std::vector<std::byte>& in) : byte_reader(in.data(), in.size()) {}
+  template <class T>
+  T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    T value;
+    std::memcpy(&value, take(sizeof value), sizeof value);
+    return value;
+  }
+  const std::byte* take(std::size_t size) {
+    if (size > size_ - at_) throw std::runtime_error("truncated buffer from another rank");
+    const std::byte* p = data_ + at_;
+    at_ += size;
+    return p;
+  }
+  std::string get_string() {
+    const auto size = get<std::uint64_t>();
+    const std::byte* p = take(size);
+    return std::string(reinterpret_cast<const char*>(p), size);
+  }
+  bool done() const noexcept { return at_ == size_; }
+
+ private:
+  const std::byte* data_;
+  std::size_t size_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace kairos

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+
+#include "kairos/core/types.hpp"
+
+namespace kairos {
+
+/// What each rank's time manager reports up the tree at the end of a
+/// diasca; reports of a subtree combine into one of the same shape.
+struct diasca_report {
+  std::uint64_t messages_sent = 0;    ///< this diasca, local and remote
+  std::uint64_t actors_created = 0;
+  std::uint64_t actors_deleted = 0;
+  tick_t next_tick = no_tick;         ///< earliest tick in the subtree's agendas
+  std::uint32_t stop_requested = 0;   ///< an actor asked to stop
+  std::int32_t failed_rank = -1;      ///< lowest rank whose diasca failed, or -1
+
+  void combine(const diasca_report& o) noexcept {
+    messages_sent += o.messages_sent;
+    actors_created += o.actors_created;
+    actors_deleted += o.actors_deleted;
+    next_tick = next_tick < o.next_tick ? next_tick : o.next_tick;
+    stop_requested |= o.stop_requested;
+    if (o.failed_rank >= 0 && (failed_rank < 0 || o.failed_rank < failed_rank)) failed_rank = o.failed_rank;
+  }
+  bool activity() const noexcept { return messages_sent + actors_created + actors_deleted > 0; }
+};
+
+/// What the root decides from the combined report and sends down the tree.
+struct diasca_decision {
+  enum class kind : std::uint32_t { next_diasca, next_tick, stop, fail };
+  kind what = kind::stop;
+  std::int32_t failed_rank = -1;
+  std::uint32_t stop_requested = 0;
+  tick_t next_tick = no_tick;
+};
+
+/// The root's rule (DESIGN.md §2): go on while the diasca had activity; at a
+/// quiet diasca end the tick and jump to the earliest scheduled tick, unless
+/// an actor asked to stop or nothing is left.
+inline diasca_decision decide(const diasca_report& r) noexcept {
+  using k = diasca_decision::kind;
+  if (r.failed_rank >= 0) return {k::fail, r.failed_rank, 0, no_tick};
+  if (r.activity()) return {k::next_diasca, -1, 0, no_tick};
+  if (r.stop_requested || r.next_tick == no_tick) return {k::stop, -1, r.stop_requested, r.next_tick};
+  return {k::next_tick, -1, 0, r.next_tick};
+}
+
+}  // namespace kairos

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "transport/coordination.hpp"
+
+namespace kairos {
+
+/// How a rank talks to the others: what the simulation needs, and nothing
+/// about MPI. The single-rank transport makes one process a whole run; the
+/// MPI one spreads it over ranks.
+class transport {
+ public:
+  virtual ~transport() = default;
+  virtual int rank() const noexcept = 0;
+  virtual int size() const noexcept = 0;
+
+  /// Sends outgoing[r] to rank r (empty buffers are not sent) and returns
+  /// the buffers received from other ranks, in source-rank order. Every rank
+  /// calls it once per diasca.
+  virtual std::vector<std::vector<std::byte>> exchange(std::vector<std::vector<std::byte>>& outgoing) = 0;
+
+  /// Combines every rank's report up the time-manager tree; the root decides
+  /// and the decision comes back down to every rank.
+  virtual diasca_decision coordinate(const diasca_report& local) = 0;
+
+  /// Rank 0 receives every rank's bytes, in rank order (others get nothing).
+  virtual std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) = 0;
+  /// Sum over ranks, delivered to every rank.
+  virtual std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) = 0;
+  /// Lowest rank for which `failed` is true, or -1; every rank learns it.
+  virtual int lowest_failing_rank(bool failed) = 0;
+  /// True on every rank when all ranks passed the same value.
+  virtual bool all_equal(std::uint64_t value) = 0;
+
+  /// Coordination messages this rank sent and received so far (tree only).
+  virtual std::uint64_t coordination_messages() const noexcept = 0;
+};
+
+/// One rank, no communication.
+class single_rank_transport final : public transport {
+ public:
+  int rank() const noexcept override { return 0; }
+  int size() const noexcept override { return 1; }
+  std::vector<std::vector<std::byte>> exchange(std::vector<std::vector<std::byte>>&) override { return {}; }
+  diasca_decision coordinate(const diasca_report& local) override { return decide(local); }
+  std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) override { return {mine}; }
+  std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) override { return mine; }
+  int lowest_failing_rank(bool failed) override { return failed ? 0 : -1; }
+  bool all_equal(std::uint64_t) override { return true; }
+  std::uint64_t coordination_messages() const noexcept override { return 0; }
+};
+
+}  // namespace kairos
