@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# digest_matrix.sh KAIROS MPIEXEC "NPS" "THREADS" FANOUT SCENARIO [--set k=v ...] [-- HINT_SETS...]
+#
+# Runs SCENARIO once on one rank (no MPI) as the reference, then under
+# MPIEXEC for every rank count in NPS and thread count in THREADS, with the
+# time-manager fan-out FANOUT, and fails unless every digest equals the
+# reference. Arguments after "--" are extra --set options for a second pass
+# with placement hints on.
+set -euo pipefail
+kairos=$1 mpiexec=$2 nps=$3 threads=$4 fanout=$5 scenario=$6
+shift 6
+sets=() hints=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do sets+=("$1"); shift; done
+[ $# -gt 0 ] && shift && hints=("$@")
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+digest() { sed -n 's/.*digest=\([0-9a-f]*\).*/\1/p' | tail -n 1; }
+reference=$("$kairos" run "$scenario" "${sets[@]}" --output "$out/ref" | digest)
+[ -n "$reference" ] || { echo "no reference digest" >&2; exit 1; }
+echo "1 rank, 1 thread: $reference"
+
+passes=("")
+[ ${#hints[@]} -gt 0 ] && passes+=("hints")
+for pass in "${passes[@]}"; do
+  extra=()
+  [ "$pass" = hints ] && extra=("${hints[@]}")
+  for np in $nps; do
+    for t in $threads; do
+      got=$(timeout 300 "$mpiexec" -n "$np" --oversubscribe "$kairos" run "$scenario" "${sets[@]}" "${extra[@]}" \
+              --threads "$t" --tm-fanout "$fanout" --output "$out/np$np" | digest)
+      echo "$np ranks, $t threads, fan-out $fanout${pass:+, placement hints}: $got"
+      [ "$got" = "$reference" ] || { echo "digest differs from the one-rank run" >&2; exit 1; }
+    done
+  done
+done
