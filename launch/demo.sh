@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/launch/install-deps.sh"
-"$root/launch/build.sh" "$root/build" -DKAIROS_BUILD_TESTS=OFF
+KAIROS_TARGETS="kairos kairos_soda" "$root/launch/build.sh" "$root/build"
 scenario=${1:-$root/scenarios/soda-deterministic.toml}
 out=$root/out/demo
 # Open MPI refuses root unless told; more ranks than cores need oversubscribing.

@@ -68,7 +68,9 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   j["scenario"] = s.file.string();
   j["seed"] = s.seed;
   j["ranks"] = r.ranks;
-  j["tm_coordination_messages_rank0"] = r.coordination_messages;
+  j["remote_messages"] = r.remote_messages;
+  j["exchange_bytes"] = r.exchange_bytes;
+  j["coordination_messages_busiest_rank"] = r.coordination_messages;
   j["threads"] = r.threads;
   j["ticks_simulated"] = r.ticks_simulated;
   j["last_tick"] = r.last_tick;

@@ -123,8 +123,9 @@ run_report run_scenario(const run_options& options) {
 
   // Gather onto rank 0: statistics, counters, probe samples, actor digests.
   const run_statistics& st = sim->statistics();
-  const std::vector<std::uint64_t> totals = net->sum(
-      {st.activations, st.messages, st.actors_created, st.actors_deleted, sim->actors().size()});
+  const std::vector<std::uint64_t> totals =
+      net->sum({st.activations, st.messages, st.actors_created, st.actors_deleted, sim->actors().size(),
+                st.remote_messages, net->exchange_bytes_sent()});
   std::vector<std::byte> mine;
   const auto all_counters = net->gather(encode_counters(sim->counters()));
   sim->probes().encode(mine);
@@ -133,10 +134,10 @@ run_report run_scenario(const run_options& options) {
   mine.assign(reinterpret_cast<const std::byte*>(local_digests.data()),
               reinterpret_cast<const std::byte*>(local_digests.data() + local_digests.size()));
   const auto all_digests = net->gather(mine);
-  std::vector<std::byte> rss(sizeof(std::uint64_t));
-  const std::uint64_t my_rss = peak_rss_bytes();
-  std::memcpy(rss.data(), &my_rss, sizeof my_rss);
-  const auto all_rss = net->gather(rss);
+  // Per-rank figures where the maximum matters, not the sum.
+  const std::uint64_t per_rank[] = {peak_rss_bytes(), net->coordination_messages()};
+  const auto all_per_rank = net->gather(
+      std::vector<std::byte>(reinterpret_cast<const std::byte*>(per_rank), reinterpret_cast<const std::byte*>(per_rank + 2)));
 
   run_report r;
   r.ranks = net->size();
@@ -149,18 +150,20 @@ run_report run_scenario(const run_options& options) {
   r.actors_created = totals[2];
   r.actors_deleted = totals[3];
   r.actors_final = totals[4];
+  r.remote_messages = totals[5];
+  r.exchange_bytes = totals[6];
   r.wall_seconds = st.wall_seconds;
   r.setup_seconds = std::chrono::duration<double>(setup_end - setup_start).count();
   r.threads = sim->threads();
   r.end_reason = st.end_reason;
   r.output_dir = s->output;
-  r.coordination_messages = net->coordination_messages();
   if (net->rank() != 0) return r;
 
-  for (const auto& bytes : all_rss) {
-    std::uint64_t v;
-    std::memcpy(&v, bytes.data(), sizeof v);
-    r.peak_rss_bytes = std::max(r.peak_rss_bytes, v);
+  for (const auto& bytes : all_per_rank) {
+    std::uint64_t v[2];
+    std::memcpy(v, bytes.data(), sizeof v);
+    r.peak_rss_bytes = std::max(r.peak_rss_bytes, v[0]);
+    r.coordination_messages = std::max(r.coordination_messages, v[1]);
   }
   for (const auto& bytes : all_counters) add_counters(r.counters, bytes);
   for (std::size_t rank = 1; rank < all_probes.size(); ++rank) sim->probes().merge(all_probes[rank]);

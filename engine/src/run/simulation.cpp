@@ -213,28 +213,36 @@ void simulation::report_failures() {
 
 diasca_decision simulation::end_diasca(timestamp now) {
   diasca_report report;
-  try {
-    apply_local_effects(now, report);
-    route_messages();
-  } catch (const std::exception& e) {
-    failure_ = e.what();
-    for (auto& out : outgoing_) out.clear();
-  }
-  // Always exchange, even after a failure, so that no rank waits for us.
-  const auto incoming = net_.exchange(outgoing_);
   if (!failure_) {
     try {
-      receive(incoming, now);
-      prepare_next_diasca(now);
+      apply_local_effects(now, report);
+      route_messages();
     } catch (const std::exception& e) {
       failure_ = e.what();
     }
   }
+  if (failure_) {
+    for (auto& out : outgoing_) out.clear();
+    for (auto& w : workers_) w.clear_diasca();
+  }
+  // Receiving cannot change the agenda (received messages are handled next
+  // diasca), so the report is complete before the exchange. Every rank takes
+  // part even after a failure, so that no rank waits for us.
   report.next_tick = agenda_.next_tick();
   report.stop_requested = stop_requested_ ? 1 : 0;
   report.failed_rank = failure_ ? rank_ : -1;
-  const diasca_decision decision = net_.coordinate(report);
+  auto [decision, incoming] = net_.end_diasca(outgoing_, report);
   if (decision.what == diasca_decision::kind::fail) raise_failure(decision.failed_rank);
+  if (decision.what != diasca_decision::kind::next_diasca) return decision;
+  try {
+    receive(incoming, now);
+    prepare_next_diasca(now);
+  } catch (const std::exception& e) {
+    // Reported at the end of the next diasca (there is one: something was
+    // sent or created), which this rank sits out.
+    failure_ = e.what();
+    activations_.clear();
+  }
   return decision;
 }
 
@@ -303,6 +311,7 @@ void simulation::route_messages() {
         inbox_.push_back(m);
         continue;
       }
+      ++stats_.remote_messages;
       byte_writer out(outgoing_[static_cast<std::size_t>(home)]);
       out.put(wire_kind::message);
       out.put(m.receiver);

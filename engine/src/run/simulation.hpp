@@ -28,6 +28,7 @@ struct run_statistics {
   std::uint64_t diascas = 0;
   std::uint64_t activations = 0;  ///< actor activations (one per actor per diasca it ran in)
   std::uint64_t messages = 0;
+  std::uint64_t remote_messages = 0;  ///< sent to actors on other ranks
   std::uint64_t actors_created = 0;  ///< at run time
   std::uint64_t actors_deleted = 0;
   std::string end_reason;

@@ -13,7 +13,11 @@
 namespace kairos {
 
 namespace {
-constexpr int tag_exchange = 101;
+// Exchange tags alternate with the diasca's parity: a rank that already has
+// the decision may start the next diasca and send to a rank still waiting for
+// it, and that buffer must not be taken as one of this diasca. A rank can be
+// at most one diasca ahead (it needs everyone's report to go further).
+constexpr int tag_exchange = 100;
 constexpr int tag_report = 102;
 constexpr int tag_decision = 103;
 
@@ -31,80 +35,103 @@ mpi_transport::mpi_transport(MPI_Comm comm, int fanout) : comm_(comm), fanout_(s
   MPI_Comm_size(comm_, &size_);
 }
 
-std::vector<std::vector<std::byte>> mpi_transport::exchange(std::vector<std::vector<std::byte>>& outgoing) {
+bool mpi_transport::receive_arrived(std::vector<std::pair<int, std::vector<std::byte>>>& received) {
+  const int tag = tag_exchange + static_cast<int>(round_ & 1);
+  bool got = false;
+  for (;;) {
+    int arrived = 0;
+    MPI_Status status;
+    check(MPI_Iprobe(MPI_ANY_SOURCE, tag, comm_, &arrived, &status), "MPI_Iprobe");
+    if (!arrived) return got;
+    int count = 0;
+    MPI_Get_count(&status, MPI_BYTE, &count);
+    std::vector<std::byte> buffer(static_cast<std::size_t>(count));
+    check(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
+    received.emplace_back(status.MPI_SOURCE, std::move(buffer));
+    got = true;
+  }
+}
+
+transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std::byte>>& outgoing,
+                                                   const diasca_report& local) {
   std::vector<MPI_Request> sends;
   for (int r = 0; r < size_; ++r) {
     if (r == rank_ || outgoing[r].empty()) continue;
     if (outgoing[r].size() > static_cast<std::size_t>(INT_MAX))
       throw runtime_error(fmt::format("rank {}: more than 2 GiB of messages for rank {} in one diasca", rank_, r));
+    exchange_bytes_sent_ += outgoing[r].size();
     sends.emplace_back();
-    check(MPI_Issend(outgoing[r].data(), static_cast<int>(outgoing[r].size()), MPI_BYTE, r, tag_exchange, comm_,
-                     &sends.back()),
+    check(MPI_Issend(outgoing[r].data(), static_cast<int>(outgoing[r].size()), MPI_BYTE, r,
+                     tag_exchange + static_cast<int>(round_ & 1), comm_, &sends.back()),
           "MPI_Issend");
   }
+
+  // Reports from the children, and (but at the root) the decision from the
+  // parent, are awaited with non-blocking receives while buffers keep coming.
+  std::vector<int> children;
+  for (int k = 1; k <= fanout_; ++k) {
+    const long child = static_cast<long>(rank_) * fanout_ + k;
+    if (child < size_) children.push_back(static_cast<int>(child));
+  }
+  std::vector<diasca_report> reports(children.size());
+  std::vector<MPI_Request> report_requests(children.size());
+  for (std::size_t i = 0; i < children.size(); ++i)
+    check(MPI_Irecv(&reports[i], sizeof(diasca_report), MPI_BYTE, children[i], tag_report, comm_, &report_requests[i]),
+          "MPI_Irecv");
+
   std::vector<std::pair<int, std::vector<std::byte>>> received;
-  bool barrier_started = false;
-  MPI_Request barrier = MPI_REQUEST_NULL;
+  int idle_polls = 0;
+  bool reported = false;
+  diasca_decision decision;
+  MPI_Request decision_request = MPI_REQUEST_NULL;
   for (;;) {
-    int arrived = 0;
-    MPI_Status status;
-    check(MPI_Iprobe(MPI_ANY_SOURCE, tag_exchange, comm_, &arrived, &status), "MPI_Iprobe");
-    if (arrived) {
-      int count = 0;
-      MPI_Get_count(&status, MPI_BYTE, &count);
-      std::vector<std::byte> buffer(static_cast<std::size_t>(count));
-      check(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, tag_exchange, comm_, MPI_STATUS_IGNORE),
-            "MPI_Recv");
-      received.emplace_back(status.MPI_SOURCE, std::move(buffer));
-      continue;
-    }
-    int done = 0;
-    if (!barrier_started) {
-      check(MPI_Testall(static_cast<int>(sends.size()), sends.data(), &done, MPI_STATUSES_IGNORE), "MPI_Testall");
-      if (done) {
-        check(MPI_Ibarrier(comm_, &barrier), "MPI_Ibarrier");
-        barrier_started = true;
+    const bool got = receive_arrived(received);
+    if (!reported) {
+      int sends_done = 0, reports_done = 0;
+      check(MPI_Testall(static_cast<int>(sends.size()), sends.data(), &sends_done, MPI_STATUSES_IGNORE), "MPI_Testall");
+      check(MPI_Testall(static_cast<int>(report_requests.size()), report_requests.data(), &reports_done,
+                        MPI_STATUSES_IGNORE),
+            "MPI_Testall");
+      if (sends_done && reports_done) {
+        // Our sends and our whole subtree's are matched: report up.
+        diasca_report combined = local;
+        for (const diasca_report& r : reports) combined.combine(r);
+        coordination_messages_ += children.size();
+        reported = true;
+        if (rank_ == 0) {
+          decision = decide(combined);
+          break;
+        }
+        const int parent = (rank_ - 1) / fanout_;
+        check(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
+        check(MPI_Irecv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, &decision_request),
+              "MPI_Irecv");
+        coordination_messages_ += 2;
       }
     } else {
-      check(MPI_Test(&barrier, &done, MPI_STATUS_IGNORE), "MPI_Test");
+      int done = 0;
+      check(MPI_Test(&decision_request, &done, MPI_STATUS_IGNORE), "MPI_Test");
       if (done) break;
     }
-    sched_yield();  // ranks may share cores (oversubscribed runs)
+    // Spin a little (an answer is usually microseconds away), then yield:
+    // oversubscribed ranks share cores with the rank we are waiting for.
+    idle_polls = got ? 0 : idle_polls + 1;
+    if (idle_polls > 64) sched_yield();
   }
-  for (auto& out : outgoing) out.clear();
-  std::sort(received.begin(), received.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::vector<std::byte>> in;
-  in.reserve(received.size());
-  for (auto& [source, buffer] : received) in.push_back(std::move(buffer));
-  return in;
-}
+  for (int child : children) {
+    check(MPI_Send(&decision, sizeof decision, MPI_BYTE, child, tag_decision, comm_), "MPI_Send");
+    ++coordination_messages_;
+  }
+  // The decision proves every send to us was matched; take any still queued.
+  receive_arrived(received);
 
-diasca_decision mpi_transport::coordinate(const diasca_report& local) {
-  diasca_report combined = local;
-  for (int k = 1; k <= fanout_; ++k) {
-    const long child = static_cast<long>(rank_) * fanout_ + k;
-    if (child >= size_) break;
-    diasca_report r;
-    check(MPI_Recv(&r, sizeof r, MPI_BYTE, static_cast<int>(child), tag_report, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
-    combined.combine(r);
-    ++coordination_messages_;
-  }
-  diasca_decision decision;
-  if (rank_ == 0) {
-    decision = decide(combined);
-  } else {
-    const int parent = (rank_ - 1) / fanout_;
-    check(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
-    check(MPI_Recv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
-    coordination_messages_ += 2;
-  }
-  for (int k = 1; k <= fanout_; ++k) {
-    const long child = static_cast<long>(rank_) * fanout_ + k;
-    if (child >= size_) break;
-    check(MPI_Send(&decision, sizeof decision, MPI_BYTE, static_cast<int>(child), tag_decision, comm_), "MPI_Send");
-    ++coordination_messages_;
-  }
-  return decision;
+  for (auto& out : outgoing) out.clear();
+  ++round_;
+  std::sort(received.begin(), received.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  diasca_outcome outcome{decision, {}};
+  outcome.received.reserve(received.size());
+  for (auto& [source, buffer] : received) outcome.received.push_back(std::move(buffer));
+  return outcome;
 }
 
 std::vector<std::vector<std::byte>> mpi_transport::gather(const std::vector<std::byte>& mine) {

@@ -17,14 +17,16 @@ class transport {
   virtual int rank() const noexcept = 0;
   virtual int size() const noexcept = 0;
 
-  /// Sends outgoing[r] to rank r (empty buffers are not sent) and returns
-  /// the buffers received from other ranks, in source-rank order. Every rank
-  /// calls it once per diasca.
-  virtual std::vector<std::vector<std::byte>> exchange(std::vector<std::vector<std::byte>>& outgoing) = 0;
-
-  /// Combines every rank's report up the time-manager tree; the root decides
-  /// and the decision comes back down to every rank.
-  virtual diasca_decision coordinate(const diasca_report& local) = 0;
+  /// The end of a diasca, on every rank: sends outgoing[r] to rank r (empty
+  /// buffers are not sent), combines every rank's report up the time-manager
+  /// tree, and returns the root's decision together with the buffers this
+  /// rank received, in source-rank order. When it returns, every buffer sent
+  /// to this rank in this diasca has arrived.
+  struct diasca_outcome {
+    diasca_decision decision;
+    std::vector<std::vector<std::byte>> received;
+  };
+  virtual diasca_outcome end_diasca(std::vector<std::vector<std::byte>>& outgoing, const diasca_report& local) = 0;
 
   /// Rank 0 receives every rank's bytes, in rank order (others get nothing).
   virtual std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) = 0;
@@ -37,6 +39,8 @@ class transport {
 
   /// Coordination messages this rank sent and received so far (tree only).
   virtual std::uint64_t coordination_messages() const noexcept = 0;
+  /// Bytes of actor messages and shipped actors this rank sent so far.
+  virtual std::uint64_t exchange_bytes_sent() const noexcept = 0;
 };
 
 /// One rank, no communication.
@@ -44,13 +48,15 @@ class single_rank_transport final : public transport {
  public:
   int rank() const noexcept override { return 0; }
   int size() const noexcept override { return 1; }
-  std::vector<std::vector<std::byte>> exchange(std::vector<std::vector<std::byte>>&) override { return {}; }
-  diasca_decision coordinate(const diasca_report& local) override { return decide(local); }
+  diasca_outcome end_diasca(std::vector<std::vector<std::byte>>&, const diasca_report& local) override {
+    return {decide(local), {}};
+  }
   std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) override { return {mine}; }
   std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) override { return mine; }
   int lowest_failing_rank(bool failed) override { return failed ? 0 : -1; }
   bool all_equal(std::uint64_t) override { return true; }
   std::uint64_t coordination_messages() const noexcept override { return 0; }
+  std::uint64_t exchange_bytes_sent() const noexcept override { return 0; }
 };
 
 }  // namespace kairos

@@ -39,7 +39,9 @@ struct run_report {
   unsigned threads = 1;
   int ranks = 1;
   int rank = 0;                                  ///< of this process; only rank 0 holds digest and results
-  std::uint64_t coordination_messages = 0;       ///< sent and received by this rank's time manager
+  std::uint64_t coordination_messages = 0;       ///< sent and received by the busiest time manager
+  std::uint64_t remote_messages = 0;             ///< messages that crossed ranks
+  std::uint64_t exchange_bytes = 0;              ///< bytes those took (with shipped actors)
   std::string end_reason;
   std::map<std::string, std::uint64_t> counters;
   std::filesystem::path output_dir;
