@@ -17,10 +17,14 @@ kairos::tick_t ticks_from(const kairos::random_law& law, kairos::context& ctx) {
 rabbit::rabbit(kairos::actor_init& init)
     : census_(init.actors("census").first),
       lifespan_(init.law("lifespan")),
-      litter_interval_(init.law("litter_interval")) {}
+      litter_interval_(init.law("litter_interval")),
+      litter_placement_(init.get_or<std::string>("litter_placement", "")) {}
 
 rabbit::rabbit(kairos::actor_init&, const rabbit& mother)
-    : census_(mother.census_), lifespan_(mother.lifespan_), litter_interval_(mother.litter_interval_) {}
+    : census_(mother.census_),
+      lifespan_(mother.lifespan_),
+      litter_interval_(mother.litter_interval_),
+      litter_placement_(mother.litter_placement_) {}
 
 void rabbit::on_first_diasca(kairos::context& ctx) {
   death_tick_ = ctx.now() + ticks_from(lifespan_, ctx);
@@ -36,7 +40,8 @@ void rabbit::act_spontaneous(kairos::context& ctx) {
     ctx.delete_self();
     return;
   }
-  const kairos::aai_t child = ctx.create<rabbit>(*this);
+  const kairos::aai_t child =
+      litter_placement_.empty() ? ctx.create<rabbit>(*this) : ctx.create_placed<rabbit>(litter_placement_, *this);
   ctx.send(child, welcome{generation_ + 1});
   ctx.send(census_, born{});
   ++children_;
@@ -52,6 +57,7 @@ void rabbit::on(const welcome& w, kairos::context& ctx) {
 KAIROS_REGISTER_ACTOR(rabbit, "life.rabbit",
                       {"census", "name of the census actor"},
                       {"lifespan", "ticks a rabbit lives (number or random law)"},
-                      {"litter_interval", "ticks between two births (number or random law)"});
+                      {"litter_interval", "ticks between two births (number or random law)"},
+                      {"litter_placement", "placement hint for the children (default: by their AAI)"});
 
 }  // namespace life

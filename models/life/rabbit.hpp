@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+
+#include <boost/serialization/string.hpp>
 
 #include <kairos/actor/access.hpp>
 #include <kairos/actor/actor.hpp>
@@ -29,7 +32,8 @@ class rabbit final : public kairos::actor {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & census_ & lifespan_ & litter_interval_ & death_tick_ & next_birth_ & generation_ & mother_ & children_;
+    ar & census_ & lifespan_ & litter_interval_ & death_tick_ & next_birth_ & generation_ & mother_ & children_ &
+        litter_placement_;
   }
 
  private:
@@ -45,6 +49,7 @@ class rabbit final : public kairos::actor {
   std::uint32_t generation_ = 0;
   kairos::aai_t mother_ = kairos::no_aai;
   std::uint32_t children_ = 0;
+  std::string litter_placement_;  ///< hint for the children's rank; empty: by AAI
 };
 
 }  // namespace life

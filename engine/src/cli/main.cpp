@@ -3,7 +3,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -48,11 +50,21 @@ class mpi_session {
   /// Reports an error once: the engine decided which rank owns it; that rank
   /// prints it and, with several ranks, aborts them all with the exit status.
   int fail(const kairos::error& e) const {
-    if (dynamic_cast<const kairos::failure_elsewhere*>(&e)) return static_cast<int>(e.code());
+    const int code = static_cast<int>(e.code());
+    if (dynamic_cast<const kairos::failure_elsewhere*>(&e)) {
+      // The failing rank prints and aborts the job; entering MPI_Finalize
+      // meanwhile can stall the abort, so wait to be ended, and abort
+      // ourselves only if that never comes.
+      if (many_ranks()) {
+        std::this_thread::sleep_for(std::chrono::seconds(10));
+        MPI_Abort(MPI_COMM_WORLD, code);
+      }
+      return code;
+    }
     std::fprintf(stderr, "kairos: error: %s\n", e.what());
     std::fflush(stderr);
-    if (many_ranks()) MPI_Abort(MPI_COMM_WORLD, static_cast<int>(e.code()));
-    return static_cast<int>(e.code());
+    if (many_ranks()) MPI_Abort(MPI_COMM_WORLD, code);
+    return code;
   }
 
  private:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "kairos/actor/message.hpp"
 #include "kairos/core/types.hpp"
@@ -56,17 +57,46 @@ struct actor_access {
   static std::uint32_t class_id(const actor& a) noexcept { return a.class_id_; }
 };
 
-/// AAI of the n-th actor created by `creator`: a function of those two values
-/// only, so any rank computes the same identifier without asking anyone.
-/// Created actors live in the upper half of the AAI space; scenario actors are
-/// numbered 0, 1, 2, ... in the lower half.
-constexpr aai_t child_aai(aai_t creator, std::uint32_t n) noexcept {
+// The AAI space:
+//   0xxx...  scenario actors, numbered 0, 1, 2, ... in file order
+//   10xx...  actors created at run time: 62 bits of hash(creator, n)
+//   11gg...  actors created with a placement hint: 16 bits of the hint's
+//            group, then 46 bits of hash(creator, n)
+// so any rank finds an actor's placement from its AAI alone. Hash collisions
+// are detected when the actor is inserted and stop the run with an error.
+
+constexpr std::uint64_t creation_hash(aai_t creator, std::uint32_t n) noexcept {
   std::uint64_t z = creator * 0x9e3779b97f4a7c15ull + n + 0x632be59bd9b4e019ull;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  z = (z ^ (z >> 31)) | (aai_t{1} << 63);
+  return z ^ (z >> 31);
+}
+
+/// AAI of the n-th actor created by `creator`: a function of those two values
+/// only, so any rank computes the same identifier without asking anyone.
+constexpr aai_t child_aai(aai_t creator, std::uint32_t n) noexcept {
+  return (creation_hash(creator, n) >> 2) | (aai_t{1} << 63);
+}
+
+/// The 16-bit placement group of a hint: actors whose hints share a group
+/// share a rank (scenario blocks and run-time creations alike).
+constexpr std::uint64_t placement_group(std::string_view hint) noexcept {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a
+  for (char c : hint) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) & 0xffff;
+}
+
+/// AAI of the n-th actor created by `creator` with a placement hint.
+constexpr aai_t hinted_child_aai(aai_t creator, std::uint32_t n, std::uint64_t group) noexcept {
+  const aai_t z = (aai_t{3} << 62) | (group << 46) | (creation_hash(creator, n) & ((aai_t{1} << 46) - 1));
   return z == no_aai ? z - 1 : z;  // no_aai is reserved
 }
+
+constexpr bool is_hinted(aai_t aai) noexcept { return (aai >> 62) == 3; }
+constexpr std::uint64_t hinted_group(aai_t aai) noexcept { return (aai >> 46) & 0xffff; }
 }  // namespace detail
 
 }  // namespace kairos

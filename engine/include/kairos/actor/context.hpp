@@ -55,22 +55,18 @@ class context {
   /// on_first_diasca at (now, diasca + 1) and may be sent messages now.
   template <class T, class... Args>
   aai_t create(Args&&... args) {
-    const class_info& cls = detail::registered_class_of<T>();
     const aai_t child = detail::child_aai(self_aai_, detail::actor_access::creations(*self_)++);
-    void* storage = services_->allocate_actor(cls);
-    actor_init init(child, nullptr, *run_, *services_);
-    T* object;
-    try {
-      object = ::new (storage) T(init, std::forward<Args>(args)...);
-    } catch (...) {
-      services_->release_actor(cls, storage);
-      throw;
-    }
-    detail::actor_access::aai(*object) = child;
-    detail::actor_access::rng_counter(*object) = init.rng_counter();
-    detail::actor_access::class_id(*object) = cls.id;
-    worker_->creations.push_back({child, self_aai_, object});
-    return child;
+    return create_as<T>(child, std::forward<Args>(args)...);
+  }
+
+  /// As create, placing the new actor on the rank of `hint`: the same rank
+  /// as every actor created with that hint and every scenario block with
+  /// `placement = hint`. Use it for actors that talk a lot to each other.
+  template <class T, class... Args>
+  aai_t create_placed(std::string_view hint, Args&&... args) {
+    const aai_t child = detail::hinted_child_aai(self_aai_, detail::actor_access::creations(*self_)++,
+                                                 detail::placement_group(hint));
+    return create_as<T>(child, std::forward<Args>(args)...);
   }
 
   /// Removes this actor at the end of the diasca; messages sent to it
@@ -123,6 +119,25 @@ class context {
   void set_sender(aai_t sender) noexcept { sender_ = sender; }
 
  private:
+  template <class T, class... Args>
+  aai_t create_as(aai_t child, Args&&... args) {
+    const class_info& cls = detail::registered_class_of<T>();
+    void* storage = services_->allocate_actor(cls);
+    actor_init init(child, nullptr, *run_, *services_);
+    T* object;
+    try {
+      object = ::new (storage) T(init, std::forward<Args>(args)...);
+    } catch (...) {
+      services_->release_actor(cls, storage);
+      throw;
+    }
+    detail::actor_access::aai(*object) = child;
+    detail::actor_access::rng_counter(*object) = init.rng_counter();
+    detail::actor_access::class_id(*object) = cls.id;
+    worker_->creations.push_back({child, self_aai_, object});
+    return child;
+  }
+
   detail::worker_state* worker_;
   const detail::run_constants* run_;
   detail::engine_services* services_;
