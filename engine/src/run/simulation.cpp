@@ -12,14 +12,11 @@
 #include "plugin/registry.hpp"
 #include "probe/counter_registry.hpp"
 #include "scenario/param_source.hpp"
-#include "transport/byte_buffer.hpp"
+#include "distribution/wire_format.hpp"
 
 namespace kairos {
 
 namespace {
-/// Entries of the buffers ranks exchange each diasca.
-enum class wire_kind : std::uint8_t { message = 1, actor = 2 };
-
 // Activations per chunk handed to a worker. Most activations take tens of
 // nanoseconds, so a chunk must be large to amortise task scheduling; about
 // four chunks per worker still balances uneven actors.
@@ -265,16 +262,9 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
       if (home != rank_) {
         // Built here (its constructor took C++ arguments); it lives there.
         const class_info& cls = table_.class_of(*c.object);
-        const actor_record record = capture_actor(cls, *c.object);
+        wire::put_actor(outgoing_[static_cast<std::size_t>(home)], cls.name, capture_actor(cls, *c.object));
         cls.destroy(*c.object);
         table_.release(cls, c.object);
-        byte_writer out(outgoing_[static_cast<std::size_t>(home)]);
-        out.put(wire_kind::actor);
-        out.put_string(cls.name);
-        out.put(record.aai);
-        out.put(record.rng_counter);
-        out.put(record.creations);
-        out.put_string(record.state);
         continue;
       }
       if (!table_.insert(*c.object))
@@ -312,14 +302,7 @@ void simulation::route_messages() {
         continue;
       }
       ++stats_.remote_messages;
-      byte_writer out(outgoing_[static_cast<std::size_t>(home)]);
-      out.put(wire_kind::message);
-      out.put(m.receiver);
-      out.put(m.sender);
-      out.put(m.type);
-      out.put(m.seq);
-      out.put(m.size);
-      out.put_bytes(arena.at(m.offset), m.size);
+      wire::put_message(outgoing_[static_cast<std::size_t>(home)], m, arena.at(m.offset));
     }
     w.clear_diasca();
   }
@@ -329,42 +312,34 @@ void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, ti
   const auto remote = static_cast<std::uint32_t>(workers_.size());
   detail::payload_arena& arena = arenas_[now.diasca & 1][remote];
   for (const std::vector<std::byte>& buffer : incoming) {
-    byte_reader in(buffer);
-    while (!in.done()) {
-      if (in.get<wire_kind>() == wire_kind::message) {
-        detail::message_record m{};
-        m.receiver = in.get<aai_t>();
-        m.sender = in.get<aai_t>();
-        m.type = in.get<message_type_id>();
-        m.seq = in.get<std::uint32_t>();
-        m.size = in.get<std::uint32_t>();
-        m.offset = arena.append(in.take(m.size), m.size);
-        m.arena = remote;
-        inbox_.push_back(m);
-        continue;
-      }
-      const std::string class_name = in.get_string();
-      actor_record record;
-      record.aai = in.get<aai_t>();
-      record.rng_counter = in.get<std::uint64_t>();
-      record.creations = in.get<std::uint32_t>();
-      record.state = in.get_string();
-      const class_info* cls = registry::instance().find_class(class_name);
-      if (!cls) throw runtime_error(fmt::format("received actor {} of class '{}', which no plugin of this rank defines",
-                                                record.aai, class_name));
-      void* storage = table_.allocate(*cls);
-      actor* a;
-      try {
-        a = &rebuild_actor(*cls, storage, record);
-      } catch (...) {
-        table_.release(*cls, storage);
-        throw;
-      }
-      if (!table_.insert(*a))
-        throw runtime_error(fmt::format("actor {} created at tick {} diasca {}: identifier already in use", record.aai,
-                                        now.tick, now.diasca));
-      created_.emplace_back(record.aai, a);
-    }
+    wire::read(
+        buffer,
+        [&](detail::message_record m, const std::byte* payload) {
+          m.offset = arena.append(payload, m.size);
+          m.arena = remote;
+          inbox_.push_back(m);
+        },
+        [&](const std::string& class_name, const actor_record& record) {
+          const class_info* cls = registry::instance().find_class(class_name);
+          if (!cls)
+            throw runtime_error(fmt::format("received actor {} of class '{}', which no plugin of this rank defines",
+                                            record.aai, class_name));
+          void* storage = table_.allocate(*cls);
+          actor* a;
+          try {
+            a = &rebuild_actor(*cls, storage, record);
+          } catch (...) {
+            table_.release(*cls, storage);
+            throw;
+          }
+          if (!table_.insert(*a)) {
+            cls->destroy(*a);
+            table_.release(*cls, a);
+            throw runtime_error(fmt::format("actor {} created at tick {} diasca {}: identifier already in use",
+                                            record.aai, now.tick, now.diasca));
+          }
+          created_.emplace_back(record.aai, a);
+        });
   }
 }
 

@@ -1,0 +1,71 @@
+#pragma once
+
+// What ranks send each other at the end of a diasca: one buffer per
+// destination rank, a sequence of entries, each a message for one of its
+// actors or an actor created elsewhere that lives there. Both ends are the
+// same build on the same architecture (checked at start), so fields are raw.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actor/actor_state.hpp"
+#include "kairos/detail/worker_state.hpp"
+#include "transport/byte_buffer.hpp"
+
+namespace kairos::wire {
+
+enum class kind : std::uint8_t { message = 1, actor = 2 };
+
+/// A message entry: 33 bytes of header, then the payload.
+inline void put_message(std::vector<std::byte>& buffer, const detail::message_record& m, const std::byte* payload) {
+  byte_writer out(buffer);
+  out.put(kind::message);
+  out.put(m.receiver);
+  out.put(m.sender);
+  out.put(m.type);
+  out.put(m.seq);
+  out.put(m.size);
+  out.put_bytes(payload, m.size);
+}
+
+/// An actor entry: its class by name and its saved record.
+inline void put_actor(std::vector<std::byte>& buffer, std::string_view class_name, const actor_record& r) {
+  byte_writer out(buffer);
+  out.put(kind::actor);
+  out.put_string(class_name);
+  out.put(r.aai);
+  out.put(r.rng_counter);
+  out.put(r.creations);
+  out.put_string(r.state);
+}
+
+/// Calls on_message(record, payload) or on_actor(class_name, record) for
+/// each entry of `buffer`, in order. The record's offset and arena are left
+/// for the caller to set.
+template <class OnMessage, class OnActor>
+void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnActor&& on_actor) {
+  byte_reader in(buffer);
+  while (!in.done()) {
+    if (in.get<kind>() == kind::message) {
+      detail::message_record m{};
+      m.receiver = in.get<aai_t>();
+      m.sender = in.get<aai_t>();
+      m.type = in.get<message_type_id>();
+      m.seq = in.get<std::uint32_t>();
+      m.size = in.get<std::uint32_t>();
+      on_message(m, in.take(m.size));
+      continue;
+    }
+    const std::string class_name = in.get_string();
+    actor_record r;
+    r.aai = in.get<aai_t>();
+    r.rng_counter = in.get<std::uint64_t>();
+    r.creations = in.get<std::uint32_t>();
+    r.state = in.get_string();
+    on_actor(class_name, r);
+  }
+}
+
+}  // namespace kairos::wire
