@@ -1,18 +1,16 @@
 #include "run/simulation.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
 
 #include "actor/actor_state.hpp"
+#include "distribution/wire_format.hpp"
 #include "kairos/core/error.hpp"
 #include "plugin/registry.hpp"
 #include "probe/counter_registry.hpp"
 #include "scenario/param_source.hpp"
-#include "distribution/wire_format.hpp"
 
 namespace kairos {
 
