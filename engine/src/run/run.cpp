@@ -174,6 +174,7 @@ run_report run_scenario(const run_options& options) {
   sim->probes().finish();
   for (const auto& bytes : others_digests) {
     const std::size_t n = bytes.size() / sizeof(actor_digest);
+    if (n == 0) continue;  // rank 0's own part, or a rank without actors
     const std::size_t at = digests.size();
     digests.resize(at + n);
     std::memcpy(digests.data() + at, bytes.data(), n * sizeof(actor_digest));
