@@ -33,9 +33,15 @@ bool launched_by_mpi() noexcept {
 mpi_transport::mpi_transport(MPI_Comm comm, int fanout) : comm_(comm), fanout_(std::max(2, fanout)) {
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
+  for (int k = 1; k <= fanout_; ++k) {
+    const long child = static_cast<long>(rank_) * fanout_ + k;
+    if (child < size_) children_.push_back(static_cast<int>(child));
+  }
+  child_reports_.resize(children_.size());
+  report_requests_.resize(children_.size());
 }
 
-bool mpi_transport::receive_arrived(std::vector<std::pair<int, std::vector<std::byte>>>& received) {
+bool mpi_transport::receive_arrived() {
   const int tag = tag_exchange + static_cast<int>(round_ & 1);
   bool got = false;
   for (;;) {
@@ -47,56 +53,51 @@ bool mpi_transport::receive_arrived(std::vector<std::pair<int, std::vector<std::
     MPI_Get_count(&status, MPI_BYTE, &count);
     std::vector<std::byte> buffer(static_cast<std::size_t>(count));
     check(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
-    received.emplace_back(status.MPI_SOURCE, std::move(buffer));
+    received_.emplace_back(status.MPI_SOURCE, std::move(buffer));
     got = true;
   }
 }
 
 transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std::byte>>& outgoing,
                                                    const diasca_report& local) {
-  std::vector<MPI_Request> sends;
+  const int tag = tag_exchange + static_cast<int>(round_ & 1);
+  sends_.clear();
   for (int r = 0; r < size_; ++r) {
     if (r == rank_ || outgoing[r].empty()) continue;
     if (outgoing[r].size() > static_cast<std::size_t>(INT_MAX))
       throw runtime_error(fmt::format("rank {}: more than 2 GiB of messages for rank {} in one diasca", rank_, r));
     exchange_bytes_sent_ += outgoing[r].size();
-    sends.emplace_back();
-    check(MPI_Issend(outgoing[r].data(), static_cast<int>(outgoing[r].size()), MPI_BYTE, r,
-                     tag_exchange + static_cast<int>(round_ & 1), comm_, &sends.back()),
+    sends_.emplace_back();
+    check(MPI_Issend(outgoing[r].data(), static_cast<int>(outgoing[r].size()), MPI_BYTE, r, tag, comm_, &sends_.back()),
           "MPI_Issend");
   }
 
   // Reports from the children, and (but at the root) the decision from the
   // parent, are awaited with non-blocking receives while buffers keep coming.
-  std::vector<int> children;
-  for (int k = 1; k <= fanout_; ++k) {
-    const long child = static_cast<long>(rank_) * fanout_ + k;
-    if (child < size_) children.push_back(static_cast<int>(child));
-  }
-  std::vector<diasca_report> reports(children.size());
-  std::vector<MPI_Request> report_requests(children.size());
-  for (std::size_t i = 0; i < children.size(); ++i)
-    check(MPI_Irecv(&reports[i], sizeof(diasca_report), MPI_BYTE, children[i], tag_report, comm_, &report_requests[i]),
+  for (std::size_t i = 0; i < children_.size(); ++i)
+    check(MPI_Irecv(&child_reports_[i], sizeof(diasca_report), MPI_BYTE, children_[i], tag_report, comm_,
+                    &report_requests_[i]),
           "MPI_Irecv");
 
-  std::vector<std::pair<int, std::vector<std::byte>>> received;
+  received_.clear();
   int idle_polls = 0;
   bool reported = false;
   diasca_decision decision;
   MPI_Request decision_request = MPI_REQUEST_NULL;
   for (;;) {
-    const bool got = receive_arrived(received);
+    const bool got = receive_arrived();
     if (!reported) {
       int sends_done = 0, reports_done = 0;
-      check(MPI_Testall(static_cast<int>(sends.size()), sends.data(), &sends_done, MPI_STATUSES_IGNORE), "MPI_Testall");
-      check(MPI_Testall(static_cast<int>(report_requests.size()), report_requests.data(), &reports_done,
+      check(MPI_Testall(static_cast<int>(sends_.size()), sends_.data(), &sends_done, MPI_STATUSES_IGNORE),
+            "MPI_Testall");
+      check(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
                         MPI_STATUSES_IGNORE),
             "MPI_Testall");
       if (sends_done && reports_done) {
         // Our sends and our whole subtree's are matched: report up.
         diasca_report combined = local;
-        for (const diasca_report& r : reports) combined.combine(r);
-        coordination_messages_ += children.size();
+        for (const diasca_report& r : child_reports_) combined.combine(r);
+        coordination_messages_ += children_.size();
         reported = true;
         if (rank_ == 0) {
           decision = decide(combined);
@@ -118,19 +119,19 @@ transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std:
     idle_polls = got ? 0 : idle_polls + 1;
     if (idle_polls > 64) sched_yield();
   }
-  for (int child : children) {
+  for (int child : children_) {
     check(MPI_Send(&decision, sizeof decision, MPI_BYTE, child, tag_decision, comm_), "MPI_Send");
     ++coordination_messages_;
   }
   // The decision proves every send to us was matched; take any still queued.
-  receive_arrived(received);
+  receive_arrived();
 
   for (auto& out : outgoing) out.clear();
   ++round_;
-  std::sort(received.begin(), received.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(received_.begin(), received_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   diasca_outcome outcome{decision, {}};
-  outcome.received.reserve(received.size());
-  for (auto& [source, buffer] : received) outcome.received.push_back(std::move(buffer));
+  outcome.received.reserve(received_.size());
+  for (auto& [source, buffer] : received_) outcome.received.push_back(std::move(buffer));
   return outcome;
 }
 

@@ -2,6 +2,9 @@
 
 #include <mpi.h>
 
+#include <utility>
+#include <vector>
+
 #include "transport/transport.hpp"
 
 namespace kairos {
@@ -34,7 +37,7 @@ class mpi_transport final : public transport {
 
  private:
   /// Receives every exchange buffer that has arrived; true if it got one.
-  bool receive_arrived(std::vector<std::pair<int, std::vector<std::byte>>>& received);
+  bool receive_arrived();
 
   MPI_Comm comm_;
   int rank_ = 0;
@@ -43,6 +46,12 @@ class mpi_transport final : public transport {
   std::uint64_t coordination_messages_ = 0;
   std::uint64_t exchange_bytes_sent_ = 0;
   std::uint64_t round_ = 0;  ///< diascas ended so far (its parity picks the exchange tag)
+  std::vector<int> children_;  ///< in the time-manager tree
+  // Per-diasca scratch, kept to spare allocations on every diasca.
+  std::vector<MPI_Request> sends_;
+  std::vector<diasca_report> child_reports_;
+  std::vector<MPI_Request> report_requests_;
+  std::vector<std::pair<int, std::vector<std::byte>>> received_;
 };
 
 /// True when this process was started by an MPI launcher (mpirun/mpiexec),
