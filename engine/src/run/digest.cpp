@@ -33,24 +33,31 @@ class hasher {
 
 }  // namespace
 
+namespace {
+
+actor_digest digest_of(const actor_table& actors, const actor& a) {
+  const class_info& cls = actors.class_of(a);
+  const actor_record r = capture_actor(cls, a);
+  hasher h;
+  h.add(r.aai);
+  h.add_bytes(cls.name);
+  h.add(r.rng_counter);
+  h.add(r.creations);
+  h.add_bytes(r.state);
+  return {r.aai, h.value()};
+}
+
+}  // namespace
+
 std::vector<actor_digest> actor_digests(const actor_table& actors) {
   std::vector<actor_digest> out;
   out.reserve(actors.size());
-  for (const actor* a : actors.sorted_by_aai()) {
-    const class_info& cls = actors.class_of(*a);
-    const actor_record r = capture_actor(cls, *a);
-    hasher h;
-    h.add(r.aai);
-    h.add_bytes(cls.name);
-    h.add(r.rng_counter);
-    h.add(r.creations);
-    h.add_bytes(r.state);
-    out.push_back({r.aai, h.value()});
-  }
+  for (const actor* a : actors.sorted_by_aai()) out.push_back(digest_of(actors, *a));
   return out;
 }
 
-std::uint64_t results_digest(const probe_store& probes, const std::vector<actor_digest>& actors) {
+std::uint64_t results_digest(const probe_store& probes, const actor_table& local,
+                             const std::vector<actor_digest>& others) {
   hasher h;
   for (const probe_store::probe* p : probes.sorted()) {
     h.add_bytes(p->name);
@@ -64,10 +71,18 @@ std::uint64_t results_digest(const probe_store& probes, const std::vector<actor_
       for (std::size_t i = 0; i < width; ++i) h.add(p->values[s.value_offset + i]);
     }
   }
-  for (const actor_digest& a : actors) {
-    h.add(a.aai);
-    h.add(a.hash);
+  // Local actors and the other ranks' digests, merged in AAI order; local
+  // digests are computed on the fly, never stored.
+  const auto add = [&h](const actor_digest& d) {
+    h.add(d.aai);
+    h.add(d.hash);
+  };
+  auto other = others.begin();
+  for (const actor* a : local.sorted_by_aai()) {
+    for (; other != others.end() && other->aai < a->aai(); ++other) add(*other);
+    add(digest_of(local, *a));
   }
+  for (; other != others.end(); ++other) add(*other);
   return h.value();
 }
 

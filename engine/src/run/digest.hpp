@@ -21,8 +21,10 @@ std::vector<actor_digest> actor_digests(const actor_table& actors);
 
 /// The results digest of DESIGN.md §3: a hash over every probe sample (probes
 /// by name, samples in canonical order) and every actor's final state (AAI
-/// order). `actors` must be sorted by AAI. Equal digests mean equal runs.
-std::uint64_t results_digest(const probe_store& probes, const std::vector<actor_digest>& actors);
+/// order): this rank's actors and the digests other ranks sent (`others`,
+/// sorted by AAI). Equal digests mean equal runs.
+std::uint64_t results_digest(const probe_store& probes, const actor_table& local,
+                             const std::vector<actor_digest>& others);
 
 std::string digest_hex(std::uint64_t digest);
 
