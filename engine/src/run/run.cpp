@@ -86,10 +86,11 @@ std::string run_report::summary_line() const {
       digest_hex);
 }
 
-run_report run_scenario(const run_options& options) {
-  const auto setup_start = std::chrono::steady_clock::now();
-  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
+namespace {
 
+/// Loads the scenario and its plugins on every rank; the lowest rank that
+/// fails reports, and all ranks must agree on what they loaded.
+std::unique_ptr<scenario> set_up(const run_options& options, transport& net) {
   std::unique_ptr<scenario> s;
   std::exception_ptr failure;
   try {
@@ -102,15 +103,92 @@ run_report run_scenario(const run_options& options) {
   } catch (...) {
     failure = std::current_exception();
   }
-  settle(*net, failure);
-  if (!net->all_equal(setup_fingerprint(*s))) {
-    if (net->rank() != 0) throw failure_elsewhere(0);
+  settle(net, failure);
+  if (!net.all_equal(setup_fingerprint(*s))) {
+    if (net.rank() != 0) throw failure_elsewhere(0);
     throw plugin_error(
         "ranks disagree on the scenario, the engine version or the plugins loaded: every rank must run the same "
         "files (check that all nodes see the same scenario and plugin builds)");
   }
+  return s;
+}
+
+/// What every rank sends rank 0 once the run is over.
+struct gathered {
+  std::vector<std::uint64_t> totals;  ///< summed: see the order in gather_results
+  std::vector<std::vector<std::byte>> counters, probes, digests, per_rank;
+};
+
+gathered gather_results(simulation& sim, transport& net) {
+  const run_statistics& st = sim.statistics();
+  gathered g;
+  g.totals = net.sum({st.activations, st.messages, st.actors_created, st.actors_deleted, sim.actors().size(),
+                      st.remote_messages, net.exchange_bytes_sent()});
+  g.counters = net.gather(encode_counters(sim.counters()));
+  std::vector<std::byte> mine;
+  sim.probes().encode(mine);
+  g.probes = net.gather(mine);
+  // Other ranks send their actors' digests; rank 0 hashes its own on the
+  // fly (at 10^7 actors a stored copy costs 160 MB).
+  mine.clear();
+  if (net.rank() != 0) {
+    const std::vector<actor_digest> digests = actor_digests(sim.actors());
+    mine.assign(reinterpret_cast<const std::byte*>(digests.data()),
+                reinterpret_cast<const std::byte*>(digests.data() + digests.size()));
+  }
+  g.digests = net.gather(mine);
+  // Per-rank figures where the maximum matters, not the sum.
+  const std::uint64_t per_rank[] = {peak_rss_bytes(), net.coordination_messages()};
+  g.per_rank = net.gather(std::vector<std::byte>(reinterpret_cast<const std::byte*>(per_rank),
+                                                 reinterpret_cast<const std::byte*>(per_rank + 2)));
+  return g;
+}
+
+/// Rank 0: merges what the ranks sent into the report, the probe store and
+/// the digest.
+void combine_on_root(const gathered& g, simulation& sim, run_report& r) {
+  for (const auto& bytes : g.per_rank) {
+    std::uint64_t v[2];
+    std::memcpy(v, bytes.data(), sizeof v);
+    r.peak_rss_bytes = std::max(r.peak_rss_bytes, v[0]);
+    r.coordination_messages = std::max(r.coordination_messages, v[1]);
+  }
+  for (const auto& bytes : g.counters) add_counters(r.counters, bytes);
+  for (std::size_t rank = 1; rank < g.probes.size(); ++rank) sim.probes().merge(g.probes[rank]);
+  sim.probes().finish();
+  std::vector<actor_digest> others;
+  for (const auto& bytes : g.digests) {
+    const std::size_t n = bytes.size() / sizeof(actor_digest);
+    if (n == 0) continue;  // rank 0's own part, or a rank without actors
+    const std::size_t at = others.size();
+    others.resize(at + n);
+    std::memcpy(others.data() + at, bytes.data(), n * sizeof(actor_digest));
+  }
+  std::sort(others.begin(), others.end(), [](const actor_digest& a, const actor_digest& b) { return a.aai < b.aai; });
+  r.digest = results_digest(sim.probes(), sim.actors(), others);
+  r.digest_hex = digest_hex(r.digest);
+}
+
+void write_outputs(const scenario& s, simulation& sim, const run_report& r) {
+  std::error_code ec;
+  std::filesystem::create_directories(s.output, ec);
+  if (ec)
+    throw error(exit_code::runtime_failure,
+                fmt::format("{}: cannot create output directory: {}", s.output.string(), ec.message()));
+  write_results_file(s.output / "results.h5", s, sim.probes(), r);
+  write_summary_json(s.output / "summary.json", s, r);
+  write_effective_scenario(s.output / "scenario.toml", s);
+}
+
+}  // namespace
+
+run_report run_scenario(const run_options& options) {
+  const auto setup_start = std::chrono::steady_clock::now();
+  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
+  const std::unique_ptr<scenario> s = set_up(options, *net);
 
   std::unique_ptr<simulation> sim;
+  std::exception_ptr failure;
   try {
     sim = std::make_unique<simulation>(*s, options.threads, *net);  // builds this rank's scenario actors
   } catch (...) {
@@ -121,81 +199,30 @@ run_report run_scenario(const run_options& options) {
   const auto setup_end = std::chrono::steady_clock::now();
   sim->run();
 
-  // Gather onto rank 0: statistics, counters, probe samples, actor digests.
+  const gathered g = gather_results(*sim, *net);
   const run_statistics& st = sim->statistics();
-  const std::vector<std::uint64_t> totals =
-      net->sum({st.activations, st.messages, st.actors_created, st.actors_deleted, sim->actors().size(),
-                st.remote_messages, net->exchange_bytes_sent()});
-  std::vector<std::byte> mine;
-  const auto all_counters = net->gather(encode_counters(sim->counters()));
-  sim->probes().encode(mine);
-  const auto all_probes = net->gather(mine);
-  // Other ranks send their actors' digests; rank 0 hashes its own on the
-  // fly (at 10^7 actors a stored copy costs 160 MB).
-  mine.clear();
-  if (net->rank() != 0) {
-    const std::vector<actor_digest> digests = actor_digests(sim->actors());
-    mine.assign(reinterpret_cast<const std::byte*>(digests.data()),
-                reinterpret_cast<const std::byte*>(digests.data() + digests.size()));
-  }
-  const auto others_digests = net->gather(mine);
-  std::vector<std::byte>().swap(mine);
-  // Per-rank figures where the maximum matters, not the sum.
-  const std::uint64_t per_rank[] = {peak_rss_bytes(), net->coordination_messages()};
-  const auto all_per_rank = net->gather(
-      std::vector<std::byte>(reinterpret_cast<const std::byte*>(per_rank), reinterpret_cast<const std::byte*>(per_rank + 2)));
-
   run_report r;
   r.ranks = net->size();
   r.rank = net->rank();
   r.ticks_simulated = st.ticks_simulated;
   r.last_tick = st.last_tick;
   r.diascas = st.diascas;
-  r.activations = totals[0];
-  r.messages = totals[1];
-  r.actors_created = totals[2];
-  r.actors_deleted = totals[3];
-  r.actors_final = totals[4];
-  r.remote_messages = totals[5];
-  r.exchange_bytes = totals[6];
+  r.activations = g.totals[0];
+  r.messages = g.totals[1];
+  r.actors_created = g.totals[2];
+  r.actors_deleted = g.totals[3];
+  r.actors_final = g.totals[4];
+  r.remote_messages = g.totals[5];
+  r.exchange_bytes = g.totals[6];
   r.wall_seconds = st.wall_seconds;
   r.setup_seconds = std::chrono::duration<double>(setup_end - setup_start).count();
   r.threads = sim->threads();
   r.end_reason = st.end_reason;
   r.output_dir = s->output;
-  if (net->rank() != 0) return r;
+  if (net->rank() != 0) return r;  // results and digest live on rank 0
 
-  for (const auto& bytes : all_per_rank) {
-    std::uint64_t v[2];
-    std::memcpy(v, bytes.data(), sizeof v);
-    r.peak_rss_bytes = std::max(r.peak_rss_bytes, v[0]);
-    r.coordination_messages = std::max(r.coordination_messages, v[1]);
-  }
-  for (const auto& bytes : all_counters) add_counters(r.counters, bytes);
-  for (std::size_t rank = 1; rank < all_probes.size(); ++rank) sim->probes().merge(all_probes[rank]);
-  sim->probes().finish();
-  std::vector<actor_digest> others;
-  for (const auto& bytes : others_digests) {
-    const std::size_t n = bytes.size() / sizeof(actor_digest);
-    if (n == 0) continue;  // rank 0's own part, or a rank without actors
-    const std::size_t at = others.size();
-    others.resize(at + n);
-    std::memcpy(others.data() + at, bytes.data(), n * sizeof(actor_digest));
-  }
-  std::sort(others.begin(), others.end(), [](const actor_digest& a, const actor_digest& b) { return a.aai < b.aai; });
-  r.digest = results_digest(sim->probes(), sim->actors(), others);
-  r.digest_hex = digest_hex(r.digest);
-
-  if (options.write_results) {
-    std::error_code ec;
-    std::filesystem::create_directories(s->output, ec);
-    if (ec)
-      throw error(exit_code::runtime_failure,
-                  fmt::format("{}: cannot create output directory: {}", s->output.string(), ec.message()));
-    write_results_file(s->output / "results.h5", *s, sim->probes(), r);
-    write_summary_json(s->output / "summary.json", *s, r);
-    write_effective_scenario(s->output / "scenario.toml", *s);
-  }
+  combine_on_root(g, *sim, r);
+  if (options.write_results) write_outputs(*s, *sim, r);
   return r;
 }
 
