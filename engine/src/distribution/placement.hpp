@@ -1,10 +1,13 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
 #include "kairos/actor/actor.hpp"
+#include "kairos/core/hash.hpp"
 #include "kairos/core/types.hpp"
 
 namespace kairos {
@@ -26,21 +29,18 @@ class placement {
     if (ranks_ == 1) return 0;
     if (detail::is_hinted(aai)) return rank_of_group(detail::hinted_group(aai), ranks_);
     if (aai < hinted_end_) {
-      // Hinted blocks are few; find the block holding aai (sorted by first AAI).
-      for (const hinted_block& b : hinted_)
-        if (aai >= b.first && aai < b.end) return b.rank;
+      // This runs per message: find the hinted block holding aai by binary
+      // search (blocks are in scenario order, so sorted by first AAI).
+      const auto after = std::upper_bound(hinted_.begin(), hinted_.end(), aai,
+                                          [](aai_t a, const hinted_block& b) { return a < b.first; });
+      if (after != hinted_.begin() && aai < std::prev(after)->end) return std::prev(after)->rank;
     }
-    return static_cast<int>(mix(aai) % static_cast<std::uint64_t>(ranks_));
+    return static_cast<int>(mix64(aai) % static_cast<std::uint64_t>(ranks_));
   }
   int ranks() const noexcept { return ranks_; }
 
-  static std::uint64_t mix(std::uint64_t z) noexcept {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
   static int rank_of_group(std::uint64_t group, int ranks) noexcept {
-    return static_cast<int>(mix(group + 0x9e3779b97f4a7c15ull) % static_cast<std::uint64_t>(ranks));
+    return static_cast<int>(mix64(group + 0x9e3779b97f4a7c15ull) % static_cast<std::uint64_t>(ranks));
   }
 
  private:

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "kairos/actor/message.hpp"
+#include "kairos/core/hash.hpp"
 #include "kairos/core/types.hpp"
 
 namespace kairos {
@@ -66,10 +67,7 @@ struct actor_access {
 // are detected when the actor is inserted and stop the run with an error.
 
 constexpr std::uint64_t creation_hash(aai_t creator, std::uint32_t n) noexcept {
-  std::uint64_t z = creator * 0x9e3779b97f4a7c15ull + n + 0x632be59bd9b4e019ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
+  return mix64(creator * 0x9e3779b97f4a7c15ull + n + 0x632be59bd9b4e019ull);
 }
 
 /// AAI of the n-th actor created by `creator`: a function of those two values
@@ -81,11 +79,7 @@ constexpr aai_t child_aai(aai_t creator, std::uint32_t n) noexcept {
 /// The 16-bit placement group of a hint: actors whose hints share a group
 /// share a rank (scenario blocks and run-time creations alike).
 constexpr std::uint64_t placement_group(std::string_view hint) noexcept {
-  std::uint64_t h = 14695981039346656037ull;  // FNV-1a
-  for (char c : hint) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
+  const std::uint64_t h = fnv1a(hint);
   return (h ^ (h >> 16) ^ (h >> 32) ^ (h >> 48)) & 0xffff;
 }
 

@@ -5,20 +5,15 @@
 #include <string_view>
 #include <type_traits>
 
+#include "kairos/core/hash.hpp"
+
 namespace kairos {
 
 /// Stable identifier of a message type: a hash of its declared name, so it is
 /// the same in every plugin, rank and run.
 using message_type_id = std::uint64_t;
 
-constexpr message_type_id message_type_of(std::string_view name) {
-  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
-  for (char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+constexpr message_type_id message_type_of(std::string_view name) { return fnv1a(name); }
 
 /// A message is a trivially copyable struct that names itself with
 /// KAIROS_MESSAGE. Being trivially copyable lets the engine store it inline

@@ -6,17 +6,14 @@
 
 #include <Random123/philox.h>
 
+#include "kairos/core/hash.hpp"
+
 namespace kairos {
 
 /// Derives the 64-bit Philox key of an actor from the scenario seed and its
 /// AAI, so the stream does not depend on placement.
 constexpr std::uint64_t stream_key(std::uint64_t seed, std::uint64_t aai) {
-  auto mix = [](std::uint64_t z) {  // splitmix64 finaliser
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  };
-  return mix(seed ^ mix(aai + 0x9e3779b97f4a7c15ull));
+  return mix64(seed ^ mix64(aai + 0x9e3779b97f4a7c15ull));
 }
 
 /// An actor's own random stream: counter-based (Philox4x32-10), so its whole

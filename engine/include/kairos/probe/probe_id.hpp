@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "kairos/core/hash.hpp"
+
 namespace kairos {
 
 /// Handle of a declared probe: a hash of its name, so it means the same probe
@@ -19,11 +21,7 @@ struct probe_id {
 
 /// The key of the probe called `name` (never 0).
 constexpr std::uint64_t probe_key(std::string_view name) noexcept {
-  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
-  for (char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
+  const std::uint64_t h = fnv1a(name);
   return h == 0 ? 1 : h;
 }
 
