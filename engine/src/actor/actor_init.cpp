@@ -12,19 +12,15 @@
 
 namespace kairos {
 
-namespace {
-
-const toml::node& lookup(const detail::param_source* params, aai_t aai, std::string_view key) {
-  if (!params)
-    throw scenario_error(fmt::format("actor {} was created at run time and has no scenario parameter '{}'", aai, key));
-  return params->require(key);
-}
-
-}  // namespace
-
 actor_init::actor_init(aai_t aai, const detail::param_source* params, const detail::run_constants& run,
                        detail::engine_services& services) noexcept
     : aai_(aai), params_(params), run_(&run), services_(&services) {}
+
+const detail::param_source& actor_init::scenario_params(std::string_view key) const {
+  if (!params_)
+    throw scenario_error(fmt::format("actor {} was created at run time and has no scenario parameter '{}'", aai_, key));
+  return *params_;
+}
 
 std::string actor_init::name() const {
   if (params_ && params_->actor_name()) {
@@ -35,36 +31,17 @@ std::string actor_init::name() const {
 
 bool actor_init::has(std::string_view key) const { return params_ && params_->find(key); }
 
-bool actor_init::get_bool(std::string_view key) const {
-  const toml::node& n = lookup(params_, aai_, key);
-  if (!n.is_boolean()) params_->fail(&n, key, "expected a boolean");
-  return n.as_boolean()->get();
-}
-
-std::int64_t actor_init::get_int(std::string_view key) const {
-  const toml::node& n = lookup(params_, aai_, key);
-  if (!n.is_integer()) params_->fail(&n, key, "expected an integer");
-  return n.as_integer()->get();
-}
-
-double actor_init::get_double(std::string_view key) const {
-  const toml::node& n = lookup(params_, aai_, key);
-  if (!n.is_number()) params_->fail(&n, key, "expected a number");
-  return n.value<double>().value();
-}
-
-std::string actor_init::get_string(std::string_view key) const {
-  const toml::node& n = lookup(params_, aai_, key);
-  if (!n.is_string()) params_->fail(&n, key, "expected a string");
-  return n.as_string()->get();
-}
+bool actor_init::get_bool(std::string_view key) const { return scenario_params(key).get_bool(key); }
+std::int64_t actor_init::get_int(std::string_view key) const { return scenario_params(key).get_int(key); }
+double actor_init::get_double(std::string_view key) const { return scenario_params(key).get_double(key); }
+std::string actor_init::get_string(std::string_view key) const { return scenario_params(key).get_string(key); }
 
 void actor_init::out_of_range(std::string_view key, std::int64_t v) const {
   params_->fail(params_->find(key), key, fmt::format("value {} is out of range", v));
 }
 
 random_law actor_init::law(std::string_view key) const {
-  const toml::node& n = lookup(params_, aai_, key);
+  const toml::node& n = scenario_params(key).require(key);
   if (n.is_number()) return {random_law::kind::constant, n.value<double>().value()};
   if (!n.is_table())
     params_->fail(&n, key, "expected a number or a random law table such as { law = \"uniform\", min = 1, max = 6 }");
@@ -118,9 +95,8 @@ probe_id actor_init::probe(std::string_view name, std::initializer_list<std::str
   return services_->declare_probe(name, curves);
 }
 
-tick_t actor_init::ticks_for(double seconds) const noexcept {
-  return std::max<tick_t>(1, static_cast<tick_t>(std::llround(seconds / run_->tick_seconds)));
-}
+
+tick_t actor_init::ticks_for(double seconds) const noexcept { return run_->ticks_for(seconds); }
 
 double actor_init::tick_seconds() const noexcept { return run_->tick_seconds; }
 

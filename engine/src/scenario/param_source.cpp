@@ -27,4 +27,28 @@ void param_source::fail(const toml::node* node, std::string_view key, std::strin
   throw scenario_error(fmt::format("{}: {}.{}: {}", where, field, key, why));
 }
 
+bool param_source::get_bool(std::string_view key) const {
+  const toml::node& n = require(key);
+  if (!n.is_boolean()) fail(&n, key, "expected a boolean");
+  return n.as_boolean()->get();
+}
+
+std::int64_t param_source::get_int(std::string_view key) const {
+  const toml::node& n = require(key);
+  if (!n.is_integer()) fail(&n, key, "expected an integer");
+  return n.as_integer()->get();
+}
+
+double param_source::get_double(std::string_view key) const {
+  const toml::node& n = require(key);
+  if (!n.is_number()) fail(&n, key, "expected a number");
+  return n.value<double>().value();
+}
+
+std::string param_source::get_string(std::string_view key) const {
+  const toml::node& n = require(key);
+  if (!n.is_string()) fail(&n, key, "expected a string");
+  return n.as_string()->get();
+}
+
 }  // namespace kairos::detail

@@ -31,6 +31,13 @@ class param_source {
   const toml::node& require(std::string_view key) const;
   [[noreturn]] void fail(const toml::node* node, std::string_view key, std::string_view why) const;
 
+  /// Typed reads of a required parameter; a missing one or one of another
+  /// type is a scenario error naming file, line, column and field.
+  bool get_bool(std::string_view key) const;
+  std::int64_t get_int(std::string_view key) const;
+  double get_double(std::string_view key) const;  ///< integers are accepted
+  std::string get_string(std::string_view key) const;
+
   const scenario& owner() const noexcept { return *scenario_; }
   const toml::table* shared() const noexcept { return shared_; }
   const toml::node* actor_name() const noexcept { return actor_name_; }

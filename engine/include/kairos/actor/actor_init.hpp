@@ -94,6 +94,9 @@ class actor_init {
     return static_cast<T>(v);
   }
   [[noreturn]] void out_of_range(std::string_view key, std::int64_t v) const;
+  /// The scenario parameters, or an error naming `key` for an actor created
+  /// at run time (it has none).
+  const detail::param_source& scenario_params(std::string_view key) const;
 
   aai_t aai_;
   const detail::param_source* params_;

@@ -103,7 +103,7 @@ class context {
 
   double tick_seconds() const noexcept { return run_->tick_seconds; }
   /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
-  tick_t ticks_for(double seconds) const noexcept;
+  tick_t ticks_for(double seconds) const noexcept { return run_->ticks_for(seconds); }
 
   // Engine use: bind this context to the next actor to run.
   context(detail::worker_state& worker, const detail::run_constants& run, detail::engine_services& services) noexcept

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
@@ -31,6 +33,11 @@ class engine_services {
 struct run_constants {
   std::uint64_t seed = 0;
   double tick_seconds = 1.0;
+
+  /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
+  tick_t ticks_for(double seconds) const noexcept {
+    return std::max<tick_t>(1, static_cast<tick_t>(std::llround(seconds / tick_seconds)));
+  }
 };
 
 }  // namespace kairos::detail
