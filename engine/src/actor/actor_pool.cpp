@@ -25,9 +25,4 @@ void actor_pool::release(void* storage) noexcept {
   free_.push_back(storage);
 }
 
-std::size_t actor_pool::bytes_reserved() const noexcept {
-  std::lock_guard lock(mutex_);
-  return slabs_.size() * stride_ * objects_per_slab;
-}
-
 }  // namespace kairos

@@ -20,7 +20,6 @@ class actor_pool {
 
   void* allocate();
   void release(void* storage) noexcept;
-  std::size_t bytes_reserved() const noexcept;
 
  private:
   struct slab_deleter {

@@ -12,8 +12,8 @@
 namespace kairos {
 
 namespace {
+
 constexpr auto archive_flags = boost::archive::no_header | boost::archive::no_codecvt;
-}
 
 std::string serialize_actor_state(const class_info& cls, const actor& a) {
   std::ostringstream out(std::ios::binary);
@@ -23,6 +23,8 @@ std::string serialize_actor_state(const class_info& cls, const actor& a) {
   }
   return std::move(out).str();
 }
+
+}  // namespace
 
 actor_record capture_actor(const class_info& cls, const actor& a) {
   return {a.aai(), detail::actor_access::rng_counter(a), detail::actor_access::creations(a), serialize_actor_state(cls, a)};

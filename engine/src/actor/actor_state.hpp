@@ -17,9 +17,8 @@ struct actor_record {
   std::string state;  ///< the class's serialize(), Boost binary archive without header
 };
 
-/// An actor's state as Boost.Serialization binary bytes (no archive header).
-std::string serialize_actor_state(const class_info& cls, const actor& a);
-
+/// The actor's record; its state is the class's serialize() as Boost binary
+/// archive bytes without header.
 actor_record capture_actor(const class_info& cls, const actor& a);
 
 /// Builds the actor blank in `storage` and loads `record` into it. Throws

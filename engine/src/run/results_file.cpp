@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,19 @@ void replace_file(const std::filesystem::path& from, const std::filesystem::path
   std::error_code ec;
   std::filesystem::rename(from, to, ec);
   if (ec) throw error(exit_code::runtime_failure, fmt::format("{}: cannot move results into place: {}", to.string(), ec.message()));
+}
+
+/// Writes `text` under a temporary name, then renames it into place: a
+/// failed write (disk full) never leaves a half file under the real name.
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path partial = path.string() + ".partial";
+  {
+    std::ofstream out(partial);
+    out << text;
+    out.flush();
+    if (!out) throw error(exit_code::runtime_failure, fmt::format("{}: cannot write (disk full?)", partial.string()));
+  }
+  replace_file(partial, path);
 }
 
 }  // namespace
@@ -88,26 +102,14 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   j["counters"] = r.counters;
   j["digest"] = r.digest_hex;
   j["engine_version"] = engine_version;
-  const std::filesystem::path partial = path.string() + ".partial";
-  {
-    std::ofstream out(partial);
-    out << j.dump(2) << '\n';
-    out.flush();
-    if (!out) throw error(exit_code::runtime_failure, fmt::format("{}: cannot write (disk full?)", partial.string()));
-  }
-  replace_file(partial, path);
+  write_text_file(path, j.dump(2) + '\n');
 }
 
 void write_effective_scenario(const std::filesystem::path& path, const scenario& s) {
-  const std::filesystem::path partial = path.string() + ".partial";
-  {
-    std::ofstream out(partial);
-    out << "# Effective scenario of this run: " << s.file.string() << " with --set overrides applied.\n"
-        << *s.root << '\n';
-    out.flush();
-    if (!out) throw error(exit_code::runtime_failure, fmt::format("{}: cannot write (disk full?)", partial.string()));
-  }
-  replace_file(partial, path);
+  std::ostringstream text;
+  text << "# Effective scenario of this run: " << s.file.string() << " with --set overrides applied.\n"
+       << *s.root << '\n';
+  write_text_file(path, std::move(text).str());
 }
 
 void inspect_results_file(const std::filesystem::path& path, std::FILE* out) {

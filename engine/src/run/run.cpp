@@ -75,19 +75,6 @@ void add_counters(std::map<std::string, std::uint64_t>& into, const std::vector<
   }
 }
 
-}  // namespace
-
-std::string run_report::summary_line() const {
-  return fmt::format(
-      "kairos: done ({}) ranks={} threads={} ticks={} last_tick={} diascas={} activations={} messages={} actors={} "
-      "wall={:.3f}s act/s={:.3e} peak_rss={}MiB digest={}",
-      end_reason, ranks, threads, ticks_simulated, last_tick, diascas, activations, messages, actors_final,
-      wall_seconds, wall_seconds > 0 ? static_cast<double>(activations) / wall_seconds : 0.0, peak_rss_bytes >> 20,
-      digest_hex);
-}
-
-namespace {
-
 /// Loads the scenario and its plugins on every rank; the lowest rank that
 /// fails reports, and all ranks must agree on what they loaded.
 std::unique_ptr<scenario> set_up(const run_options& options, transport& net) {
@@ -181,6 +168,15 @@ void write_outputs(const scenario& s, simulation& sim, const run_report& r) {
 }
 
 }  // namespace
+
+std::string run_report::summary_line() const {
+  return fmt::format(
+      "kairos: done ({}) ranks={} threads={} ticks={} last_tick={} diascas={} activations={} messages={} actors={} "
+      "wall={:.3f}s act/s={:.3e} peak_rss={}MiB digest={}",
+      end_reason, ranks, threads, ticks_simulated, last_tick, diascas, activations, messages, actors_final,
+      wall_seconds, wall_seconds > 0 ? static_cast<double>(activations) / wall_seconds : 0.0, peak_rss_bytes >> 20,
+      digest_hex);
+}
 
 run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();

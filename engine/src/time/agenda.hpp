@@ -25,9 +25,6 @@ class agenda {
   /// Takes the actors scheduled at `tick` into `out` (cleared first), each
   /// once, in the order they asked. `tick` must be next_tick() or earlier.
   void take(tick_t tick, std::vector<aai_t>& out);
-  bool empty() const noexcept { return heap_.empty(); }
-  /// Every (tick, actors) bucket, unordered (for checkpoints and inspection).
-  const std::unordered_map<tick_t, std::vector<aai_t>>& buckets() const noexcept { return buckets_; }
 
  private:
   /// Marks AAIs already taken: a bitmap for the dense scenario range, a hash
