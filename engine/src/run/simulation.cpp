@@ -118,8 +118,8 @@ diasca_decision simulation::run_tick(tick_t tick, bool start) {
   stats_.last_tick = tick;
   timestamp now{tick, 0};
   begin_diasca(now);
-  if (start) run_scenario_first_diascas(now);
-  run_activations(now);
+  if (start) run_scenario_first_diascas(now);  // the due list is empty at the start
+  else run_activations(now);
   for (;;) {
     stats_.diascas++;
     const diasca_decision decision = end_diasca(now);
@@ -133,7 +133,6 @@ diasca_decision simulation::run_tick(tick_t tick, bool start) {
 void simulation::run_scenario_first_diascas(timestamp now) {
   // In slices, so the activation list never holds millions of entries.
   constexpr std::uint64_t slice = 1 << 16;
-  std::vector<activation> due = std::move(activations_);
   for (std::uint64_t begin = 0; begin < table_.scenario_capacity(); begin += slice) {
     activations_.clear();
     const std::uint64_t end = std::min(begin + slice, table_.scenario_capacity());
@@ -141,7 +140,6 @@ void simulation::run_scenario_first_diascas(timestamp now) {
       if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, first_diasca});
     run_activations(now);
   }
-  activations_ = std::move(due);
 }
 
 void simulation::begin_diasca(timestamp now) {
