@@ -316,7 +316,9 @@ void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, ti
           inbox_.push_back(m);
         },
         [&](const std::string& class_name, const actor_record& record) {
-          const class_info* cls = registry::instance().find_class(class_name);
+          const auto found = std::find_if(classes_.begin(), classes_.end(),
+                                          [&](const class_info* c) { return c->name == class_name; });
+          const class_info* cls = found == classes_.end() ? nullptr : *found;
           if (!cls)
             throw runtime_error(fmt::format("received actor {} of class '{}', which no plugin of this rank defines",
                                             record.aai, class_name));
