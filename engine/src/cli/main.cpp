@@ -14,6 +14,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "checkpoint/checkpointer.hpp"
+#include "checkpoint/restart.hpp"
+#include "checkpoint/shard_file.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "kairos/run/run.hpp"
@@ -109,6 +112,54 @@ int plot_results(const std::string& results) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : static_cast<int>(kairos::exit_code::runtime_failure);
 }
 
+void print_outcome(const kairos::run_report& report) {
+  if (report.rank != 0) return;
+  if (report.interrupted) {
+    std::printf("kairos: stopped after a checkpoint on a signal; no results written yet. Resume with:\n  %s\n",
+                report.resume_hint.c_str());
+    return;
+  }
+  std::printf("results: %s\n", (report.output_dir / "results.h5").c_str());
+  std::printf("%s\n", report.summary_line().c_str());
+}
+
+/// The checkpoint flags shared by `run` and `restart`.
+void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
+  const char* group = "Checkpoints (override the scenario's [checkpoint] table)";
+  cmd.add_option("--checkpoint-every", f.every_ticks, "Checkpoint at each multiple of this many ticks")->group(group);
+  cmd.add_option("--checkpoint-wall", f.every_seconds, "Checkpoint every this many seconds of wall-clock time")
+      ->group(group);
+  cmd.add_option("--checkpoint-at", f.at_ticks, "Checkpoint at the first tick boundary reaching this tick (repeatable)")
+      ->group(group);
+  cmd.add_option("--checkpoint-auto-mtbf", f.auto_mtbf_seconds,
+                 "Mean time between failures in seconds: checkpoint at the Young/Daly interval")
+      ->group(group);
+  cmd.add_option("--replicas", f.replicas, "k: store each shard on k other nodes too")->group(group);
+  cmd.add_option("--checkpoint-retention", f.retention, "Committed checkpoints to keep (at least 2)")->group(group);
+  cmd.add_option("--ranks-per-node", f.ranks_per_node,
+                 "Group ranks into virtual nodes of this size (tests and demos on one machine)")
+      ->check(CLI::PositiveNumber)
+      ->group(group);
+  cmd.add_option("--checkpoint-dir", f.dir,
+                 "Checkpoint directory per rank; {node} and {rank} are replaced (default OUTPUT/checkpoints/node{node})")
+      ->group(group);
+}
+
+/// `kairos inspect PATH`: a checkpoint directory, a checkpoint shard or a
+/// results file.
+void inspect(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (fs::is_directory(path)) {
+    kairos::checkpoint::describe_checkpoints({path}, stdout);
+    return;
+  }
+  if (fs::path(path).filename().string().starts_with("shard-")) {
+    kairos::checkpoint::describe_shard(path, stdout);
+    return;
+  }
+  kairos::inspect_results_file(path, stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -136,15 +187,37 @@ int main(int argc, char** argv) {
                   "Children per time manager in the coordination tree of an MPI run (tree depth is log_fanout ranks)")
       ->check(CLI::Range(2, 1024))
       ->default_val(4);
+  add_checkpoint_flags(*run, options.checkpoint);
   run->footer(
       "Examples:\n"
       "  kairos run scenarios/soda-deterministic.toml --threads 2 --output out/soda\n"
       "  kairos run scenarios/phold.toml --set phold.lps=32768 --set phold.end=100\n"
       "  mpirun -n 4 kairos run scenarios/phold.toml     (same digest as one rank)");
 
+  kairos::restart_options restart_options;
+  std::vector<std::string> restart_dirs;
+  std::string restart_output, restart_scenario;
+  CLI::App* restart = app.add_subcommand("restart", "Resume a run from its newest usable checkpoint, on any rank count");
+  restart->add_option("dirs", restart_dirs, "Checkpoint directories: each node's, or the directory holding them")
+      ->required();
+  restart->add_option("--threads,-t", restart_options.threads, "Worker threads inside this rank")
+      ->check(CLI::Range(1u, 1024u))
+      ->default_val(1);
+  restart->add_option("--output,-o", restart_output, "Output directory (default: the interrupted run's)");
+  restart->add_option("--scenario", restart_scenario, "Refuse a checkpoint that was not taken from this scenario");
+  restart->add_flag("--progress", restart_options.progress, "Show progress on stderr");
+  restart->add_option("--tm-fanout", restart_options.tm_fanout, "Children per time manager in the coordination tree")
+      ->check(CLI::Range(2, 1024))
+      ->default_val(4);
+  add_checkpoint_flags(*restart, restart_options.checkpoint);
+  restart->footer(
+      "Example, after losing a node of a 4-rank run with --replicas 1:\n"
+      "  mpirun -n 3 kairos restart out/checkpoints\n"
+      "Exit status 4 when no checkpoint is usable; the message names the shards without an intact copy.");
+
   std::string inspect_path;
-  CLI::App* inspect = app.add_subcommand("inspect", "Describe a results file");
-  inspect->add_option("path", inspect_path, "results.h5")->required();
+  CLI::App* inspect_cmd = app.add_subcommand("inspect", "Describe a results file, a checkpoint directory or a shard");
+  inspect_cmd->add_option("path", inspect_path, "results.h5, a checkpoint directory, or a shard-*.h5")->required();
 
   std::string plot_path;
   CLI::App* plot = app.add_subcommand("plot", "Plot every probe of a results file to PNGs (needs python3-matplotlib)");
@@ -162,20 +235,23 @@ int main(int argc, char** argv) {
     const int code = (!rank || std::string(rank) == "0") ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
     return code == 0 ? 0 : static_cast<int>(kairos::exit_code::usage_error);
   }
-  const mpi_session mpi(*run ? options.threads : 1);
+  const mpi_session mpi(*run ? options.threads : *restart ? restart_options.threads : 1);
+  if (*run || *restart) kairos::checkpoint::install_signal_handlers();
 
   try {
     if (*run) {
       options.scenario = scenario;
       if (!output.empty()) options.output = output;
       options.progress = options.progress || isatty(STDERR_FILENO);
-      const kairos::run_report report = kairos::run_scenario(options);
-      if (report.rank == 0) {
-        std::printf("results: %s\n", (report.output_dir / "results.h5").c_str());
-        std::printf("%s\n", report.summary_line().c_str());
-      }
-    } else if (*inspect) {
-      kairos::inspect_results_file(inspect_path, stdout);
+      print_outcome(kairos::run_scenario(options));
+    } else if (*restart) {
+      for (const std::string& d : restart_dirs) restart_options.dirs.emplace_back(d);
+      if (!restart_output.empty()) restart_options.output = restart_output;
+      if (!restart_scenario.empty()) restart_options.scenario = restart_scenario;
+      restart_options.progress = restart_options.progress || isatty(STDERR_FILENO);
+      print_outcome(kairos::restart_run(restart_options));
+    } else if (*inspect_cmd) {
+      inspect(inspect_path);
     } else if (*plot) {
       return plot_results(plot_path);
     } else if (*info) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "h5/zstd_filter.hpp"
 #include "kairos/core/error.hpp"
 
 namespace kairos::h5 {
@@ -13,6 +14,12 @@ struct quiet_errors {
   quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 };
 const quiet_errors silence;
+
+// The core driver refuses a name that exists on disk when given an image,
+// so in-memory files get one that cannot exist; messages use the real name.
+std::string memory_name(const std::filesystem::path& name) {
+  return "/nonexistent-kairos-in-memory/" + name.filename().string();
+}
 
 handle scalar_space() { return {H5Screate(H5S_SCALAR), H5Sclose}; }
 
@@ -46,6 +53,38 @@ file file::open_read(const std::filesystem::path& path) {
   return f;
 }
 
+file file::create_in_memory(const std::filesystem::path& name) {
+  file f;
+  f.path_ = name;
+  handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // Grows in 64 MiB steps; nothing is written to disk (backing store off).
+  if (!access || H5Pset_fapl_core(access.get(), std::size_t{64} << 20, 0) < 0) f.fail("cannot set up an in-memory file");
+  f.file_ = handle(H5Fcreate(memory_name(name).c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
+  if (!f.file_) f.fail("cannot create the in-memory file");
+  return f;
+}
+
+file file::open_image(const std::vector<std::byte>& image, const std::filesystem::path& name) {
+  file f;
+  f.path_ = name;
+  handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!access || H5Pset_fapl_core(access.get(), std::size_t{64} << 20, 0) < 0 ||
+      H5Pset_file_image(access.get(), const_cast<std::byte*>(image.data()), image.size()) < 0)
+    f.fail("cannot set up an in-memory file");
+  f.file_ = handle(H5Fopen(memory_name(name).c_str(), H5F_ACC_RDONLY, access.get()), H5Fclose);
+  if (!f.file_) f.fail("not a readable HDF5 file (truncated or corrupt)");
+  return f;
+}
+
+std::vector<std::byte> file::image() const {
+  flush();
+  const ssize_t size = H5Fget_file_image(file_.get(), nullptr, 0);
+  if (size < 0) fail("cannot take the file image");
+  std::vector<std::byte> out(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file_.get(), out.data(), out.size()) != size) fail("cannot take the file image");
+  return out;
+}
+
 handle file::create_group(hid_t parent, const std::string& name) const {
   handle g(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
   if (!g) fail(fmt::format("cannot create group '{}'", name));
@@ -58,14 +97,46 @@ handle file::open_group(hid_t parent, const std::string& name) const {
   return g;
 }
 
-void file::write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data) const {
+void file::write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data,
+                     hid_t stored_as) const {
   const hsize_t dims[1] = {data.size()};
   handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  handle set(H5Dcreate2(parent, name.c_str(), H5T_STD_U64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
              H5Dclose);
   if (!set) fail(fmt::format("cannot create dataset '{}'", name));
   if (!data.empty() && H5Dwrite(set.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
     fail(fmt::format("cannot write dataset '{}' (disk full?)", name));
+}
+
+void file::write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size,
+                       bool compress) const {
+  const hsize_t dims[1] = {size};
+  handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (compress && size > 0) {
+    register_zstd_filter();
+    const hsize_t chunk[1] = {std::min<hsize_t>(size, hsize_t{1} << 20)};
+    const unsigned level[1] = {zstd_default_level};
+    if (H5Pset_chunk(create.get(), 1, chunk) < 0 ||
+        H5Pset_filter(create.get(), zstd_filter_id, H5Z_FLAG_MANDATORY, 1, level) < 0)
+      fail(fmt::format("cannot set up Zstd compression for '{}'", name));
+  }
+  handle set(H5Dcreate2(parent, name.c_str(), H5T_STD_U8LE, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
+             H5Dclose);
+  if (!set) fail(fmt::format("cannot create dataset '{}'", name));
+  if (size > 0 && H5Dwrite(set.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    fail(fmt::format("cannot write dataset '{}' (disk full?)", name));
+}
+
+std::vector<std::byte> file::read_bytes(hid_t parent, const std::string& name) const {
+  register_zstd_filter();  // compressed datasets need it to read
+  handle set(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!set) fail(fmt::format("no dataset '{}'", name));
+  handle space(H5Dget_space(set.get()), H5Sclose);
+  std::vector<std::byte> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  if (!out.empty() && H5Dread(set.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    fail(fmt::format("cannot read dataset '{}' (corrupt or compressed with an unknown filter)", name));
+  return out;
 }
 
 void file::write_f64(hid_t parent, const std::string& name, const std::vector<double>& data, std::size_t rows,
@@ -94,15 +165,33 @@ void file::attr_strings(hid_t object, const std::string& name, const std::vector
   for (std::size_t i = 0; i < values.size(); ++i) values[i].copy(buffer.data() + i * width, values[i].size());
   handle type = string_type(width);
   const hsize_t dims[1] = {values.size()};
-  handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  // An empty list is an attribute with a null dataspace (no elements).
+  handle space(values.empty() ? H5Screate(H5S_NULL) : H5Screate_simple(1, dims, nullptr), H5Sclose);
   handle attr(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  if (!attr || H5Awrite(attr.get(), type.get(), buffer.data()) < 0) fail(fmt::format("cannot write attribute '{}'", name));
+  if (!attr || (!values.empty() && H5Awrite(attr.get(), type.get(), buffer.data()) < 0))
+    fail(fmt::format("cannot write attribute '{}'", name));
 }
 
-void file::attr_u64(hid_t object, const std::string& name, std::uint64_t value) const {
+void file::attr_u64(hid_t object, const std::string& name, std::uint64_t value, hid_t stored_as) const {
   handle space = scalar_space();
-  handle attr(H5Acreate2(object, name.c_str(), H5T_STD_U64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  handle attr(H5Acreate2(object, name.c_str(), stored_as, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   if (!attr || H5Awrite(attr.get(), H5T_NATIVE_UINT64, &value) < 0) fail(fmt::format("cannot write attribute '{}'", name));
+}
+
+std::uint64_t file::read_attr_u64(hid_t object, const std::string& name) const {
+  handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!attr) fail(fmt::format("no attribute '{}'", name));
+  handle type(H5Aget_type(attr.get()), H5Tclose);
+  std::uint64_t value = 0;
+  if (H5Tget_class(type.get()) != H5T_INTEGER || H5Aread(attr.get(), H5T_NATIVE_UINT64, &value) < 0)
+    fail(fmt::format("attribute '{}' is not an unsigned integer", name));
+  return value;
+}
+
+std::string file::read_attr_string(hid_t object, const std::string& name) const {
+  const std::vector<std::string> values = read_attr_strings(object, name);
+  if (values.size() != 1) fail(fmt::format("attribute '{}' is not a single string", name));
+  return values.front();
 }
 
 void file::attr_f64(hid_t object, const std::string& name, double value) const {
@@ -156,7 +245,7 @@ std::vector<std::string> file::read_attr_strings(hid_t object, const std::string
   const std::size_t width = H5Tget_size(type.get());
   std::vector<char> buffer(n * width + 1, '\0');
   handle mem = string_type(width);
-  if (H5Aread(attr.get(), mem.get(), buffer.data()) < 0) fail(fmt::format("cannot read attribute '{}'", name));
+  if (n > 0 && H5Aread(attr.get(), mem.get(), buffer.data()) < 0) fail(fmt::format("cannot read attribute '{}'", name));
   std::vector<std::string> out;
   for (std::size_t i = 0; i < n; ++i) out.emplace_back(buffer.data() + i * width, strnlen(buffer.data() + i * width, width));
   return out;

@@ -45,19 +45,35 @@ class file {
  public:
   static file create(const std::filesystem::path& path);  ///< truncates
   static file open_read(const std::filesystem::path& path);
+  /// A file built in memory only (HDF5's core driver); image() gives its bytes.
+  /// `name` appears in error messages.
+  static file create_in_memory(const std::filesystem::path& name);
+  /// Opens the bytes of a whole HDF5 file, read only, without touching disk.
+  static file open_image(const std::vector<std::byte>& image, const std::filesystem::path& name);
+  /// The complete file as it would be on disk (flushes first).
+  std::vector<std::byte> image() const;
 
   hid_t id() const noexcept { return file_.get(); }
   const std::filesystem::path& path() const noexcept { return path_; }
 
   handle create_group(hid_t parent, const std::string& name) const;
   handle open_group(hid_t parent, const std::string& name) const;
-  void write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data) const;
+  /// `stored_as`: the file's integer type (little-endian unless a test asks
+  /// for big-endian); readers convert to native either way.
+  void write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data,
+                 hid_t stored_as = H5T_STD_U64LE) const;
+  /// Opaque bytes as a uint8 dataset, Zstd-compressed in 1 MiB chunks when
+  /// `compress` (filter 32015, registered by the engine).
+  void write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size, bool compress) const;
+  std::vector<std::byte> read_bytes(hid_t parent, const std::string& name) const;
   /// rows x cols float64 dataset.
   void write_f64(hid_t parent, const std::string& name, const std::vector<double>& data, std::size_t rows,
                  std::size_t cols) const;
   void attr_string(hid_t object, const std::string& name, std::string_view value) const;
   void attr_strings(hid_t object, const std::string& name, const std::vector<std::string>& values) const;
-  void attr_u64(hid_t object, const std::string& name, std::uint64_t value) const;
+  void attr_u64(hid_t object, const std::string& name, std::uint64_t value, hid_t stored_as = H5T_STD_U64LE) const;
+  std::uint64_t read_attr_u64(hid_t object, const std::string& name) const;
+  std::string read_attr_string(hid_t object, const std::string& name) const;
   void attr_f64(hid_t object, const std::string& name, double value) const;
 
   std::vector<std::uint64_t> read_u64(hid_t parent, const std::string& name) const;

@@ -15,6 +15,10 @@ namespace kairos {
 probe_store::probe_store(std::vector<std::string> select_patterns) : patterns_(std::move(select_patterns)) {}
 
 probe_id probe_store::declare(std::string_view name, std::initializer_list<std::string_view> curves) {
+  return declare(name, std::vector<std::string>(curves.begin(), curves.end()));
+}
+
+probe_id probe_store::declare(std::string_view name, const std::vector<std::string>& curves) {
   if (name.empty() || name.find('/') != std::string_view::npos)
     throw runtime_error(fmt::format("probe name '{}' is empty or contains '/'", name));
   const std::uint64_t key = probe_key(name);
@@ -30,7 +34,7 @@ probe_id probe_store::declare(std::string_view name, std::initializer_list<std::
   probe p;
   p.name = std::string(name);
   for (const std::string& pattern : patterns_) p.selected = p.selected || fnmatch(pattern.c_str(), p.name.c_str(), 0) == 0;
-  for (std::string_view c : curves) p.curves.emplace_back(c);
+  p.curves = curves;
   by_key_.emplace(key, probes_.size());
   probes_.push_back(std::move(p));
   return {key};
@@ -125,6 +129,12 @@ void probe_store::finish() {
     }
     p.values = std::move(ordered);
   }
+}
+
+std::vector<const probe_store::probe*> probe_store::all() const {
+  std::vector<const probe*> out;
+  for (const probe& p : probes_) out.push_back(&p);
+  return out;
 }
 
 std::vector<const probe_store::probe*> probe_store::sorted() const {

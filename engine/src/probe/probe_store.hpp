@@ -40,6 +40,8 @@ class probe_store {
   /// Declares a probe (idempotent for the same curves). Samples to a probe
   /// the scenario does not select are dropped when absorbed.
   probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves);
+  /// The same with curve names held elsewhere (a restored checkpoint).
+  probe_id declare(std::string_view name, const std::vector<std::string>& curves);
   /// Moves a worker's samples of this diasca into the store.
   void absorb(detail::worker_state& worker);
   /// Appends this store's selected probes and samples to `out`, to be
@@ -50,6 +52,8 @@ class probe_store {
   /// Sorts every probe's samples canonically and lays values out in that order.
   void finish();
 
+  /// Every declared probe, selected or not, in declaration order.
+  std::vector<const probe*> all() const;
   /// Selected probes that hold samples or were declared, sorted by name.
   std::vector<const probe*> sorted() const;
 

@@ -15,6 +15,8 @@
 #include "plugin/registry.hpp"
 #include "run/digest.hpp"
 #include "run/results_file.hpp"
+#include "checkpoint/checkpointer.hpp"
+#include "checkpoint/restart.hpp"
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "transport/byte_buffer.hpp"
@@ -178,28 +180,61 @@ std::string run_report::summary_line() const {
       digest_hex);
 }
 
-run_report run_scenario(const run_options& options) {
-  const auto setup_start = std::chrono::steady_clock::now();
-  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
-  const std::unique_ptr<scenario> s = set_up(options, *net);
+namespace {
 
-  std::unique_ptr<simulation> sim;
+checkpoint::settings with_flags(checkpoint::settings c, const checkpoint_flags& f) {
+  if (f.every_ticks) c.every_ticks = *f.every_ticks;
+  if (f.every_seconds) c.every_seconds = *f.every_seconds;
+  if (!f.at_ticks.empty()) {
+    c.at_ticks = f.at_ticks;
+    std::sort(c.at_ticks.begin(), c.at_ticks.end());
+  }
+  if (f.auto_mtbf_seconds) c.auto_mtbf_seconds = *f.auto_mtbf_seconds;
+  if (f.replicas) c.replicas = *f.replicas;
+  if (f.retention) c.retention = std::max(2u, *f.retention);
+  if (f.ranks_per_node) c.ranks_per_node = *f.ranks_per_node;
+  if (f.dir) c.dir = *f.dir;
+  return c;
+}
+
+/// Settles a collective step that may throw on some ranks.
+template <class F>
+void collectively(transport& net, F&& step) {
   std::exception_ptr failure;
   try {
-    sim = std::make_unique<simulation>(*s, options.threads, *net);  // builds this rank's scenario actors
+    step();
   } catch (...) {
     failure = std::current_exception();
   }
-  settle(*net, failure);
-  sim->show_progress(options.progress && net->rank() == 0);
-  const auto setup_end = std::chrono::steady_clock::now();
-  sim->run();
+  settle(net, failure);
+}
 
-  const gathered g = gather_results(*sim, *net);
-  const run_statistics& st = sim->statistics();
+/// What run and restart share once the simulation is built: checkpoints
+/// during the run, then results.
+run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkpoint::checkpointer& checkpoints,
+                      bool progress, std::chrono::steady_clock::time_point setup_start, bool write_results) {
+  sim.set_tick_boundary_hook(&checkpoints);
+  sim.show_progress(progress && net.rank() == 0);
+  const auto setup_end = std::chrono::steady_clock::now();
+  sim.run();
+
   run_report r;
-  r.ranks = net->size();
-  r.rank = net->rank();
+  r.ranks = net.size();
+  r.rank = net.rank();
+  r.output_dir = s.output;
+  r.checkpoints_committed = checkpoints.checkpoints_committed();
+  if (sim.interrupted()) {
+    r.interrupted = true;
+    r.end_reason = sim.statistics().end_reason;
+    std::string dir = checkpoints.directory_pattern();
+    for (const char* placeholder : {"{node}", "{rank}"})
+      if (const auto at = dir.find(placeholder); at != std::string::npos) dir = dir.substr(0, at);
+    r.resume_hint = fmt::format("mpirun -n N kairos restart {}   (any N >= 1; checkpoint {})", dir.empty() ? "." : dir,
+                                checkpoints.last_committed().value_or("?"));
+    return r;
+  }
+  const gathered g = gather_results(sim, net);
+  const run_statistics& st = sim.statistics();
   r.ticks_simulated = st.ticks_simulated;
   r.last_tick = st.last_tick;
   r.diascas = st.diascas;
@@ -212,13 +247,73 @@ run_report run_scenario(const run_options& options) {
   r.exchange_bytes = g.totals[6];
   r.wall_seconds = st.wall_seconds;
   r.setup_seconds = std::chrono::duration<double>(setup_end - setup_start).count();
-  r.threads = sim->threads();
+  r.threads = sim.threads();
   r.end_reason = st.end_reason;
-  r.output_dir = s->output;
-  if (net->rank() != 0) return r;  // results and digest live on rank 0
+  if (net.rank() != 0) return r;  // results and digest live on rank 0
 
-  combine_on_root(g, *sim, r);
-  if (options.write_results) write_outputs(*s, *sim, r);
+  combine_on_root(g, sim, r);
+  if (write_results) write_outputs(s, sim, r);
+  return r;
+}
+
+}  // namespace
+
+run_report run_scenario(const run_options& options) {
+  const auto setup_start = std::chrono::steady_clock::now();
+  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
+  const std::unique_ptr<scenario> s = set_up(options, *net);
+
+  std::unique_ptr<simulation> sim;
+  collectively(*net, [&] { sim = std::make_unique<simulation>(*s, options.threads, *net); });
+  std::unique_ptr<checkpoint::checkpointer> checkpoints;
+  collectively(*net, [&] {
+    checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(s->checkpoint, options.checkpoint), s->output,
+                                                             *net, 0);
+  });
+  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, options.write_results);
+}
+
+run_report restart_run(const restart_options& options) {
+  const auto setup_start = std::chrono::steady_clock::now();
+  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
+
+  // The scenario to check against, if one is named.
+  std::optional<std::uint64_t> expected_hash;
+  if (options.scenario) {
+    std::unique_ptr<scenario> given;
+    collectively(*net, [&] { given = load_scenario(*options.scenario, {}); });
+    expected_hash = results_hash(*given);
+  }
+  checkpoint::found_checkpoint found = checkpoint::find_checkpoint(options.dirs, *net, expected_hash);
+  const checkpoint::manifest& m = found.chosen;
+  if (net->rank() == 0)
+    std::fprintf(stderr, "kairos: restarting from %s (tick %llu, taken on %d rank(s)) on %d rank(s)\n",
+                 m.name().c_str(), static_cast<unsigned long long>(m.tick), m.ranks, net->size());
+
+  // The run's own scenario, as the checkpoint recorded it.
+  run_options again;
+  again.scenario = m.scenario_file;
+  again.scenario_text = m.scenario_text;
+  again.output = options.output ? *options.output : std::filesystem::path(m.output);
+  const std::unique_ptr<scenario> s = set_up(again, *net);
+  if (results_hash(*s) != m.scenario_hash) {
+    if (net->rank() != 0) throw failure_elsewhere(0, exit_code::checkpoint_error);
+    throw checkpoint_error(fmt::format("{}: the scenario stored in the manifest does not match its hash", m.name()));
+  }
+
+  std::unique_ptr<simulation> sim;
+  collectively(*net, [&] {
+    const placement where(*s, net->size());
+    restored_state restored = checkpoint::distribute(std::move(found.my_shards), where, *net);
+    sim = std::make_unique<simulation>(*s, options.threads, *net, std::move(restored));
+  });
+  std::unique_ptr<checkpoint::checkpointer> checkpoints;
+  collectively(*net, [&] {
+    checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(m.checkpointing, options.checkpoint),
+                                                             s->output, *net, found.next_generation);
+  });
+  run_report r = run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, true);
+  r.restarted_from = m.name();
   return r;
 }
 

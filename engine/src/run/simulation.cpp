@@ -24,7 +24,14 @@ std::size_t chunk_size(std::size_t activations, unsigned workers) {
 }
 }  // namespace
 
-simulation::simulation(const scenario& s, unsigned threads, transport& net)
+simulation::simulation(const scenario& s, unsigned threads, transport& net) : simulation(s, threads, net, true) {}
+
+simulation::simulation(const scenario& s, unsigned threads, transport& net, restored_state&& restored)
+    : simulation(s, threads, net, false) {
+  restore(std::move(restored));
+}
+
+simulation::simulation(const scenario& s, unsigned threads, transport& net, bool build_scenario_actors)
     : scenario_(s),
       net_(net),
       placement_(s, net.size()),
@@ -44,7 +51,7 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net)
     workers_[w].index = w;
     contexts_.push_back({context(workers_[w], constants_, static_cast<detail::engine_services&>(*this))});
   }
-  create_scenario_actors();
+  if (build_scenario_actors) create_scenario_actors();
 }
 
 simulation::~simulation() = default;
@@ -81,8 +88,8 @@ void simulation::create_scenario_actors() {
 
 void simulation::run() {
   started_ = last_progress_ = std::chrono::steady_clock::now();
-  tick_t tick = 0;
-  bool start = true;
+  tick_t tick = first_tick_;
+  bool start = fresh_start_;
   for (;;) {
     if (tick >= scenario_.stop_tick) {
       stats_.end_reason = "stop tick reached";
@@ -92,6 +99,11 @@ void simulation::run() {
     start = false;
     if (decision.what == diasca_decision::kind::stop) {
       stats_.end_reason = decision.stop_requested ? "stop requested by an actor" : "nothing left to do";
+      break;
+    }
+    if (hook_ && decision.next_tick < scenario_.stop_tick && hook_->at_tick_boundary(*this, tick, decision)) {
+      stats_.end_reason = "checkpointed on a signal";
+      interrupted_ = true;
       break;
     }
     tick = decision.next_tick;
@@ -224,6 +236,7 @@ diasca_decision simulation::end_diasca(timestamp now) {
   report.next_tick = agenda_.next_tick();
   report.stop_requested = stop_requested_ ? 1 : 0;
   report.failed_rank = failure_ ? rank_ : -1;
+  report.checkpoint_wanted = hook_ && hook_->checkpoint_wanted() ? 1 : 0;
   auto [decision, incoming] = net_.end_diasca(outgoing_, report);
   if (decision.what == diasca_decision::kind::fail) raise_failure(decision.failed_rank);
   if (decision.what != diasca_decision::kind::next_diasca) return decision;
@@ -374,6 +387,92 @@ void simulation::prepare_next_diasca(timestamp now) {
     i = j;
   }
   for (; c < created_.size(); ++c) activations_.push_back({created_[c].second, 0, 0, first_diasca});
+}
+
+void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) const {
+  out.position = {resume_tick, stats_.ticks_simulated, stats_.diascas, stats_.last_tick};
+  out.totals = {stats_.activations, stats_.messages, stats_.remote_messages, stats_.actors_created,
+                stats_.actors_deleted};
+  std::vector<int> class_slot(classes_.size(), -1);
+  for (const actor* a : table_.sorted_by_aai()) {
+    const class_info& cls = table_.class_of(*a);
+    int& slot = class_slot[cls.id];
+    if (slot < 0) {
+      slot = static_cast<int>(out.classes.size());
+      out.classes.emplace_back(cls.name);
+    }
+    actor_record record = capture_actor(cls, *a);
+    out.aai.push_back(record.aai);
+    out.rng_counter.push_back(record.rng_counter);
+    out.creations.push_back(record.creations);
+    out.class_index.push_back(static_cast<std::uint64_t>(slot));
+    out.state_size.push_back(record.state.size());
+    out.states += record.state;
+  }
+  // Entries of deleted actors are dropped; the rest in (tick, AAI) order, so
+  // a shard's content does not depend on the order actors asked.
+  std::vector<std::pair<tick_t, aai_t>> entries;
+  agenda_.for_each([&](tick_t t, aai_t aai) {
+    if (table_.find(aai)) entries.emplace_back(t, aai);
+  });
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  for (const auto& [t, aai] : entries) {
+    out.agenda_tick.push_back(t);
+    out.agenda_aai.push_back(aai);
+  }
+  for (const probe_store::probe* p : probes_.all()) out.probes.push_back({p->name, p->curves});
+  probes_.encode(out.samples);
+  for (const auto& [name, value] : counters()) {
+    out.counter_names.push_back(name);
+    out.counter_values.push_back(value);
+  }
+}
+
+void simulation::restore(restored_state&& restored) {
+  first_tick_ = restored.position.resume_tick;
+  fresh_start_ = false;
+  stats_.ticks_simulated = restored.position.ticks_simulated;
+  stats_.diascas = restored.position.diascas;
+  stats_.last_tick = restored.position.last_tick;
+  // Sums over ranks: only rank 0 carries the old shards' totals.
+  stats_.activations = restored.totals.activations;
+  stats_.messages = restored.totals.messages;
+  stats_.remote_messages = restored.totals.remote_messages;
+  stats_.actors_created = restored.totals.actors_created;
+  stats_.actors_deleted = restored.totals.actors_deleted;
+
+  // Every probe is declared on every rank: an actor may now live on a rank
+  // that never built one of its kind.
+  for (const checkpoint::probe_declaration& d : restored.probes) probes_.declare(d.name, d.curves);
+  for (const auto& blob : restored.samples) probes_.merge(blob);
+  for (const auto& [name, value] : restored.counters) {
+    const std::uint32_t id = counter_id_for(name);
+    auto& slots = workers_[0].counters;
+    if (id >= slots.size()) slots.resize(id + 1, 0);
+    slots[id] += value;
+  }
+
+  table_.reserve_scenario_actors(scenario_.actor_count);
+  for (auto& [class_name, record] : restored.actors) {
+    const auto found = std::find_if(classes_.begin(), classes_.end(),
+                                    [&](const class_info* c) { return c->name == class_name; });
+    if (found == classes_.end())
+      throw checkpoint_error(fmt::format("the checkpoint holds actor {} of class '{}', which no loaded plugin defines",
+                                         record.aai, class_name));
+    const class_info& cls = **found;
+    void* storage = table_.allocate(cls);
+    actor* a;
+    try {
+      a = &rebuild_actor(cls, storage, record);
+    } catch (...) {
+      table_.release(cls, storage);
+      throw;
+    }
+    if (!table_.insert(*a)) throw checkpoint_error(fmt::format("the checkpoint holds actor {} twice", record.aai));
+    std::string().swap(record.state);
+  }
+  for (const auto& [t, aai] : restored.agenda) agenda_.schedule(t, aai);
 }
 
 std::string simulation::message_name(message_type_id type) const {

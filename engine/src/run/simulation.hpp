@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "actor/actor_state.hpp"
 #include "actor/actor_table.hpp"
+#include "checkpoint/shard_file.hpp"
 #include "distribution/placement.hpp"
 #include "kairos/actor/context.hpp"
 #include "kairos/detail/engine_services.hpp"
@@ -35,6 +37,34 @@ struct run_statistics {
   double wall_seconds = 0;  ///< of the simulation loop only
 };
 
+class simulation;
+
+/// Called by the run loop between ticks, where no message is in flight: the
+/// checkpoint layer's way in.
+class tick_boundary_hook {
+ public:
+  virtual ~tick_boundary_hook() = default;
+  /// Polled at every diasca end on every rank: whether this rank asks for a
+  /// checkpoint at the end of the current tick.
+  virtual bool checkpoint_wanted() = 0;
+  /// After tick `done`, when `decision` says the next tick is to be run.
+  /// Returns true to end the run here (a checkpoint taken on a signal).
+  virtual bool at_tick_boundary(simulation& sim, tick_t done, const diasca_decision& decision) = 0;
+};
+
+/// A rank's share of a checkpoint being restored: the actors placed on this
+/// rank for the new rank count and their schedules; rank 0 also gets the
+/// samples, counters and totals of every old shard.
+struct restored_state {
+  checkpoint::run_position position;
+  std::vector<std::pair<std::string, actor_record>> actors;  ///< class name, record
+  std::vector<std::pair<tick_t, aai_t>> agenda;
+  std::vector<checkpoint::probe_declaration> probes;  ///< every probe of the run
+  std::vector<std::vector<std::byte>> samples;
+  std::map<std::string, std::uint64_t> counters;
+  checkpoint::rank_totals totals;
+};
+
 /// One rank's simulation: its actors, agenda and the diasca loop of
 /// DESIGN.md §2. Everything actors do while active lands in per-worker
 /// buffers that the end of the diasca applies in a canonical order; messages
@@ -43,6 +73,8 @@ struct run_statistics {
 class simulation final : private detail::engine_services {
  public:
   simulation(const scenario& s, unsigned threads, transport& net);
+  /// Resumes from a checkpoint instead of building the scenario's actors.
+  simulation(const scenario& s, unsigned threads, transport& net, restored_state&& restored);
   ~simulation();
   simulation(const simulation&) = delete;
   simulation& operator=(const simulation&) = delete;
@@ -52,6 +84,12 @@ class simulation final : private detail::engine_services {
   void run();
   /// Progress lines on stderr at most once a second.
   void show_progress(bool on) noexcept { progress_ = on; }
+  void set_tick_boundary_hook(tick_boundary_hook* hook) noexcept { hook_ = hook; }
+  /// This rank's part of a checkpoint taken between ticks, resuming at
+  /// `resume_tick`: actors, agenda, probes, counters and totals.
+  void capture(checkpoint::shard_content& out, tick_t resume_tick) const;
+  /// True when the run ended at a checkpoint (on a signal) rather than its end.
+  bool interrupted() const noexcept { return interrupted_; }
 
   const run_statistics& statistics() const noexcept { return stats_; }
   const actor_table& actors() const noexcept { return table_; }
@@ -69,7 +107,9 @@ class simulation final : private detail::engine_services {
     std::uint8_t flags;
   };
 
+  simulation(const scenario& s, unsigned threads, transport& net, bool build_scenario_actors);
   void create_scenario_actors();
+  void restore(restored_state&& restored);
   diasca_decision run_tick(tick_t tick, bool start);
   /// Applies the diasca's effects, exchanges with other ranks, and agrees
   /// with them on what comes next.
@@ -121,6 +161,10 @@ class simulation final : private detail::engine_services {
 
   bool stop_requested_ = false;
   bool progress_ = false;
+  bool interrupted_ = false;
+  tick_boundary_hook* hook_ = nullptr;
+  tick_t first_tick_ = 0;  ///< 0, or the resume tick of a restored run
+  bool fresh_start_ = true;  ///< scenario actors still owe their first diasca
   run_statistics stats_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;

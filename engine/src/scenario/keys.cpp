@@ -5,7 +5,7 @@
 namespace kairos {
 
 namespace {
-constexpr std::array<key_doc, 16> keys{{
+constexpr std::array<key_doc, 24> keys{{
     {"simulation", "tick", "duration or frequency", "\"1s\"", "length of one tick, e.g. \"20ms\" or \"100Hz\""},
     {"simulation", "stop", "duration", "none", "simulated time at which the run stops (ticks from then on are not run)"},
     {"simulation", "stop_tick", "integer", "none", "first tick not simulated (alternative to stop)"},
@@ -23,6 +23,16 @@ constexpr std::array<key_doc, 16> keys{{
     {"actors", "params", "table", "{}", "parameters shared by the block's actors"},
     {"actors", "per_actor", "table of arrays", "{}", "parameters with one value per actor"},
     {"actors", "placement", "string", "none", "placement hint: actors with the same hint share a rank"},
+    {"checkpoint", "every_ticks", "integer", "0 (off)", "checkpoint at each multiple of this many ticks"},
+    {"checkpoint", "every_wall", "duration", "none", "checkpoint every this much wall-clock time (rank 0's clock)"},
+    {"checkpoint", "at_ticks", "array of integers", "[]", "checkpoint at the first tick boundary reaching each tick"},
+    {"checkpoint", "auto_mtbf", "duration", "none",
+     "mean time between failures: checkpoint at the Young/Daly interval sqrt(2 x measured cost x MTBF)"},
+    {"checkpoint", "replicas", "integer", "0", "k: each shard is also stored on k other nodes"},
+    {"checkpoint", "retention", "integer", "2", "committed checkpoints kept (at least 2)"},
+    {"checkpoint", "ranks_per_node", "integer", "0 (host names)", "group ranks into virtual nodes of this size"},
+    {"checkpoint", "dir", "string", "\"<output>/checkpoints/node{node}\"",
+     "where each rank writes its shards; {node} and {rank} are replaced"},
 }};
 }  // namespace
 

@@ -1,11 +1,13 @@
 #include "scenario/scenario.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "kairos/core/error.hpp"
 #include "plugin/registry.hpp"
@@ -151,6 +153,39 @@ void read_probes(scenario& s) {
   const toml::table& probes = expect_table(s, *node, "probes");
   check_keys(s, probes, "probes", "probes");
   if (const toml::node* n = probes.get("select")) s.probe_patterns = expect_strings(s, *n, "probes.select");
+}
+
+void read_checkpoint(scenario& s) {
+  const toml::node* node = s.root->get("checkpoint");
+  if (!node) return;
+  const toml::table& t = expect_table(s, *node, "checkpoint");
+  check_keys(s, t, "checkpoint", "checkpoint");
+  checkpoint::settings& c = s.checkpoint;
+  const auto non_negative = [&](const char* key, std::int64_t minimum) -> std::uint64_t {
+    const toml::node* n = t.get(key);
+    const std::string field = fmt::format("checkpoint.{}", key);
+    const std::int64_t v = expect_integer(s, *n, field);
+    if (v < minimum) fail(s, n, field, fmt::format("must be >= {}, got {}", minimum, v));
+    return static_cast<std::uint64_t>(v);
+  };
+  if (t.get("every_ticks")) c.every_ticks = non_negative("every_ticks", 0);
+  if (t.get("replicas")) c.replicas = static_cast<unsigned>(non_negative("replicas", 0));
+  if (t.get("retention")) c.retention = static_cast<unsigned>(non_negative("retention", 2));
+  if (t.get("ranks_per_node")) c.ranks_per_node = static_cast<int>(non_negative("ranks_per_node", 1));
+  if (const toml::node* n = t.get("every_wall")) c.every_seconds = parse_seconds(s, *n, "checkpoint.every_wall", false);
+  if (const toml::node* n = t.get("auto_mtbf")) c.auto_mtbf_seconds = parse_seconds(s, *n, "checkpoint.auto_mtbf", false);
+  if (const toml::node* n = t.get("dir")) c.dir = expect_string(s, *n, "checkpoint.dir");
+  if (const toml::node* n = t.get("at_ticks")) {
+    if (!n->is_array()) fail(s, n, "checkpoint.at_ticks", fmt::format("expected an array of integers, got {}", type_name(*n)));
+    std::size_t i = 0;
+    for (const toml::node& e : *n->as_array()) {
+      const std::string field = fmt::format("checkpoint.at_ticks[{}]", i++);
+      const std::int64_t v = expect_integer(s, e, field);
+      if (v < 1) fail(s, &e, field, fmt::format("must be >= 1, got {}", v));
+      c.at_ticks.push_back(static_cast<tick_t>(v));
+    }
+    std::sort(c.at_ticks.begin(), c.at_ticks.end());
+  }
 }
 
 void add_name(scenario& s, const std::string& name, actor_range range, const toml::node* node, std::string_view field) {
@@ -310,6 +345,7 @@ std::unique_ptr<scenario> parse_scenario(std::string text, const std::filesystem
   for (const std::string& o : overrides) apply_override(*s, o);
   read_simulation(*s);
   read_probes(*s);
+  read_checkpoint(*s);
   return s;
 }
 
@@ -331,11 +367,11 @@ void resolve_actors(scenario& s) {
   }
   for (auto&& [key, value] : *s.root) {
     const std::string name(key.str());
-    if (name == "simulation" || name == "probes" || name == "actors") continue;
+    if (name == "simulation" || name == "probes" || name == "actors" || name == "checkpoint") continue;
     const section_info* info = registry::instance().find_section(name);
     if (!info)
       fail(s, &value, name,
-           "unknown section (engine sections: simulation, probes, actors; model sections come from the plugins in "
+           "unknown section (engine sections: simulation, probes, actors, checkpoint; model sections come from the plugins in "
            "simulation.plugins)");
     const toml::table& table = expect_table(s, value, name);
     for (auto&& [k, v] : table) {
@@ -347,6 +383,16 @@ void resolve_actors(scenario& s) {
     section_population pop(s, name);
     info->populate(section(source), pop);
   }
+}
+
+std::uint64_t results_hash(const scenario& s) {
+  toml::table relevant = *s.root;
+  relevant.erase("checkpoint");
+  if (toml::table* sim = relevant["simulation"].as_table()) sim->erase("output");
+  std::ostringstream text;
+  text << relevant;
+  const std::string all = std::move(text).str();
+  return XXH3_64bits(all.data(), all.size());
 }
 
 }  // namespace kairos

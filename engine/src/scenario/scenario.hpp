@@ -11,6 +11,7 @@
 
 #include "kairos/actor/actor_init.hpp"
 #include "kairos/actor/class_info.hpp"
+#include "checkpoint/settings.hpp"
 #include "kairos/core/types.hpp"
 
 namespace kairos {
@@ -43,6 +44,7 @@ struct scenario {
   std::vector<std::string> plugins;
   std::filesystem::path output = "out";
   std::vector<std::string> probe_patterns{"*"};
+  checkpoint::settings checkpoint;  ///< [checkpoint]; command-line flags override
 
   std::vector<actor_block> blocks;
   std::uint64_t actor_count = 0;
@@ -64,6 +66,11 @@ std::unique_ptr<scenario> parse_scenario(std::string text, const std::filesystem
 /// classes, checks every [[actors]] block and model section against what the
 /// classes declare, and numbers the actors (AAIs in scenario order).
 void resolve_actors(scenario& s);
+
+/// Hash of everything that decides a run's results: the effective scenario
+/// without [checkpoint] and simulation.output. A checkpoint only restores
+/// into a run with the same hash.
+std::uint64_t results_hash(const scenario& s);
 
 /// Parses "20ms", "500s", "1.5min", "2h", "1d" (or a bare number of seconds);
 /// with allow_frequency also "100Hz". Throws scenario_error naming the node.

@@ -25,6 +25,13 @@ class agenda {
   /// Takes the actors scheduled at `tick` into `out` (cleared first), each
   /// once, in the order they asked. `tick` must be next_tick() or earlier.
   void take(tick_t tick, std::vector<aai_t>& out);
+  /// Calls f(tick, aai) for every entry to come (checkpoints), in no
+  /// particular order; withdrawn entries are gone, duplicates remain.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& [tick, bucket] : buckets_)
+      for (aai_t aai : bucket) f(tick, aai);
+  }
 
  private:
   /// Marks AAIs already taken: a bitmap for the dense scenario range, a hash

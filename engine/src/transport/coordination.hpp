@@ -15,6 +15,10 @@ struct diasca_report {
   tick_t next_tick = no_tick;         ///< earliest tick in the subtree's agendas
   std::uint32_t stop_requested = 0;   ///< an actor asked to stop
   std::int32_t failed_rank = -1;      ///< lowest rank whose diasca failed, or -1
+  /// A checkpoint is wanted at the end of this tick: a signal reached some
+  /// rank, or rank 0's wall-clock trigger fired (only rank 0 sets that one,
+  /// so all ranks follow one clock).
+  std::uint32_t checkpoint_wanted = 0;
 
   void combine(const diasca_report& o) noexcept {
     messages_sent += o.messages_sent;
@@ -22,6 +26,7 @@ struct diasca_report {
     actors_deleted += o.actors_deleted;
     next_tick = next_tick < o.next_tick ? next_tick : o.next_tick;
     stop_requested |= o.stop_requested;
+    checkpoint_wanted |= o.checkpoint_wanted;
     if (o.failed_rank >= 0 && (failed_rank < 0 || o.failed_rank < failed_rank)) failed_rank = o.failed_rank;
   }
   bool activity() const noexcept { return messages_sent + actors_created + actors_deleted > 0; }
@@ -34,6 +39,7 @@ struct diasca_decision {
   std::int32_t failed_rank = -1;
   std::uint32_t stop_requested = 0;
   tick_t next_tick = no_tick;
+  std::uint32_t checkpoint_wanted = 0;  ///< with next_tick: checkpoint before it
 };
 
 /// The root's rule (DESIGN.md §2): go on while the diasca had activity; at a
@@ -41,10 +47,10 @@ struct diasca_decision {
 /// an actor asked to stop or nothing is left.
 inline diasca_decision decide(const diasca_report& r) noexcept {
   using k = diasca_decision::kind;
-  if (r.failed_rank >= 0) return {k::fail, r.failed_rank, 0, no_tick};
-  if (r.activity()) return {k::next_diasca, -1, 0, no_tick};
-  if (r.stop_requested || r.next_tick == no_tick) return {k::stop, -1, r.stop_requested, r.next_tick};
-  return {k::next_tick, -1, 0, r.next_tick};
+  if (r.failed_rank >= 0) return {k::fail, r.failed_rank, 0, no_tick, 0};
+  if (r.activity()) return {k::next_diasca, -1, 0, no_tick, 0};
+  if (r.stop_requested || r.next_tick == no_tick) return {k::stop, -1, r.stop_requested, r.next_tick, 0};
+  return {k::next_tick, -1, 0, r.next_tick, r.checkpoint_wanted};
 }
 
 }  // namespace kairos

@@ -181,4 +181,48 @@ bool mpi_transport::all_equal(std::uint64_t value) {
   return low == high;
 }
 
+namespace {
+// MPI counts are ints: bulk transfers go in pieces of at most this many bytes.
+constexpr std::size_t bulk_piece = std::size_t{1} << 30;
+constexpr int tag_bulk = 40;
+}  // namespace
+
+std::vector<std::vector<std::byte>> mpi_transport::all_to_all(const std::vector<std::vector<std::byte>>& outgoing) {
+  std::vector<std::uint64_t> send_sizes(static_cast<std::size_t>(size_)), receive_sizes(send_sizes.size());
+  for (std::size_t r = 0; r < send_sizes.size(); ++r) send_sizes[r] = outgoing[r].size();
+  check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T, comm_),
+        "MPI_Alltoall");
+  std::vector<std::vector<std::byte>> received(receive_sizes.size());
+  std::vector<MPI_Request> requests;
+  for (std::size_t r = 0; r < received.size(); ++r) {
+    received[r].resize(receive_sizes[r]);
+    for (std::size_t at = 0; at < receive_sizes[r]; at += bulk_piece) {
+      requests.emplace_back();
+      const int n = static_cast<int>(std::min(bulk_piece, receive_sizes[r] - at));
+      check(MPI_Irecv(received[r].data() + at, n, MPI_BYTE, static_cast<int>(r), tag_bulk, comm_, &requests.back()),
+            "MPI_Irecv");
+    }
+  }
+  for (std::size_t r = 0; r < outgoing.size(); ++r)
+    for (std::size_t at = 0; at < outgoing[r].size(); at += bulk_piece) {
+      requests.emplace_back();
+      const int n = static_cast<int>(std::min(bulk_piece, outgoing[r].size() - at));
+      check(MPI_Isend(outgoing[r].data() + at, n, MPI_BYTE, static_cast<int>(r), tag_bulk, comm_, &requests.back()),
+            "MPI_Isend");
+    }
+  // Pieces between one pair of ranks keep their order (MPI's non-overtaking rule).
+  check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+  return received;
+}
+
+std::vector<std::byte> mpi_transport::broadcast(const std::vector<std::byte>& from_root) {
+  std::uint64_t size = from_root.size();
+  check(MPI_Bcast(&size, 1, MPI_UINT64_T, 0, comm_), "MPI_Bcast");
+  std::vector<std::byte> out = rank_ == 0 ? from_root : std::vector<std::byte>(size);
+  for (std::size_t at = 0; at < size; at += bulk_piece)
+    check(MPI_Bcast(out.data() + at, static_cast<int>(std::min(bulk_piece, size - at)), MPI_BYTE, 0, comm_),
+          "MPI_Bcast");
+  return out;
+}
+
 }  // namespace kairos

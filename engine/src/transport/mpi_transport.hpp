@@ -32,6 +32,8 @@ class mpi_transport final : public transport {
   std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) override;
   int lowest_failing_rank(bool failed) override;
   bool all_equal(std::uint64_t value) override;
+  std::vector<std::vector<std::byte>> all_to_all(const std::vector<std::vector<std::byte>>& outgoing) override;
+  std::vector<std::byte> broadcast(const std::vector<std::byte>& from_root) override;
   std::uint64_t coordination_messages() const noexcept override { return coordination_messages_; }
   std::uint64_t exchange_bytes_sent() const noexcept override { return exchange_bytes_sent_; }
 

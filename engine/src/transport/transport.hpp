@@ -36,6 +36,12 @@ class transport {
   virtual int lowest_failing_rank(bool failed) = 0;
   /// True on every rank when all ranks passed the same value.
   virtual bool all_equal(std::uint64_t value) = 0;
+  /// Sends outgoing[r] to rank r, for every r (empty buffers included), and
+  /// returns what each rank sent this one, by source rank. Collective; for
+  /// bulk data outside the diasca loop (checkpoint replicas, restart).
+  virtual std::vector<std::vector<std::byte>> all_to_all(const std::vector<std::vector<std::byte>>& outgoing) = 0;
+  /// Rank 0's bytes, delivered to every rank.
+  virtual std::vector<std::byte> broadcast(const std::vector<std::byte>& from_root) = 0;
 
   /// Coordination messages this rank sent and received so far (tree only).
   virtual std::uint64_t coordination_messages() const noexcept = 0;
@@ -55,6 +61,10 @@ class single_rank_transport final : public transport {
   std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) override { return mine; }
   int lowest_failing_rank(bool failed) override { return failed ? 0 : -1; }
   bool all_equal(std::uint64_t) override { return true; }
+  std::vector<std::vector<std::byte>> all_to_all(const std::vector<std::vector<std::byte>>& outgoing) override {
+    return outgoing;
+  }
+  std::vector<std::byte> broadcast(const std::vector<std::byte>& from_root) override { return from_root; }
   std::uint64_t coordination_messages() const noexcept override { return 0; }
   std::uint64_t exchange_bytes_sent() const noexcept override { return 0; }
 };

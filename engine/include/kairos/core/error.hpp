@@ -42,12 +42,19 @@ class runtime_error : public error {
   explicit runtime_error(const std::string& what) : error(exit_code::runtime_failure, what) {}
 };
 
+/// A checkpoint that cannot be used (missing, corrupt, incompatible); the
+/// message names the checkpoint, shard and copies concerned.
+class checkpoint_error : public error {
+ public:
+  explicit checkpoint_error(const std::string& what) : error(exit_code::checkpoint_error, what) {}
+};
+
 /// Raised on every rank but the one that failed: the failing rank reports the
 /// error once; the others stop quietly with the same exit status.
 class failure_elsewhere : public error {
  public:
-  explicit failure_elsewhere(int rank)
-      : error(exit_code::runtime_failure, "the run failed on rank " + std::to_string(rank)), rank_(rank) {}
+  explicit failure_elsewhere(int rank, exit_code code = exit_code::runtime_failure)
+      : error(code, "the run failed on rank " + std::to_string(rank)), rank_(rank) {}
   int rank() const noexcept { return rank_; }
 
  private:

@@ -9,6 +9,19 @@
 
 namespace kairos {
 
+/// Checkpoint settings given on the command line; each one set overrides the
+/// scenario's [checkpoint] table (or, on restart, the interrupted run's).
+struct checkpoint_flags {
+  std::optional<std::uint64_t> every_ticks;
+  std::optional<double> every_seconds;
+  std::vector<std::uint64_t> at_ticks;
+  std::optional<double> auto_mtbf_seconds;
+  std::optional<unsigned> replicas;
+  std::optional<unsigned> retention;
+  std::optional<int> ranks_per_node;
+  std::optional<std::string> dir;
+};
+
 /// What `kairos run` is asked to do.
 struct run_options {
   std::filesystem::path scenario;                ///< the TOML file
@@ -19,6 +32,18 @@ struct run_options {
   bool progress = false;
   int tm_fanout = 4;                             ///< children per time manager in the tree (MPI runs)
   bool write_results = true;                     ///< results.h5 + summary.json
+  checkpoint_flags checkpoint;
+};
+
+/// What `kairos restart` is asked to do.
+struct restart_options {
+  std::vector<std::filesystem::path> dirs;       ///< checkpoint directories (node directories or their parent)
+  std::optional<std::filesystem::path> scenario; ///< if given, the checkpoint must be of this scenario
+  unsigned threads = 1;
+  std::optional<std::filesystem::path> output;   ///< default: the interrupted run's
+  bool progress = false;
+  int tm_fanout = 4;
+  checkpoint_flags checkpoint;
 };
 
 /// What a finished run reports (also the content of summary.json).
@@ -45,6 +70,11 @@ struct run_report {
   std::string end_reason;
   std::map<std::string, std::uint64_t> counters;
   std::filesystem::path output_dir;
+  /// The run stopped at a checkpoint on a signal; results are not written.
+  bool interrupted = false;
+  std::string resume_hint;                       ///< how to go on, when interrupted
+  std::string restarted_from;                    ///< checkpoint name, for a restarted run
+  std::uint64_t checkpoints_committed = 0;
 
   /// The one-line summary `kairos run` prints last.
   std::string summary_line() const;
@@ -53,5 +83,10 @@ struct run_report {
 /// Loads the scenario and its plugins, runs it, writes results.h5 and
 /// summary.json. Throws kairos::error (with its exit code) on failure.
 run_report run_scenario(const run_options& options);
+
+/// Resumes a run from its newest usable checkpoint, on any rank count, and
+/// finishes it as run_scenario would. Throws kairos::error; exit status 4
+/// when no checkpoint is usable.
+run_report restart_run(const restart_options& options);
 
 }  // namespace kairos

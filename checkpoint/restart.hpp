@@ -1,0 +1,42 @@
+#pragma once
+
+// Finding and loading a checkpoint for `kairos restart`, on any rank count:
+// the newest committed checkpoint whose every shard has an intact copy
+// somewhere, its shards read in parallel by the ranks that see them, and
+// its actors sent to the ranks that host them now.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "checkpoint/manifest.hpp"
+#include "checkpoint/shard_file.hpp"
+#include "distribution/placement.hpp"
+#include "run/simulation.hpp"
+#include "transport/transport.hpp"
+
+namespace kairos::checkpoint {
+
+struct found_checkpoint {
+  manifest chosen;
+  std::uint64_t next_generation = 0;  ///< above every generation seen
+  std::vector<shard_content> my_shards;  ///< the shards this rank read
+};
+
+/// Collective. Throws checkpoint_error (on the rank that reports it;
+/// failure_elsewhere on the others) when no checkpoint is usable, naming for
+/// each candidate the shards without an intact copy and what is wrong with
+/// each copy. With `expected_hash`, a checkpoint of another scenario is refused.
+found_checkpoint find_checkpoint(const std::vector<std::filesystem::path>& dirs, transport& net,
+                                 std::optional<std::uint64_t> expected_hash);
+
+/// Collective: sends every actor, schedule, probe and total read from the
+/// old shards to its rank under `where` (the new rank count).
+restored_state distribute(std::vector<shard_content>&& shards, const placement& where, transport& net);
+
+/// `kairos inspect DIR`: the checkpoints under DIR, each with its tick,
+/// shards, copies and whether it is usable from what this machine sees.
+void describe_checkpoints(const std::vector<std::filesystem::path>& dirs, std::FILE* out);
+
+}  // namespace kairos::checkpoint

@@ -1,0 +1,202 @@
+#include "checkpoint/shard_file.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "h5/h5.hpp"
+#include "kairos/core/error.hpp"
+
+namespace kairos::checkpoint {
+
+namespace {
+
+std::string declarations_text(const std::vector<probe_declaration>& probes) {
+  std::string text;
+  for (const probe_declaration& p : probes) {
+    text += p.name;
+    for (const std::string& c : p.curves) text += '\t' + c;
+    text += '\n';
+  }
+  return text;
+}
+
+std::vector<probe_declaration> parse_declarations(const std::vector<std::byte>& bytes) {
+  std::vector<probe_declaration> out;
+  const std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    std::vector<std::string> fields;
+    for (std::size_t field = at;;) {
+      const std::size_t tab = std::min(text.find('\t', field), end);
+      fields.push_back(text.substr(field, tab - field));
+      if (tab == end) break;
+      field = tab + 1;
+    }
+    out.push_back({fields.front(), std::vector<std::string>(fields.begin() + 1, fields.end())});
+    at = end + 1;
+  }
+  return out;
+}
+
+const char* stats_names[] = {"activations",    "messages",       "remote_messages", "actors_created",
+                             "actors_deleted", "ticks_simulated", "diascas",        "last_tick"};
+
+}  // namespace
+
+const char* native_byte_order() noexcept { return std::endian::native == std::endian::big ? "big" : "little"; }
+
+std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_tables) {
+  const hid_t u64 = big_endian_tables ? H5T_STD_U64BE : H5T_STD_U64LE;
+  const std::string name = fmt::format("shard-{}", s.shard);
+  h5::file f = h5::file::create_in_memory(name);
+  const hid_t root = f.id();
+  f.attr_string(root, "format", format_name);
+  f.attr_u64(root, "format_version", format_version, u64);
+  f.attr_string(root, "engine_version", s.engine_version);
+  f.attr_u64(root, "abi_version", s.abi_version, u64);
+  f.attr_strings(root, "plugins", s.plugins);
+  f.attr_u64(root, "shard", s.shard, u64);
+  f.attr_u64(root, "shards", s.shards, u64);
+  f.attr_u64(root, "generation", s.generation, u64);
+  f.attr_u64(root, "resume_tick", s.position.resume_tick, u64);
+  f.attr_u64(root, "seed", s.seed, u64);
+  f.attr_string(root, "scenario_hash", fmt::format("{:016x}", s.scenario_hash));
+  f.attr_string(root, "payload_byte_order", s.payload_byte_order);
+  f.attr_u64(root, "word_size", s.word_size, u64);
+  f.write_bytes(root, "scenario", s.scenario_text.data(), s.scenario_text.size(), false);
+
+  h5::handle actors = f.create_group(root, "actors");
+  f.attr_strings(actors.get(), "classes", s.classes);
+  f.write_u64(actors.get(), "aai", s.aai, u64);
+  f.write_u64(actors.get(), "rng_counter", s.rng_counter, u64);
+  f.write_u64(actors.get(), "creations", s.creations, u64);
+  f.write_u64(actors.get(), "class", s.class_index, u64);
+  f.write_u64(actors.get(), "state_size", s.state_size, u64);
+  f.write_bytes(actors.get(), "state", s.states.data(), s.states.size(), true);
+
+  h5::handle agenda = f.create_group(root, "agenda");
+  f.write_u64(agenda.get(), "tick", s.agenda_tick, u64);
+  f.write_u64(agenda.get(), "aai", s.agenda_aai, u64);
+
+  h5::handle probes = f.create_group(root, "probes");
+  const std::string declarations = declarations_text(s.probes);
+  f.write_bytes(probes.get(), "declarations", declarations.data(), declarations.size(), false);
+  f.write_bytes(probes.get(), "samples", s.samples.data(), s.samples.size(), true);
+
+  h5::handle counters = f.create_group(root, "counters");
+  f.attr_strings(counters.get(), "names", s.counter_names);
+  f.write_u64(counters.get(), "values", s.counter_values, u64);
+
+  h5::handle stats = f.create_group(root, "stats");
+  const std::uint64_t values[] = {s.totals.activations,    s.totals.messages,           s.totals.remote_messages,
+                                  s.totals.actors_created, s.totals.actors_deleted,     s.position.ticks_simulated,
+                                  s.position.diascas,      s.position.last_tick};
+  for (std::size_t i = 0; i < std::size(values); ++i) f.attr_u64(stats.get(), stats_names[i], values[i], u64);
+  return f.image();
+}
+
+shard_content read_shard(const std::vector<std::byte>& image, const std::string& name) {
+  shard_content s;
+  // HDF5 errors (a dataset missing, a chunk that does not decompress) come
+  // out as runtime errors naming the file; on restart they make this copy
+  // unusable, which is a checkpoint problem.
+  try {
+    const h5::file f = h5::file::open_image(image, name);
+    const hid_t root = f.id();
+    if (f.read_attr_string(root, "format") != format_name)
+      throw checkpoint_error(fmt::format("{}: not a Kairos checkpoint shard", name));
+    const std::uint64_t version = f.read_attr_u64(root, "format_version");
+    if (version != format_version)
+      throw checkpoint_error(fmt::format("{}: checkpoint format version {} (this kairos reads version {})", name,
+                                         version, format_version));
+    s.payload_byte_order = f.read_attr_string(root, "payload_byte_order");
+    s.word_size = f.read_attr_u64(root, "word_size");
+    if (s.payload_byte_order != native_byte_order() || s.word_size != sizeof(void*))
+      throw checkpoint_error(fmt::format(
+          "{}: written on a {}-endian machine with {}-byte words; its actor states are binary archives in that "
+          "layout and this {}-endian, {}-byte machine cannot load them: restart on a machine like the writer's",
+          name, s.payload_byte_order, s.word_size, native_byte_order(), sizeof(void*)));
+    s.engine_version = f.read_attr_string(root, "engine_version");
+    s.abi_version = f.read_attr_u64(root, "abi_version");
+    s.plugins = f.read_attr_strings(root, "plugins");
+    s.shard = static_cast<std::uint32_t>(f.read_attr_u64(root, "shard"));
+    s.shards = static_cast<std::uint32_t>(f.read_attr_u64(root, "shards"));
+    s.generation = f.read_attr_u64(root, "generation");
+    s.position.resume_tick = f.read_attr_u64(root, "resume_tick");
+    s.seed = f.read_attr_u64(root, "seed");
+    s.scenario_hash = std::stoull(f.read_attr_string(root, "scenario_hash"), nullptr, 16);
+    const std::vector<std::byte> text = f.read_bytes(root, "scenario");
+    s.scenario_text.assign(reinterpret_cast<const char*>(text.data()), text.size());
+
+    const h5::handle actors = f.open_group(root, "actors");
+    s.classes = f.read_attr_strings(actors.get(), "classes");
+    s.aai = f.read_u64(actors.get(), "aai");
+    s.rng_counter = f.read_u64(actors.get(), "rng_counter");
+    s.creations = f.read_u64(actors.get(), "creations");
+    s.class_index = f.read_u64(actors.get(), "class");
+    s.state_size = f.read_u64(actors.get(), "state_size");
+    const std::vector<std::byte> states = f.read_bytes(actors.get(), "state");
+    s.states.assign(reinterpret_cast<const char*>(states.data()), states.size());
+    const std::size_t n = s.aai.size();
+    std::uint64_t total = 0;
+    for (std::uint64_t size : s.state_size) total += size;
+    if (s.rng_counter.size() != n || s.creations.size() != n || s.class_index.size() != n ||
+        s.state_size.size() != n || total != s.states.size())
+      throw checkpoint_error(fmt::format("{}: actor tables disagree in length", name));
+    for (std::uint64_t c : s.class_index)
+      if (c >= s.classes.size()) throw checkpoint_error(fmt::format("{}: actor class index out of range", name));
+
+    const h5::handle agenda = f.open_group(root, "agenda");
+    s.agenda_tick = f.read_u64(agenda.get(), "tick");
+    s.agenda_aai = f.read_u64(agenda.get(), "aai");
+    if (s.agenda_tick.size() != s.agenda_aai.size())
+      throw checkpoint_error(fmt::format("{}: agenda tables disagree in length", name));
+
+    const h5::handle probes = f.open_group(root, "probes");
+    s.probes = parse_declarations(f.read_bytes(probes.get(), "declarations"));
+    s.samples = f.read_bytes(probes.get(), "samples");
+
+    const h5::handle counters = f.open_group(root, "counters");
+    s.counter_names = f.read_attr_strings(counters.get(), "names");
+    s.counter_values = f.read_u64(counters.get(), "values");
+    if (s.counter_names.size() != s.counter_values.size())
+      throw checkpoint_error(fmt::format("{}: counter tables disagree in length", name));
+
+    const h5::handle stats = f.open_group(root, "stats");
+    std::uint64_t* fields[] = {&s.totals.activations,    &s.totals.messages,       &s.totals.remote_messages,
+                               &s.totals.actors_created, &s.totals.actors_deleted, &s.position.ticks_simulated,
+                               &s.position.diascas,      &s.position.last_tick};
+    for (std::size_t i = 0; i < std::size(fields); ++i) *fields[i] = f.read_attr_u64(stats.get(), stats_names[i]);
+  } catch (const checkpoint_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw checkpoint_error(e.what());
+  }
+  return s;
+}
+
+void describe_shard(const std::filesystem::path& path, std::FILE* out) {
+  const h5::file f = h5::file::open_read(path);
+  const hid_t root = f.id();
+  fmt::print(out, "{}: checkpoint shard\n", path.string());
+  for (const std::string& a : f.attr_names(root)) fmt::print(out, "  {} = {}\n", a, f.attr_as_text(root, a));
+  const h5::handle actors = f.open_group(root, "actors");
+  const std::vector<std::uint64_t> classes = f.read_u64(actors.get(), "class");
+  const std::vector<std::string> names = f.read_attr_strings(actors.get(), "classes");
+  std::vector<std::uint64_t> per_class(names.size());
+  for (std::uint64_t c : classes)
+    if (c < per_class.size()) ++per_class[c];
+  fmt::print(out, "  actors: {}\n", classes.size());
+  for (std::size_t i = 0; i < names.size(); ++i) fmt::print(out, "    {}: {}\n", names[i], per_class[i]);
+  const h5::handle agenda = f.open_group(root, "agenda");
+  fmt::print(out, "  agenda entries: {}\n", f.read_u64(agenda.get(), "tick").size());
+  const h5::handle probes = f.open_group(root, "probes");
+  fmt::print(out, "  probe sample bytes: {}\n", f.read_bytes(probes.get(), "samples").size());
+  const h5::handle stats = f.open_group(root, "stats");
+  for (const std::string& a : f.attr_names(stats.get())) fmt::print(out, "  {} = {}\n", a, f.attr_as_text(stats.get(), a));
+}
+
+}  // namespace kairos::checkpoint

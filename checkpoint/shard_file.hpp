@@ -1,0 +1,95 @@
+#pragma once
+
+// One rank's part of a checkpoint, as an HDF5 file:
+//
+//   /                attributes: format, format_version, engine_version, abi_version,
+//                    plugins, shard, shards, generation, resume_tick, seed,
+//                    scenario_hash, payload_byte_order, word_size
+//   /scenario        uint8: the effective scenario text
+//   /actors/aai, rng_counter, creations, class, state_size     uint64 tables, one row per actor
+//   /actors/state    uint8, Zstd: the actors' Boost states, concatenated in row order
+//                    (attribute classes: class names indexed by /actors/class)
+//   /agenda/tick, aai                 the spontaneous activations to come
+//   /probes/declarations              uint8 text: "name<TAB>curve<TAB>curve\n" per probe
+//   /probes/samples                   uint8, Zstd: the recorded samples not yet written
+//   /counters/values                  uint64 (attribute names)
+//   /stats                            attributes: this rank's totals so far
+//
+// Tables are stored little-endian and HDF5 converts them on read, so they
+// read the same on any machine. The opaque payloads (Boost states, samples)
+// are in the writer's byte order, recorded in payload_byte_order; a shard
+// whose payloads are not in this machine's order is refused, never misread.
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kairos/core/types.hpp"
+
+namespace kairos::checkpoint {
+
+inline constexpr std::uint64_t format_version = 1;
+inline constexpr const char* format_name = "kairos-checkpoint";
+
+/// Totals a rank accumulated; summed over shards on restart.
+struct rank_totals {
+  std::uint64_t activations = 0, messages = 0, remote_messages = 0, actors_created = 0, actors_deleted = 0;
+};
+
+/// Whole-run position at the checkpoint (the same in every shard).
+struct run_position {
+  tick_t resume_tick = 0;  ///< the first tick the restarted run simulates
+  std::uint64_t ticks_simulated = 0, diascas = 0;
+  tick_t last_tick = 0;
+};
+
+struct probe_declaration {
+  std::string name;
+  std::vector<std::string> curves;
+};
+
+struct shard_content {
+  // Identity of the run.
+  std::string scenario_text;
+  std::uint64_t scenario_hash = 0;
+  std::uint64_t seed = 0;
+  std::string engine_version;
+  std::uint64_t abi_version = 0;
+  std::vector<std::string> plugins;
+  std::uint64_t generation = 0;
+  std::uint32_t shard = 0, shards = 1;
+  run_position position;
+  rank_totals totals;
+  std::string payload_byte_order;  ///< "little" or "big"
+  std::uint64_t word_size = sizeof(void*);
+
+  // Actors, one row each.
+  std::vector<std::string> classes;
+  std::vector<std::uint64_t> aai, rng_counter, creations, class_index, state_size;
+  std::string states;
+
+  std::vector<std::uint64_t> agenda_tick, agenda_aai;
+  std::vector<probe_declaration> probes;
+  std::vector<std::byte> samples;  ///< probe_store::encode of the samples so far
+  std::vector<std::string> counter_names;
+  std::vector<std::uint64_t> counter_values;
+};
+
+/// This machine's byte order as recorded in shards.
+const char* native_byte_order() noexcept;
+
+/// The shard as the bytes of an HDF5 file. `big_endian_tables` stores the
+/// uint64 tables and attributes big-endian (tests of portability).
+std::vector<std::byte> shard_image(const shard_content& shard, bool big_endian_tables = false);
+
+/// Reads a shard image; `name` (its file) appears in every error. Throws
+/// checkpoint_error on a malformed shard, an unknown format version or
+/// payloads in another byte order.
+shard_content read_shard(const std::vector<std::byte>& image, const std::string& name);
+
+/// `kairos inspect SHARD.h5`: what the shard holds.
+void describe_shard(const std::filesystem::path& path, std::FILE* out);
+
+}  // namespace kairos::checkpoint
