@@ -14,6 +14,9 @@ inline constexpr H5Z_filter_t zstd_filter_id = 32015;
 /// Fast enough not to dominate a checkpoint (measured in bench/RESULTS.md).
 inline constexpr unsigned zstd_default_level = 3;
 
+/// The filter's description, callback included.
+extern const H5Z_class2_t zstd_filter_class;
+
 /// Registers the filter with the HDF5 library once per process (idempotent,
 /// thread-safe). Leaves an already registered implementation in place.
 void register_zstd_filter();

@@ -1,0 +1,96 @@
+"""Shared helpers of the checkpoint tests: run kairos (alone or under
+mpiexec), read digests, locate checkpoints and shard copies."""
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1")
+TIMEOUT = 300
+
+
+class Kairos:
+    def __init__(self, kairos, mpiexec):
+        self.kairos = kairos
+        self.mpiexec = mpiexec
+
+    def command(self, ranks, args):
+        if ranks == 0:  # no launcher: a plain process, MPI never initialised
+            return [self.kairos] + args
+        return [self.mpiexec, "-n", str(ranks), "--oversubscribe", self.kairos] + args
+
+    def run(self, ranks, args, env=None, check=True):
+        result = subprocess.run(self.command(ranks, args), capture_output=True, text=True, timeout=TIMEOUT,
+                                env=dict(ENV, **(env or {})))
+        if check and result.returncode != 0:
+            fail(f"{' '.join(self.command(ranks, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def start(self, ranks, args, env=None):
+        return subprocess.Popen(self.command(ranks, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=dict(ENV, **(env or {})))
+
+
+def digest(result):
+    found = re.findall(r"digest=([0-9a-f]+)", result.stdout)
+    if not found:
+        fail(f"no digest in the output:\n{result.stdout}\n{result.stderr}")
+    return found[-1]
+
+
+def restarted_from(result):
+    found = re.search(r"restarting from (ckpt-\d+-g\d+)", result.stderr)
+    return found.group(1) if found else None
+
+
+def committed(root):
+    """Names of checkpoints with a manifest somewhere under root."""
+    return sorted({os.path.basename(os.path.dirname(m)) for m in glob.glob(f"{root}/*/ckpt-*/manifest.json")})
+
+
+def copies(root, checkpoint, shard):
+    return sorted(glob.glob(f"{root}/*/{checkpoint}/shard-{shard:05d}-on-*.h5"))
+
+
+def rank_pids(ranks_wanted):
+    """PIDs of running kairos ranks whose MPI rank is in ranks_wanted."""
+    pids = []
+    for proc in glob.glob("/proc/[0-9]*"):
+        try:
+            with open(f"{proc}/environ", "rb") as f:
+                env = dict(e.split(b"=", 1) for e in f.read().split(b"\0") if b"=" in e)
+            with open(f"{proc}/comm") as f:
+                comm = f.read().strip()
+        except OSError:
+            continue
+        rank = env.get(b"OMPI_COMM_WORLD_RANK")
+        if comm == "kairos" and rank is not None and int(rank) in ranks_wanted:
+            pids.append(int(os.path.basename(proc)))
+    return pids
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+    print("ok: " + message)
+
+
+class scratch:
+    """A temporary directory, removed at the end unless KEEP is set."""
+
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="kairos-ckpt-")
+        return self.path
+
+    def __exit__(self, *exc):
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(self.path, ignore_errors=True)
