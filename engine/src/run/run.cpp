@@ -226,10 +226,14 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
   if (sim.interrupted()) {
     r.interrupted = true;
     r.end_reason = sim.statistics().end_reason;
-    std::string dir = checkpoints.directory_pattern();
-    for (const char* placeholder : {"{node}", "{rank}"})
-      if (const auto at = dir.find(placeholder); at != std::string::npos) dir = dir.substr(0, at);
-    r.resume_hint = fmt::format("mpirun -n N kairos restart {}   (any N >= 1; checkpoint {})", dir.empty() ? "." : dir,
+    // The directory to give restart: the pattern up to its first
+    // component with a placeholder (restart searches one level down).
+    std::filesystem::path dir;
+    for (const auto& part : std::filesystem::path(checkpoints.directory_pattern())) {
+      if (part.string().find('{') != std::string::npos) break;
+      dir /= part;
+    }
+    r.resume_hint = fmt::format("mpirun -n N kairos restart {}   (any N >= 1; checkpoint {})", dir.empty() ? "." : dir.string(),
                                 checkpoints.last_committed().value_or("?"));
     return r;
   }

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""Checkpoints that cannot be used, and checkpoints that cannot be written:
+a clear message, a non-zero exit (4 for restarts), nothing overwritten.
+
+    bad_cases.py KAIROS MPIEXEC
+"""
+import glob
+import json
+import os
+import sys
+
+from harness import Kairos, check, committed, digest, scratch
+
+PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+
+
+def main():
+    kairos, mpiexec = sys.argv[1:3]
+    k = Kairos(kairos, mpiexec)
+    sets = ["--set", "phold.end=60", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    with scratch() as tmp:
+        reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+
+        os.makedirs(f"{tmp}/empty")
+        r = k.run(2, ["restart", f"{tmp}/empty"], check=False)
+        check(r.returncode == 4 and "no committed checkpoint under" in r.stderr,
+              f"no checkpoint: exit {r.returncode}, '{r.stderr.splitlines()[0] if r.stderr else ''}'")
+
+        # Disk full while writing the second checkpoint on rank 1: that
+        # checkpoint is abandoned with a warning, the run goes on to the
+        # same results, the first checkpoint stays committed and intact.
+        store = f"{tmp}/run/checkpoints"
+        r = k.run(3, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-every", "2000",
+                      "--ranks-per-node", "1", "--replicas", "1", "--checkpoint-retention", "5"],
+                  env={"KAIROS_TEST_WRITE_ERROR": "1:2"})
+        check("checkpoint ckpt-000000004000-g0 abandoned: rank 1:" in r.stderr and "No space left on device" in r.stderr,
+              "disk full on rank 1: the checkpoint is abandoned with a warning naming the rank, file and error")
+        check(digest(r) == reference, "the run went on to the same digest")
+        names = committed(store)
+        check("ckpt-000000002000-g0" in names and "ckpt-000000004000-g0" not in names,
+              f"the previous checkpoint stays committed, the failed one is not: {names}")
+        check(not glob.glob(f"{store}/*/*/*.tmp") and not glob.glob(f"{store}/*/ckpt-000000004000-g0/*"),
+              "no temporary or partial file left behind")
+
+        other = f"{tmp}/other.toml"
+        with open(PHOLD) as f, open(other, "w") as g:
+            g.write(f.read().replace("seed = ", "seed = 1"))
+        r = k.run(2, ["restart", store, "--scenario", other], check=False)
+        check(r.returncode == 4 and "taken from another scenario" in r.stderr,
+              f"another scenario: exit {r.returncode}, refused")
+
+        for manifest in glob.glob(f"{store}/*/*/manifest.json"):
+            with open(manifest) as f:
+                m = json.load(f)
+            m["format_version"] = 99
+            with open(manifest, "w") as f:
+                json.dump(m, f)
+        r = k.run(2, ["restart", store], check=False)
+        check(r.returncode == 4 and "checkpoint format version 99 (this kairos reads version 1)" in r.stderr,
+              f"incompatible format: exit {r.returncode}, refused")
+        check(not os.path.exists(f"{tmp}/run/results.h5.tmp"), "the failed restarts wrote nothing")
+
+
+main()

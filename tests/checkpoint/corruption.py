@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+"""Corrupt shards are detected by checksum and never loaded: another copy is
+used when one is intact, an older checkpoint when none is, and with nothing
+intact the restart fails naming the shard and each bad copy.
+
+    corruption.py KAIROS MPIEXEC
+"""
+import os
+import re
+import sys
+
+from harness import Kairos, check, committed, copies, digest, restarted_from, scratch
+
+PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+
+
+def flip_byte(path, offset_from_end=100):
+    with open(path, "r+b") as f:
+        f.seek(-offset_from_end, os.SEEK_END)
+        b = f.read(1)
+        f.seek(-1, os.SEEK_CUR)
+        f.write(bytes([b[0] ^ 0xFF]))
+
+
+def truncate(path):
+    with open(path, "r+b") as f:
+        f.truncate(os.path.getsize(path) // 2)
+
+
+def main():
+    # Restarts checkpoint on as they run; keep their checkpoints out of the
+    # store under test.
+    def elsewhere(name):
+        return ["--checkpoint-dir", f"{tmp}/{name}/checkpoints"]
+
+    kairos, mpiexec = sys.argv[1:3]
+    k = Kairos(kairos, mpiexec)
+    sets = ["--set", "phold.end=60", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    with scratch() as tmp:
+        reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+        store = f"{tmp}/run/checkpoints"
+        k.run(3, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-at", "2000", "--checkpoint-at", "4000",
+                  "--replicas", "1", "--ranks-per-node", "1"])
+        older, newer = committed(store)
+        first, second = copies(store, newer, 1)
+
+        flip_byte(first)
+        again = k.run(2, ["restart", store, "--output", f"{tmp}/r1", *elsewhere("r1")])
+        check(restarted_from(again) == newer and digest(again) == reference,
+              f"one copy of shard 1 with a flipped byte: the replica is used ({restarted_from(again)}), same digest")
+
+        truncate(second)
+        again = k.run(2, ["restart", store, "--output", f"{tmp}/r2", *elsewhere("r2")])
+        check(re.search(rf"{newer} is not usable .*shard 1 has no intact copy.*checksum mismatch.*truncated", again.stderr)
+              is not None, f"both copies bad: {newer} reported unusable, naming shard 1 and each copy's fault")
+        check(restarted_from(again) == older and digest(again) == reference,
+              f"fell back to {restarted_from(again)}, same digest")
+
+        for path in copies(store, older, 1):
+            flip_byte(path, 50)
+        again = k.run(2, ["restart", store, "--output", f"{tmp}/r3", *elsewhere("r3")], check=False)
+        check(again.returncode == 4 and f"{older}: shard 1 has no intact copy" in again.stderr
+              and f"{newer}: shard 1 has no intact copy" in again.stderr,
+              f"no intact copy anywhere: exit {again.returncode}, every checkpoint's bad shard named")
+        check(not os.path.exists(f"{tmp}/r3/results.h5"), "nothing written by the failed restart")
+
+
+main()

@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Losing nodes loses no checkpoint, up to k of them.
+
+    node_loss.py KAIROS MPIEXEC kill       k=1: kill -9 one node's ranks mid-run, delete its storage,
+                                           restart on 3 ranks: same digest as the uninterrupted run
+    node_loss.py KAIROS MPIEXEC combinations
+                                           k=2 on 4 nodes: every choice of 2 lost nodes recovers (on 2
+                                           ranks); every choice of 3 fails, naming the missing shards
+"""
+import itertools
+import os
+import re
+import shutil
+import signal
+import sys
+import time
+
+from harness import Kairos, check, committed, digest, fail, rank_pids, restarted_from, scratch
+
+PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+NODES = 4
+
+
+def kill_case(k, tmp):
+    # Long enough that two checkpoints pass well before the end, on any machine.
+    sets = ["--set", "phold.end=4000", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+    store = f"{tmp}/run/checkpoints"
+    run = k.start(NODES, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-every", "40000",
+                          "--replicas", "1", "--ranks-per-node", "1"])
+    deadline = time.time() + 240
+    while len(committed(store)) < 2:
+        if run.poll() is not None:
+            fail(f"the run ended before two checkpoints were committed:\n{run.stderr.read()}")
+        if time.time() > deadline:
+            run.kill()
+            fail("no two checkpoints within the time limit")
+        time.sleep(0.02)
+    victim = 2
+    pids = rank_pids({victim})
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    run.wait(timeout=120)
+    check(pids and run.returncode != 0, f"node {victim} killed (pids {pids}) mid-run; the run failed ({run.returncode})")
+    shutil.rmtree(f"{store}/node{victim}")
+    again = k.run(NODES - 1, ["restart", store, "--output", f"{tmp}/restart"])
+    check(restarted_from(again) is not None, f"restarted on 3 ranks from {restarted_from(again)}")
+    check(digest(again) == reference, f"after losing node {victim}: digest {digest(again)} == {reference}")
+
+
+def combinations_case(k, tmp):
+    sets = ["--set", "phold.end=40", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+    store = f"{tmp}/run/checkpoints"
+    k.run(NODES, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-at", "2000", "--replicas", "2",
+                  "--ranks-per-node", "1"])
+    check(committed(store) == ["ckpt-000000002000-g0"], "one checkpoint committed with k=2")
+    for lost in itertools.combinations(range(NODES), 2):
+        trial = f"{tmp}/lost{''.join(map(str, lost))}"
+        shutil.copytree(store, trial)
+        for node in lost:
+            shutil.rmtree(f"{trial}/node{node}")
+        again = k.run(NODES - 2, ["restart", trial, "--output", f"{trial}/out"])
+        check(digest(again) == reference, f"nodes {lost} lost: recovered on 2 ranks with the same digest")
+    for lost in itertools.combinations(range(NODES), 3):
+        trial = f"{tmp}/lost{''.join(map(str, lost))}"
+        shutil.copytree(store, trial)
+        for node in lost:
+            shutil.rmtree(f"{trial}/node{node}")
+        again = k.run(1, ["restart", trial, "--output", f"{trial}/out"], check=False)
+        # With replicas on the 2 following nodes, shard s lives on nodes s, s+1, s+2:
+        # the shard whose three nodes are all lost has no copy left.
+        missing = [s for s in range(NODES) if all((s + j) % NODES in lost for j in range(3))]
+        named = sorted(int(m) for m in re.findall(r"shard (\d+): no copy found", again.stderr))
+        check(again.returncode == 4 and named == missing,
+              f"nodes {lost} lost: exit {again.returncode}, missing shards named {named} (expected {missing})")
+
+
+def main():
+    kairos, mpiexec, case = sys.argv[1:4]
+    with scratch() as tmp:
+        {"kill": kill_case, "combinations": combinations_case}[case](Kairos(kairos, mpiexec), tmp)
+
+
+main()

@@ -1,0 +1,50 @@
+#!/usr/bin/python3
+"""Batch-system preemption: SIGTERM (or SIGUSR1) to the ranks makes the run
+checkpoint at the next tick boundary and exit 0, saying how to resume; the
+restart ends with the uninterrupted run's digest.
+
+    sigterm.py KAIROS MPIEXEC RANKS     (RANKS 0: one process without mpiexec)
+
+The signal is sent once a first checkpoint (at tick 100) shows the run is
+under way; the restart runs on one process to keep the test short.
+"""
+import os
+import signal
+import sys
+import time
+
+from harness import Kairos, check, committed, digest, fail, rank_pids, restarted_from, scratch
+
+PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+
+
+def main():
+    kairos, mpiexec, ranks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    k = Kairos(kairos, mpiexec)
+    sets = ["--set", "phold.end=60000", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    with scratch() as tmp:
+        reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+        store = f"{tmp}/run/checkpoints"
+        run = k.start(ranks, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-at", "100"])
+        deadline = time.time() + 120
+        while not committed(store) and run.poll() is None and time.time() < deadline:
+            time.sleep(0.01)
+        pids = [run.pid] if ranks == 0 else rank_pids(set(range(ranks)))
+        if run.poll() is not None or len(pids) != max(ranks, 1):
+            fail(f"the run was not running with {max(ranks, 1)} process(es) when signalled: {pids}")
+        for pid in pids:  # as a batch system does: every process of the job
+            os.kill(pid, signal.SIGTERM)
+        out, err = run.communicate(timeout=120)
+        check(run.returncode == 0 and "Resume with" in out,
+              f"SIGTERM: exit {run.returncode}, told how to resume:\n{out.strip()}")
+        check(not os.path.exists(f"{tmp}/run/results.h5"), "no results written by the interrupted run")
+        names = committed(store)
+        # Two, unless the signal arrived while the first was being written
+        # (then that one serves).
+        check(1 <= len(names) <= 2, f"the signal's checkpoint committed: {names}")
+        again = k.run(0, ["restart", store])
+        check(restarted_from(again) == names[-1] and digest(again) == reference,
+              f"restart from {restarted_from(again)}: digest {digest(again)} == {reference}")
+
+
+main()

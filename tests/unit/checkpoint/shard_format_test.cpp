@@ -1,0 +1,170 @@
+// The checkpoint shard format: what is written reads back identically,
+// whatever byte order the tables were stored in; payloads in a foreign byte
+// order, damaged images and unknown versions are refused, never misread.
+#include <gtest/gtest.h>
+
+#include <bit>
+
+#include "checkpoint/manifest.hpp"
+#include "checkpoint/node_map.hpp"
+#include "checkpoint/shard_file.hpp"
+#include "h5/h5.hpp"
+#include "kairos/core/error.hpp"
+
+namespace kairos::checkpoint {
+namespace {
+
+shard_content sample_shard() {
+  shard_content s;
+  s.scenario_text = "[simulation]\nseed = 7\n";
+  s.scenario_hash = 0x0123456789abcdefull;
+  s.seed = 7;
+  s.engine_version = "0.1.0";
+  s.abi_version = 1;
+  s.plugins = {"soda", "phold"};
+  s.generation = 3;
+  s.shard = 1;
+  s.shards = 4;
+  s.position = {5000, 4321, 9876, 4999};
+  s.totals = {100, 200, 50, 3, 2};
+  s.payload_byte_order = native_byte_order();
+  s.classes = {"soda.machine", "soda.customer"};
+  s.aai = {1, 5, 0xC000000000000123ull};
+  s.rng_counter = {0, 17, 0xFFFFFFFFFFFFFFF0ull};
+  s.creations = {0, 2, 1};
+  s.class_index = {0, 1, 1};
+  s.states = std::string("abc") + std::string(1 << 20, 'z') + "defgh";  // compressible
+  s.state_size = {3, 1 << 20, 5};
+  s.agenda_tick = {5000, 6000};
+  s.agenda_aai = {5, 1};
+  s.probes = {{"soda.stock", {"cans"}}, {"customer.budget", {"euros", "spent"}}, {"no.curves", {}}};
+  s.samples = {std::byte{1}, std::byte{2}, std::byte{3}};
+  s.counter_names = {"phold.events"};
+  s.counter_values = {42};
+  return s;
+}
+
+void expect_same(const shard_content& a, const shard_content& b) {
+  EXPECT_EQ(a.scenario_text, b.scenario_text);
+  EXPECT_EQ(a.scenario_hash, b.scenario_hash);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.plugins, b.plugins);
+  EXPECT_EQ(a.generation, b.generation);
+  EXPECT_EQ(a.shard, b.shard);
+  EXPECT_EQ(a.shards, b.shards);
+  EXPECT_EQ(a.position.resume_tick, b.position.resume_tick);
+  EXPECT_EQ(a.position.diascas, b.position.diascas);
+  EXPECT_EQ(a.totals.remote_messages, b.totals.remote_messages);
+  EXPECT_EQ(a.classes, b.classes);
+  EXPECT_EQ(a.aai, b.aai);
+  EXPECT_EQ(a.rng_counter, b.rng_counter);
+  EXPECT_EQ(a.creations, b.creations);
+  EXPECT_EQ(a.class_index, b.class_index);
+  EXPECT_EQ(a.state_size, b.state_size);
+  EXPECT_EQ(a.states, b.states);
+  EXPECT_EQ(a.agenda_tick, b.agenda_tick);
+  EXPECT_EQ(a.agenda_aai, b.agenda_aai);
+  ASSERT_EQ(a.probes.size(), b.probes.size());
+  for (std::size_t i = 0; i < a.probes.size(); ++i) {
+    EXPECT_EQ(a.probes[i].name, b.probes[i].name);
+    EXPECT_EQ(a.probes[i].curves, b.probes[i].curves);
+  }
+  EXPECT_EQ(a.samples, b.samples);
+  EXPECT_EQ(a.counter_names, b.counter_names);
+  EXPECT_EQ(a.counter_values, b.counter_values);
+}
+
+H5T_order_t stored_order(const std::vector<std::byte>& image, const char* dataset) {
+  const h5::file f = h5::file::open_image(image, "test");
+  const h5::handle set(H5Dopen2(f.id(), dataset, H5P_DEFAULT), H5Dclose);
+  const h5::handle type(H5Dget_type(set.get()), H5Tclose);
+  return H5Tget_order(type.get());
+}
+
+TEST(ShardFormat, ReadsBackWhatWasWritten) {
+  const shard_content s = sample_shard();
+  const std::vector<std::byte> image = shard_image(s);
+  expect_same(s, read_shard(image, "shard.h5"));
+  EXPECT_EQ(stored_order(image, "/actors/aai"), H5T_ORDER_LE);
+  // The megabyte of identical state bytes is Zstd-compressed.
+  EXPECT_LT(image.size(), std::size_t{200} << 10);
+}
+
+TEST(ShardFormat, BigEndianTablesReadBackIdentically) {
+  const shard_content s = sample_shard();
+  const std::vector<std::byte> image = shard_image(s, /*big_endian_tables=*/true);
+  EXPECT_EQ(stored_order(image, "/actors/aai"), H5T_ORDER_BE);
+  EXPECT_EQ(stored_order(image, "/agenda/tick"), H5T_ORDER_BE);
+  expect_same(s, read_shard(image, "shard.h5"));
+}
+
+TEST(ShardFormat, PayloadsInAnotherByteOrderAreRefused) {
+  shard_content s = sample_shard();
+  s.payload_byte_order = std::endian::native == std::endian::little ? "big" : "little";
+  const std::vector<std::byte> image = shard_image(s, true);
+  try {
+    read_shard(image, "node1/shard-00001-on-00001.h5");
+    FAIL() << "a shard with foreign-endian payloads was accepted";
+  } catch (const checkpoint_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("node1/shard-00001-on-00001.h5"), std::string::npos) << what;
+    EXPECT_NE(what.find(s.payload_byte_order + "-endian"), std::string::npos) << what;
+    EXPECT_NE(what.find("cannot load them"), std::string::npos) << what;
+  }
+}
+
+TEST(ShardFormat, DamagedImagesAreCheckpointErrors) {
+  std::vector<std::byte> image = shard_image(sample_shard());
+  image.resize(image.size() / 2);
+  EXPECT_THROW(read_shard(image, "half.h5"), checkpoint_error);
+  EXPECT_THROW(read_shard(std::vector<std::byte>(4096, std::byte{0x5A}), "noise.h5"), checkpoint_error);
+}
+
+TEST(NodeMap, ReplicasGoToOtherNodes) {
+  const node_map virtual_nodes({"a", "a", "a", "a", "a", "a"}, 2);  // 3 nodes of 2 ranks
+  ASSERT_EQ(virtual_nodes.nodes(), 3);
+  for (int shard = 0; shard < 6; ++shard) {
+    const std::vector<int> holders = virtual_nodes.replica_holders(shard, 2);
+    ASSERT_EQ(holders.size(), 2u);
+    EXPECT_NE(virtual_nodes.node_of(holders[0]), virtual_nodes.node_of(shard));
+    EXPECT_NE(virtual_nodes.node_of(holders[1]), virtual_nodes.node_of(shard));
+    EXPECT_NE(virtual_nodes.node_of(holders[0]), virtual_nodes.node_of(holders[1]));
+  }
+  EXPECT_EQ(virtual_nodes.effective_replicas(5), 2u);  // only 2 other nodes exist
+  const node_map hosts({"n1", "n2", "n1", "n2"}, 0);
+  EXPECT_EQ(hosts.nodes(), 2);
+  EXPECT_EQ(hosts.node_of(2), 0);
+  EXPECT_EQ(hosts.replica_holders(0, 1), std::vector<int>{1});
+  EXPECT_EQ(directory_for("/scratch/ckpt/node{node}/r{rank}", 3, 12), "/scratch/ckpt/node3/r12");
+}
+
+TEST(Manifest, SurvivesJsonAndNamesSortByTick) {
+  manifest m;
+  m.format_version = format_version;
+  m.generation = 2;
+  m.tick = 123456;
+  m.ranks = 4;
+  m.nodes = 2;
+  m.replicas = 1;
+  m.scenario_hash = 0xfedcba9876543210ull;
+  m.scenario_text = "[simulation]\n";
+  m.checkpointing.at_ticks = {10, 20};
+  m.shards = {{0, 100, 0xffffffffffffffffull, {{0, 0, "shard-00000-on-00000.h5"}, {2, 1, "shard-00000-on-00002.h5"}}}};
+  const manifest back = manifest_from_json(to_json(m).dump(), "test");
+  EXPECT_EQ(back.name(), "ckpt-000000123456-g2");
+  EXPECT_EQ(back.scenario_hash, m.scenario_hash);
+  EXPECT_EQ(back.shards[0].checksum, m.shards[0].checksum);
+  EXPECT_EQ(back.shards[0].copies[1].holder, 2);
+  EXPECT_EQ(back.checkpointing.at_ticks, m.checkpointing.at_ticks);
+  tick_t tick;
+  std::uint64_t generation;
+  EXPECT_TRUE(parse_checkpoint_name("ckpt-000000000100-g7", tick, generation));
+  EXPECT_EQ(tick, 100u);
+  EXPECT_EQ(generation, 7u);
+  EXPECT_FALSE(parse_checkpoint_name("ckpt-000000000100-g7.tmp", tick, generation));
+  EXPECT_LT(checkpoint_name(99, 5), checkpoint_name(100, 0));
+  EXPECT_THROW(manifest_from_json("{\"format\": \"other\"}", "x"), checkpoint_error);
+}
+
+}  // namespace
+}  // namespace kairos::checkpoint
