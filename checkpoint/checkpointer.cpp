@@ -156,11 +156,16 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     shard.shards = static_cast<std::uint32_t>(net_.size());
     shard.payload_byte_order = native_byte_order();
     sim.capture(shard, resume_tick);
+    const auto captured = std::chrono::steady_clock::now();
     image = shard_image(shard);
+    const auto encoded = std::chrono::steady_clock::now();
     create_directories_durably(dir);
     const fs::path path = dir / shard_file_name(shard.shard, rank);
     written.push_back(path);
     const std::uint64_t sum = write_copy(path, image);
+    const auto seconds_since = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+    phases_ = fmt::format("capture {:.2f} s, encode {:.2f} s, write {:.2f} s", seconds_since(started, captured),
+                          seconds_since(captured, encoded), seconds_since(encoded, std::chrono::steady_clock::now()));
     report["origin"] = {{"size", image.size()}, {"xxh3", checksum(image)}};
     report["copies"] = json::array({{{"shard", rank}, {"file", path.filename().string()}, {"xxh3", sum}}});
   } catch (const std::exception& e) {
@@ -278,8 +283,10 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     std::uint64_t bytes = 0;
     const json committed = json::parse(verdict["manifest"].get<std::string>());
     for (const auto& j : committed["shards"]) bytes += j["size"].get<std::uint64_t>();
-    std::fprintf(stderr, "kairos: checkpoint %s committed: %d shard(s), %u replica(s) each, %.1f MiB per copy set, %.3f s\n",
-                 name.c_str(), net_.size(), k, static_cast<double>(bytes) / (1 << 20), seconds);
+    std::fprintf(stderr,
+                 "kairos: checkpoint %s committed: %d shard(s), %u replica(s) each, %.1f MiB per copy set, %.3f s "
+                 "(rank 0: %s)\n",
+                 name.c_str(), net_.size(), k, static_cast<double>(bytes) / (1 << 20), seconds, phases_.c_str());
   }
   return true;
 }

@@ -62,6 +62,7 @@ class checkpointer final : public tick_boundary_hook {
   unsigned polls_ = 0;
   bool wall_due_ = false;
   std::optional<std::string> last_committed_;
+  std::string phases_;  ///< where the last checkpoint's time went on this rank
   std::uint64_t committed_ = 0;
 };
 

@@ -9,6 +9,7 @@
 
 #include "checkpoint/durable_io.hpp"
 #include "kairos/core/error.hpp"
+#include "plugin/registry.hpp"
 #include "transport/byte_buffer.hpp"
 
 namespace kairos::checkpoint {
@@ -263,16 +264,34 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         for (const std::string& c : d.curves) w.put_string(c);
       }
     }
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < s.aai.size(); ++i) {
-      byte_writer& w = writers[static_cast<std::size_t>(where.rank_of(s.aai[i]))];
-      w.put('a');
-      w.put_string(s.classes[s.class_index[i]]);
-      w.put(s.aai[i]);
-      w.put(s.rng_counter[i]);
-      w.put(s.creations[i]);
-      w.put_string(std::string_view(s.states).substr(at, s.state_size[i]));
-      at += s.state_size[i];
+    // Each slice's archive is read in order and split into standalone
+    // records, one per actor, for the actor's new rank.
+    std::vector<const class_info*> classes;
+    for (const std::string& name : s.classes) {
+      const class_info* cls = registry::instance().find_class(name);
+      if (!cls)
+        throw checkpoint_error(fmt::format("shard {} holds actors of class '{}', which no loaded plugin defines",
+                                           s.shard, name));
+      classes.push_back(cls);
+    }
+    std::size_t row = 0, at = 0;
+    for (std::size_t slice = 0; slice < s.slice_rows.size(); ++slice) {
+      std::vector<archived_actor> rows;
+      for (std::size_t i = row; i < row + s.slice_rows[slice]; ++i)
+        rows.push_back({classes[s.class_index[i]], s.aai[i], s.rng_counter[i], static_cast<std::uint32_t>(s.creations[i])});
+      const std::vector<actor_record> records =
+          split_state_archive(std::string_view(s.states).substr(at, s.slice_bytes[slice]), rows);
+      for (std::size_t j = 0; j < records.size(); ++j) {
+        byte_writer& w = writers[static_cast<std::size_t>(where.rank_of(records[j].aai))];
+        w.put('a');
+        w.put_string(rows[j].cls->name);
+        w.put(records[j].aai);
+        w.put(records[j].rng_counter);
+        w.put(static_cast<std::uint64_t>(records[j].creations));
+        w.put_string(records[j].state);
+      }
+      row += s.slice_rows[slice];
+      at += s.slice_bytes[slice];
     }
     std::string().swap(s.states);
     for (std::size_t i = 0; i < s.agenda_aai.size(); ++i) {

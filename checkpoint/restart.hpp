@@ -31,8 +31,10 @@ struct found_checkpoint {
 found_checkpoint find_checkpoint(const std::vector<std::filesystem::path>& dirs, transport& net,
                                  std::optional<std::uint64_t> expected_hash);
 
-/// Collective: sends every actor, schedule, probe and total read from the
-/// old shards to its rank under `where` (the new rank count).
+/// Collective, once the run's plugins are loaded: sends every actor,
+/// schedule, probe and total read from the old shards to its rank under
+/// `where` (the new rank count). Throws checkpoint_error for an actor class
+/// no plugin defines.
 restored_state distribute(std::vector<shard_content>&& shards, const placement& where, transport& net);
 
 /// `kairos inspect DIR`: the checkpoints under DIR, each with its tick,

@@ -6,8 +6,10 @@
 //                    plugins, shard, shards, generation, resume_tick, seed,
 //                    scenario_hash, payload_byte_order, word_size
 //   /scenario        uint8: the effective scenario text
-//   /actors/aai, rng_counter, creations, class, state_size     uint64 tables, one row per actor
-//   /actors/state    uint8, Zstd: the actors' Boost states, concatenated in row order
+//   /actors/aai, rng_counter, creations, class     uint64 tables, one row per actor
+//   /actors/state    uint8, Zstd: the actors' Boost states in row order, as
+//                    consecutive archives, one per slice of rows
+//   /actors/slice_rows, slice_bytes   uint64: rows and bytes of each archive
 //                    (attribute classes: class names indexed by /actors/class)
 //   /agenda/tick, aai                 the spontaneous activations to come
 //   /probes/declarations              uint8 text: "name<TAB>curve<TAB>curve\n" per probe
@@ -67,8 +69,9 @@ struct shard_content {
 
   // Actors, one row each.
   std::vector<std::string> classes;
-  std::vector<std::uint64_t> aai, rng_counter, creations, class_index, state_size;
-  std::string states;
+  std::vector<std::uint64_t> aai, rng_counter, creations, class_index;
+  std::string states;  ///< one Boost archive per slice, concatenated
+  std::vector<std::uint64_t> slice_rows, slice_bytes;
 
   std::vector<std::uint64_t> agenda_tick, agenda_aai;
   std::vector<probe_declaration> probes;

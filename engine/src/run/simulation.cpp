@@ -393,21 +393,45 @@ void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) con
   out.position = {resume_tick, stats_.ticks_simulated, stats_.diascas, stats_.last_tick};
   out.totals = {stats_.activations, stats_.messages, stats_.remote_messages, stats_.actors_created,
                 stats_.actors_deleted};
+  const std::vector<actor*> all = table_.sorted_by_aai();
   std::vector<int> class_slot(classes_.size(), -1);
-  for (const actor* a : table_.sorted_by_aai()) {
+  for (const actor* a : all) {
     const class_info& cls = table_.class_of(*a);
-    int& slot = class_slot[cls.id];
-    if (slot < 0) {
-      slot = static_cast<int>(out.classes.size());
+    if (class_slot[cls.id] < 0) {
+      class_slot[cls.id] = static_cast<int>(out.classes.size());
       out.classes.emplace_back(cls.name);
     }
-    actor_record record = capture_actor(cls, *a);
-    out.aai.push_back(record.aai);
-    out.rng_counter.push_back(record.rng_counter);
-    out.creations.push_back(record.creations);
-    out.class_index.push_back(static_cast<std::uint64_t>(slot));
-    out.state_size.push_back(record.state.size());
-    out.states += record.state;
+  }
+  // Rows are filled in slices on the worker threads: serialising states is
+  // most of a checkpoint's cost.
+  const std::size_t n = all.size();
+  for (auto* column : {&out.aai, &out.rng_counter, &out.creations, &out.class_index}) column->resize(n);
+  constexpr std::size_t slice = 16384;
+  std::vector<std::string> states((n + slice - 1) / slice);
+  executor_->for_ranges(states.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t s = begin; s < end; ++s) {
+      state_archive_writer writer(states[s]);
+      for (std::size_t i = s * slice; i < std::min(n, (s + 1) * slice); ++i) {
+        const actor& a = *all[i];
+        const class_info& cls = table_.class_of(a);
+        out.aai[i] = a.aai();
+        out.rng_counter[i] = detail::actor_access::rng_counter(a);
+        out.creations[i] = detail::actor_access::creations(a);
+        out.class_index[i] = static_cast<std::uint64_t>(class_slot[cls.id]);
+        writer.append(cls, a);
+      }
+    }
+  });
+  std::size_t total = 0;
+  for (std::size_t s = 0; s < states.size(); ++s) {
+    total += states[s].size();
+    out.slice_rows.push_back(std::min(n, (s + 1) * slice) - s * slice);
+    out.slice_bytes.push_back(states[s].size());
+  }
+  out.states.reserve(total);
+  for (std::string& part : states) {
+    out.states += part;
+    std::string().swap(part);
   }
   // Entries of deleted actors are dropped; the rest in (tick, AAI) order, so
   // a shard's content does not depend on the order actors asked.
