@@ -1,6 +1,8 @@
 #include "checkpoint/restart.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <new>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -264,8 +266,9 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         for (const std::string& c : d.curves) w.put_string(c);
       }
     }
-    // Each slice's archive is read in order and split into standalone
-    // records, one per actor, for the actor's new rank.
+    // Each slice's archive is read in order; every actor is built, then
+    // saved again into the archive of its new rank, one per destination:
+    // no per-actor archive on either side.
     std::vector<const class_info*> classes;
     for (const std::string& name : s.classes) {
       const class_info* cls = registry::instance().find_class(name);
@@ -274,24 +277,49 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
                                            s.shard, name));
       classes.push_back(cls);
     }
-    std::size_t row = 0, at = 0;
-    for (std::size_t slice = 0; slice < s.slice_rows.size(); ++slice) {
-      std::vector<archived_actor> rows;
-      for (std::size_t i = row; i < row + s.slice_rows[slice]; ++i)
-        rows.push_back({classes[s.class_index[i]], s.aai[i], s.rng_counter[i], static_cast<std::uint32_t>(s.creations[i])});
-      const std::vector<actor_record> records =
-          split_state_archive(std::string_view(s.states).substr(at, s.slice_bytes[slice]), rows);
-      for (std::size_t j = 0; j < records.size(); ++j) {
-        byte_writer& w = writers[static_cast<std::size_t>(where.rank_of(records[j].aai))];
-        w.put('a');
-        w.put_string(rows[j].cls->name);
-        w.put(records[j].aai);
-        w.put(records[j].rng_counter);
-        w.put(static_cast<std::uint64_t>(records[j].creations));
-        w.put_string(records[j].state);
+    std::vector<restored_state::actor_block> blocks(ranks);
+    {
+      std::vector<std::unique_ptr<state_archive_writer>> archives;
+      for (auto& b : blocks) archives.push_back(std::make_unique<state_archive_writer>(b.archive));
+      std::size_t row = 0, at = 0;
+      for (std::size_t slice = 0; slice < s.slice_rows.size(); ++slice) {
+        state_archive_reader reader(std::string_view(s.states).substr(at, s.slice_bytes[slice]));
+        for (const std::size_t end = row + s.slice_rows[slice]; row < end; ++row) {
+          const class_info& cls = *classes[s.class_index[row]];
+          const archived_actor fields{&cls, s.aai[row], s.rng_counter[row], static_cast<std::uint32_t>(s.creations[row])};
+          // The actor lives here just long enough to be saved again.
+          struct scratch {
+            const class_info& cls;
+            void* storage = ::operator new(cls.size, std::align_val_t(cls.align));
+            actor* built = nullptr;
+            ~scratch() {
+              if (built) cls.destroy(*built);
+              ::operator delete(storage, std::align_val_t(cls.align));
+            }
+          } object{cls};
+          object.built = &reader.next(fields, object.storage);
+          const auto home = static_cast<std::size_t>(where.rank_of(fields.aai));
+          archives[home]->append(cls, *object.built);
+          blocks[home].class_names.emplace_back(cls.name);
+          blocks[home].aai.push_back(fields.aai);
+          blocks[home].rng_counter.push_back(fields.rng_counter);
+          blocks[home].creations.push_back(fields.creations);
+        }
+        at += s.slice_bytes[slice];
       }
-      row += s.slice_rows[slice];
-      at += s.slice_bytes[slice];
+    }
+    for (std::size_t r = 0; r < ranks; ++r) {
+      const restored_state::actor_block& b = blocks[r];
+      if (b.aai.empty()) continue;
+      writers[r].put('a');
+      writers[r].put(static_cast<std::uint64_t>(b.aai.size()));
+      for (std::size_t i = 0; i < b.aai.size(); ++i) {
+        writers[r].put_string(b.class_names[i]);
+        writers[r].put(b.aai[i]);
+        writers[r].put(b.rng_counter[i]);
+        writers[r].put(b.creations[i]);
+      }
+      writers[r].put_string(b.archive);
     }
     std::string().swap(s.states);
     for (std::size_t i = 0; i < s.agenda_aai.size(); ++i) {
@@ -328,13 +356,16 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
           break;
         }
         case 'a': {
-          std::string cls = r.get_string();
-          actor_record record;
-          record.aai = r.get<std::uint64_t>();
-          record.rng_counter = r.get<std::uint64_t>();
-          record.creations = static_cast<std::uint32_t>(r.get<std::uint64_t>());
-          record.state = r.get_string();
-          out.actors.emplace_back(std::move(cls), std::move(record));
+          restored_state::actor_block b;
+          const auto rows = r.get<std::uint64_t>();
+          for (std::uint64_t i = 0; i < rows; ++i) {
+            b.class_names.push_back(r.get_string());
+            b.aai.push_back(r.get<aai_t>());
+            b.rng_counter.push_back(r.get<std::uint64_t>());
+            b.creations.push_back(r.get<std::uint32_t>());
+          }
+          b.archive = r.get_string();
+          out.actors.push_back(std::move(b));
           break;
         }
         case 's': {
@@ -366,9 +397,6 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       }
     }
   }
-  // Restored in AAI order, whatever shard each came from.
-  std::sort(out.actors.begin(), out.actors.end(),
-            [](const auto& a, const auto& b) { return a.second.aai < b.second.aai; });
   return out;
 }
 

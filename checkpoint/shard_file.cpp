@@ -51,7 +51,8 @@ const char* native_byte_order() noexcept { return std::endian::native == std::en
 std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_tables) {
   const hid_t u64 = big_endian_tables ? H5T_STD_U64BE : H5T_STD_U64LE;
   const std::string name = fmt::format("shard-{}", s.shard);
-  h5::file f = h5::file::create_in_memory(name);
+  // Tables compress several times; the states size is a fair guess of the file.
+  h5::file f = h5::file::create_in_memory(name, s.states.size() + 16 * s.aai.size() + (1 << 20));
   const hid_t root = f.id();
   f.attr_string(root, "format", format_name);
   f.attr_u64(root, "format_version", format_version, u64);
@@ -70,17 +71,17 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
 
   h5::handle actors = f.create_group(root, "actors");
   f.attr_strings(actors.get(), "classes", s.classes);
-  f.write_u64(actors.get(), "aai", s.aai, u64);
-  f.write_u64(actors.get(), "rng_counter", s.rng_counter, u64);
-  f.write_u64(actors.get(), "creations", s.creations, u64);
-  f.write_u64(actors.get(), "class", s.class_index, u64);
+  f.write_u64(actors.get(), "aai", s.aai, u64, true);
+  f.write_u64(actors.get(), "rng_counter", s.rng_counter, u64, true);
+  f.write_u64(actors.get(), "creations", s.creations, u64, true);
+  f.write_u64(actors.get(), "class", s.class_index, u64, true);
   f.write_u64(actors.get(), "slice_rows", s.slice_rows, u64);
   f.write_u64(actors.get(), "slice_bytes", s.slice_bytes, u64);
   f.write_bytes(actors.get(), "state", s.states.data(), s.states.size(), true);
 
   h5::handle agenda = f.create_group(root, "agenda");
-  f.write_u64(agenda.get(), "tick", s.agenda_tick, u64);
-  f.write_u64(agenda.get(), "aai", s.agenda_aai, u64);
+  f.write_u64(agenda.get(), "tick", s.agenda_tick, u64, true);
+  f.write_u64(agenda.get(), "aai", s.agenda_aai, u64, true);
 
   h5::handle probes = f.create_group(root, "probes");
   const std::string declarations = declarations_text(s.probes);

@@ -1,6 +1,5 @@
 #include "actor/actor_state.hpp"
 
-#include <new>
 #include <sstream>
 
 #include <boost/archive/archive_exception.hpp>
@@ -49,32 +48,43 @@ state_archive_writer::~state_archive_writer() = default;
 
 void state_archive_writer::append(const class_info& cls, const actor& a) { cls.save(a, sink_->archive); }
 
-std::vector<actor_record> split_state_archive(std::string_view archive, const std::vector<archived_actor>& rows) {
-  std::vector<actor_record> out;
-  out.reserve(rows.size());
-  std::istringstream in(std::string(archive), std::ios::binary);
-  boost::archive::binary_iarchive reader(in, archive_flags);
-  for (const archived_actor& row : rows) {
-    const class_info& cls = *row.cls;
-    void* storage = ::operator new(cls.size, std::align_val_t(cls.align));
-    actor* a = nullptr;
-    try {
-      a = cls.construct_blank(storage);
-      cls.load(*a, reader);
-      detail::actor_access::aai(*a) = row.aai;
-      detail::actor_access::rng_counter(*a) = row.rng_counter;
-      detail::actor_access::creations(*a) = row.creations;
-      out.push_back(capture_actor(cls, *a));
-    } catch (const std::exception& e) {
-      if (a) cls.destroy(*a);
-      ::operator delete(storage, std::align_val_t(cls.align));
-      throw runtime_error(
-          fmt::format("actor {} of class '{}': its saved state does not load: {}", row.aai, cls.name, e.what()));
-    }
-    cls.destroy(*a);
-    ::operator delete(storage, std::align_val_t(cls.align));
+namespace {
+/// A read-only streambuf over bytes held elsewhere (no copy).
+class memory_buffer final : public std::streambuf {
+ public:
+  explicit memory_buffer(std::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());  // get area only: never written through
+    setg(begin, begin, begin + bytes.size());
   }
-  return out;
+};
+}  // namespace
+
+struct state_archive_reader::source {
+  explicit source(std::string_view bytes) : buffer(bytes), stream(&buffer), archive(stream, archive_flags) {}
+  memory_buffer buffer;
+  std::istream stream;
+  boost::archive::binary_iarchive archive;
+};
+
+state_archive_reader::state_archive_reader(std::string_view archive)
+    : source_(std::make_unique<source>(archive)) {}
+state_archive_reader::~state_archive_reader() = default;
+
+actor& state_archive_reader::next(const archived_actor& row, void* storage) {
+  const class_info& cls = *row.cls;
+  actor* a = cls.construct_blank(storage);
+  try {
+    cls.load(*a, source_->archive);
+  } catch (const std::exception& e) {
+    cls.destroy(*a);
+    throw runtime_error(
+        fmt::format("actor {} of class '{}': its saved state does not load: {}", row.aai, cls.name, e.what()));
+  }
+  detail::actor_access::aai(*a) = row.aai;
+  detail::actor_access::rng_counter(*a) = row.rng_counter;
+  detail::actor_access::creations(*a) = row.creations;
+  detail::actor_access::class_id(*a) = cls.id;
+  return *a;
 }
 
 namespace {

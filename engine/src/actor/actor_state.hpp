@@ -46,11 +46,23 @@ struct archived_actor {
   std::uint32_t creations;
 };
 
-/// Reads back an archive written by state_archive_writer (`rows` in the
-/// order they were appended) as standalone records, each loadable on its own
-/// wherever its actor now goes. Throws runtime_error naming the actor whose
-/// state does not load.
-std::vector<actor_record> split_state_archive(std::string_view archive, const std::vector<archived_actor>& rows);
+/// Reads back, in order, the actors of an archive state_archive_writer wrote.
+class state_archive_reader {
+ public:
+  /// `archive` must outlive the reader.
+  explicit state_archive_reader(std::string_view archive);
+  ~state_archive_reader();
+  state_archive_reader(const state_archive_reader&) = delete;
+  state_archive_reader& operator=(const state_archive_reader&) = delete;
+  /// Builds the next actor blank in `storage` (sized for row.cls), loads its
+  /// state and sets its engine fields. Throws runtime_error naming the actor
+  /// if the state does not load (the storage is then unused).
+  actor& next(const archived_actor& row, void* storage);
+
+ private:
+  struct source;
+  std::unique_ptr<source> source_;
+};
 
 /// The actor's record; its state is the class's serialize() as Boost binary
 /// archive bytes without header.

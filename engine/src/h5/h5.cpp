@@ -1,5 +1,7 @@
 #include "h5/h5.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "h5/zstd_filter.hpp"
@@ -53,12 +55,14 @@ file file::open_read(const std::filesystem::path& path) {
   return f;
 }
 
-file file::create_in_memory(const std::filesystem::path& name) {
+file file::create_in_memory(const std::filesystem::path& name, std::size_t expected_size) {
   file f;
   f.path_ = name;
   handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  // Grows in 64 MiB steps; nothing is written to disk (backing store off).
-  if (!access || H5Pset_fapl_core(access.get(), std::size_t{64} << 20, 0) < 0) f.fail("cannot set up an in-memory file");
+  // Grows in steps of the expected size (at least 1 MiB); nothing is written
+  // to disk (backing store off).
+  const std::size_t step = std::max(expected_size, std::size_t{1} << 20);
+  if (!access || H5Pset_fapl_core(access.get(), step, 0) < 0) f.fail("cannot set up an in-memory file");
   f.file_ = handle(H5Fcreate(memory_name(name).c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
   if (!f.file_) f.fail("cannot create the in-memory file");
   return f;
@@ -98,10 +102,19 @@ handle file::open_group(hid_t parent, const std::string& name) const {
 }
 
 void file::write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data,
-                     hid_t stored_as) const {
+                     hid_t stored_as, bool compress) const {
   const hsize_t dims[1] = {data.size()};
   handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (compress && !data.empty()) {
+    register_zstd_filter();
+    const hsize_t chunk[1] = {std::min<hsize_t>(data.size(), hsize_t{1} << 17)};  // 1 MiB
+    const unsigned level[1] = {zstd_default_level};
+    if (H5Pset_chunk(create.get(), 1, chunk) < 0 || H5Pset_shuffle(create.get()) < 0 ||
+        H5Pset_filter(create.get(), zstd_filter_id, H5Z_FLAG_MANDATORY, 1, level) < 0)
+      fail(fmt::format("cannot set up compression for '{}'", name));
+  }
+  handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
              H5Dclose);
   if (!set) fail(fmt::format("cannot create dataset '{}'", name));
   if (!data.empty() && H5Dwrite(set.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
@@ -201,6 +214,7 @@ void file::attr_f64(hid_t object, const std::string& name, double value) const {
 }
 
 std::vector<std::uint64_t> file::read_u64(hid_t parent, const std::string& name) const {
+  register_zstd_filter();  // compressed tables need it to read
   handle set(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!set) fail(fmt::format("no dataset '{}'", name));
   handle space(H5Dget_space(set.get()), H5Sclose);

@@ -47,7 +47,8 @@ class file {
   static file open_read(const std::filesystem::path& path);
   /// A file built in memory only (HDF5's core driver); image() gives its bytes.
   /// `name` appears in error messages.
-  static file create_in_memory(const std::filesystem::path& name);
+  /// `expected_size` sizes the memory steps (fewer reallocations).
+  static file create_in_memory(const std::filesystem::path& name, std::size_t expected_size = 0);
   /// Opens the bytes of a whole HDF5 file, read only, without touching disk.
   static file open_image(const std::vector<std::byte>& image, const std::filesystem::path& name);
   /// The complete file as it would be on disk (flushes first).
@@ -60,8 +61,10 @@ class file {
   handle open_group(hid_t parent, const std::string& name) const;
   /// `stored_as`: the file's integer type (little-endian unless a test asks
   /// for big-endian); readers convert to native either way.
+  /// `compress`: byte-shuffled then Zstd-compressed in chunks (large
+  /// integer tables shrink several times).
   void write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data,
-                 hid_t stored_as = H5T_STD_U64LE) const;
+                 hid_t stored_as = H5T_STD_U64LE, bool compress = false) const;
   /// Opaque bytes as a uint8 dataset, Zstd-compressed in 1 MiB chunks when
   /// `compress` (filter 32015, registered by the engine).
   void write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size, bool compress) const;

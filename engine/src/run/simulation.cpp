@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -478,23 +479,28 @@ void simulation::restore(restored_state&& restored) {
   }
 
   table_.reserve_scenario_actors(scenario_.actor_count);
-  for (auto& [class_name, record] : restored.actors) {
-    const auto found = std::find_if(classes_.begin(), classes_.end(),
-                                    [&](const class_info* c) { return c->name == class_name; });
-    if (found == classes_.end())
-      throw checkpoint_error(fmt::format("the checkpoint holds actor {} of class '{}', which no loaded plugin defines",
-                                         record.aai, class_name));
-    const class_info& cls = **found;
-    void* storage = table_.allocate(cls);
-    actor* a;
-    try {
-      a = &rebuild_actor(cls, storage, record);
-    } catch (...) {
-      table_.release(cls, storage);
-      throw;
+  std::unordered_map<std::string, const class_info*> by_name;
+  for (const class_info* c : classes_) by_name.emplace(c->name, c);
+  for (restored_state::actor_block& block : restored.actors) {
+    state_archive_reader reader(block.archive);
+    for (std::size_t i = 0; i < block.aai.size(); ++i) {
+      const auto found = by_name.find(block.class_names[i]);
+      if (found == by_name.end())
+        throw checkpoint_error(fmt::format(
+            "the checkpoint holds actor {} of class '{}', which no loaded plugin defines", block.aai[i],
+            block.class_names[i]));
+      const class_info& cls = *found->second;
+      void* storage = table_.allocate(cls);
+      actor* a;
+      try {
+        a = &reader.next({&cls, block.aai[i], block.rng_counter[i], block.creations[i]}, storage);
+      } catch (...) {
+        table_.release(cls, storage);
+        throw;
+      }
+      if (!table_.insert(*a)) throw checkpoint_error(fmt::format("the checkpoint holds actor {} twice", block.aai[i]));
     }
-    if (!table_.insert(*a)) throw checkpoint_error(fmt::format("the checkpoint holds actor {} twice", record.aai));
-    std::string().swap(record.state);
+    std::string().swap(block.archive);
   }
   for (const auto& [t, aai] : restored.agenda) agenda_.schedule(t, aai);
 }

@@ -56,8 +56,17 @@ class tick_boundary_hook {
 /// rank for the new rank count and their schedules; rank 0 also gets the
 /// samples, counters and totals of every old shard.
 struct restored_state {
+  /// Actors of one old shard that now live on this rank: their rows, and
+  /// their states as one archive in row order.
+  struct actor_block {
+    std::vector<std::string> class_names;  ///< per row
+    std::vector<aai_t> aai;
+    std::vector<std::uint64_t> rng_counter;
+    std::vector<std::uint32_t> creations;
+    std::string archive;
+  };
   checkpoint::run_position position;
-  std::vector<std::pair<std::string, actor_record>> actors;  ///< class name, record
+  std::vector<actor_block> actors;
   std::vector<std::pair<tick_t, aai_t>> agenda;
   std::vector<checkpoint::probe_declaration> probes;  ///< every probe of the run
   std::vector<std::vector<std::byte>> samples;
