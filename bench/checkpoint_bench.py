@@ -70,9 +70,9 @@ def main():
     try:
         disk = dd_bandwidth(work)
         print(f"disk sequential write (dd, 4 MiB blocks, O_DIRECT, 1 GiB): {disk / 2**20:.0f} MiB/s\n")
-        print("| LPs | k | shard bytes (all ranks) | written incl. replicas | checkpoint time (s) | write MiB/s "
-              "| % of dd | compression | restart setup (s) |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| LPs | k | shard bytes (all ranks) | written incl. replicas | checkpoint time (s) | actors/s "
+              "| uncompressed MiB/s | written MiB/s | written, % of dd | compression | restart setup (s) |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         overheads = []
         for lps in args.lps:
             phold = ["run", os.path.join(ROOT, "scenarios/phold.toml"), "--set", f"phold.lps={lps}",
@@ -93,9 +93,9 @@ def main():
                 kairos(["restart", f"{out}/checkpoints", "--output", restart_out])
                 assert summary(restart_out)["digest"] == digest, "restart changed the digest"
                 restart_setup = summary(restart_out)["setup_seconds"]
-                print(f"| {lps:,} | {k} | {per_set / 2**20:.0f} MiB | {files / 2**20:.0f} MiB | {seconds:.2f} "
-                      f"| {files / seconds / 2**20:.0f} | {100 * files / seconds / disk:.0f}% | {logical / files:.2f}x "
-                      f"| {restart_setup:.2f} |")
+                print(f"| {lps:,} | {k} | {per_set / 2**20:.1f} MiB | {files / 2**20:.1f} MiB | {seconds:.2f} "
+                      f"| {lps / seconds:.2e} | {logical / seconds / 2**20:.0f} | {files / seconds / 2**20:.0f} "
+                      f"| {100 * files / seconds / disk:.1f}% | {logical / files:.1f}x | {restart_setup:.2f} |")
                 shutil.rmtree(out)
                 shutil.rmtree(restart_out)
                 # Overhead: 3 checkpoints at a quarter, half and three quarters of the run.
