@@ -80,6 +80,8 @@ checkpointer::checkpointer(const scenario& s, settings config, fs::path output, 
       nodes_(host_names(net), config_.ranks_per_node),
       scenario_hash_(results_hash(s)) {
   if (config_.dir.empty()) config_.dir = (output_ / "checkpoints" / "node{node}").string();
+  // Absolute, so that a restart started elsewhere writes to the same place.
+  config_.dir = fs::absolute(config_.dir).lexically_normal().string();
   std::ostringstream text;
   text << *s.root;
   scenario_text_ = std::move(text).str();

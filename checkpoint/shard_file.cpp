@@ -182,6 +182,13 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
   return s;
 }
 
+bool is_shard_file(const std::filesystem::path& path) {
+  const h5::file f = h5::file::open_read(path);
+  const std::vector<std::string> attributes = f.attr_names(f.id());
+  return std::find(attributes.begin(), attributes.end(), "format") != attributes.end() &&
+         f.read_attr_string(f.id(), "format") == format_name;
+}
+
 void describe_shard(const std::filesystem::path& path, std::FILE* out) {
   const h5::file f = h5::file::open_read(path);
   const hid_t root = f.id();

@@ -92,6 +92,9 @@ std::vector<std::byte> shard_image(const shard_content& shard, bool big_endian_t
 /// payloads in another byte order.
 shard_content read_shard(const std::vector<std::byte>& image, const std::string& name);
 
+/// True if the HDF5 file at `path` is a checkpoint shard (its format attribute).
+bool is_shard_file(const std::filesystem::path& path);
+
 /// `kairos inspect SHARD.h5`: what the shard holds.
 void describe_shard(const std::filesystem::path& path, std::FILE* out);
 

@@ -135,7 +135,9 @@ void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
                  "Mean time between failures in seconds: checkpoint at the Young/Daly interval")
       ->group(group);
   cmd.add_option("--replicas", f.replicas, "k: store each shard on k other nodes too")->group(group);
-  cmd.add_option("--checkpoint-retention", f.retention, "Committed checkpoints to keep (at least 2)")->group(group);
+  cmd.add_option("--checkpoint-retention", f.retention, "Committed checkpoints to keep (at least 2)")
+      ->check(CLI::Range(2u, 1000000u))
+      ->group(group);
   cmd.add_option("--ranks-per-node", f.ranks_per_node,
                  "Group ranks into virtual nodes of this size (tests and demos on one machine)")
       ->check(CLI::PositiveNumber)
@@ -153,7 +155,8 @@ void inspect(const std::string& path) {
     kairos::checkpoint::describe_checkpoints({path}, stdout);
     return;
   }
-  if (fs::path(path).filename().string().starts_with("shard-")) {
+  if (!fs::exists(path)) throw kairos::error(kairos::exit_code::usage_error, path + ": no such file or directory");
+  if (kairos::checkpoint::is_shard_file(path)) {
     kairos::checkpoint::describe_shard(path, stdout);
     return;
   }

@@ -191,7 +191,7 @@ checkpoint::settings with_flags(checkpoint::settings c, const checkpoint_flags& 
   }
   if (f.auto_mtbf_seconds) c.auto_mtbf_seconds = *f.auto_mtbf_seconds;
   if (f.replicas) c.replicas = *f.replicas;
-  if (f.retention) c.retention = std::max(2u, *f.retention);
+  if (f.retention) c.retention = *f.retention;
   if (f.ranks_per_node) c.ranks_per_node = *f.ranks_per_node;
   if (f.dir) c.dir = *f.dir;
   return c;
