@@ -19,6 +19,7 @@
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "plugin/registry.hpp"
+#include "transport/byte_buffer.hpp"
 
 namespace kairos::checkpoint {
 
@@ -30,26 +31,21 @@ namespace {
 volatile std::sig_atomic_t signal_seen = 0;
 extern "C" void on_checkpoint_signal(int) { signal_seen = 1; }
 
-std::vector<std::byte> to_bytes(const std::string& s) {
-  return {reinterpret_cast<const std::byte*>(s.data()), reinterpret_cast<const std::byte*>(s.data() + s.size())};
-}
-std::string to_string(const std::vector<std::byte>& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
 /// Every rank's host name, on every rank.
 std::vector<std::string> host_names(transport& net) {
   char name[256] = {};
   gethostname(name, sizeof name - 1);
-  const std::vector<std::vector<std::byte>> all = net.gather(to_bytes(name));
+  const std::vector<std::vector<std::byte>> all = net.gather(bytes_of(name));
   json j = json::array();
-  for (const auto& n : all) j.push_back(to_string(n));
-  return json::parse(to_string(net.broadcast(to_bytes(j.dump())))).get<std::vector<std::string>>();
+  for (const auto& n : all) j.push_back(text_of(n));
+  return json::parse(text_of(net.broadcast(bytes_of(j.dump())))).get<std::vector<std::string>>();
 }
 
 std::uint64_t max_over_ranks(transport& net, std::uint64_t mine) {
   std::uint64_t highest = 0;
-  for (const auto& b : net.gather(to_bytes(std::to_string(mine))))
-    highest = std::max<std::uint64_t>(highest, std::stoull(to_string(b)));
-  return std::stoull(to_string(net.broadcast(to_bytes(std::to_string(highest)))));
+  for (const auto& b : net.gather(bytes_of(std::to_string(mine))))
+    highest = std::max<std::uint64_t>(highest, std::stoull(text_of(b)));
+  return std::stoull(text_of(net.broadcast(bytes_of(std::to_string(highest)))));
 }
 
 std::uint64_t checksum(const std::vector<std::byte>& bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
@@ -201,7 +197,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
 
   // 3. Rank 0 checks that every shard has all its copies, each matching the
   // origin's checksum, and builds the manifest (or abandons).
-  const std::vector<std::vector<std::byte>> reports = net_.gather(to_bytes(report.dump()));
+  const std::vector<std::vector<std::byte>> reports = net_.gather(bytes_of(report.dump()));
   json verdict;
   if (rank == 0) {
     manifest m;
@@ -220,7 +216,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     m.shards.resize(static_cast<std::size_t>(net_.size()));
     std::string problem;
     std::vector<json> parsed;
-    for (const auto& bytes : reports) parsed.push_back(json::parse(to_string(bytes)));
+    for (const auto& bytes : reports) parsed.push_back(json::parse(text_of(bytes)));
     for (int r = 0; r < net_.size() && problem.empty(); ++r) {
       const json& j = parsed[static_cast<std::size_t>(r)];
       if (j.contains("error")) problem = fmt::format("rank {}: {}", r, j["error"].get<std::string>());
@@ -243,7 +239,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     m.write_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     verdict = problem.empty() ? json{{"manifest", to_json(m).dump(1)}} : json{{"abandon", problem}};
   }
-  verdict = json::parse(to_string(net_.broadcast(to_bytes(verdict.dump()))));
+  verdict = json::parse(text_of(net_.broadcast(bytes_of(verdict.dump()))));
 
   if (verdict.contains("abandon")) {
     std::error_code ec;
@@ -271,7 +267,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
       manifest_error = e.what();
     }
   }
-  const std::vector<std::vector<std::byte>> outcomes = net_.gather(to_bytes(manifest_error));
+  const std::vector<std::vector<std::byte>> outcomes = net_.gather(bytes_of(manifest_error));
   last_committed_ = name;
   ++committed_;
   last_wall_ = std::chrono::steady_clock::now();
@@ -281,7 +277,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     for (std::size_t r = 0; r < outcomes.size(); ++r)
       if (!outcomes[r].empty())
         std::fprintf(stderr, "kairos: warning: checkpoint %s: rank %zu could not write its manifest: %s\n",
-                     name.c_str(), r, to_string(outcomes[r]).c_str());
+                     name.c_str(), r, text_of(outcomes[r]).c_str());
     std::uint64_t bytes = 0;
     const json committed = json::parse(verdict["manifest"].get<std::string>());
     for (const auto& j : committed["shards"]) bytes += j["size"].get<std::uint64_t>();

@@ -21,11 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::byte> to_bytes(const std::string& s) {
-  return {reinterpret_cast<const std::byte*>(s.data()), reinterpret_cast<const std::byte*>(s.data() + s.size())};
-}
-std::string to_string(const std::vector<std::byte>& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
 /// Reads one copy of a shard and checks it against the manifest. Returns the
 /// shard, or sets `problem`.
 std::optional<shard_content> read_copy(const fs::path& path, const manifest& m, const shard_entry& e,
@@ -73,7 +68,7 @@ std::optional<std::string> readable_manifest(const catalogue::entry& e, std::str
   for (const fs::path& p : e.manifests) {
     try {
       const std::vector<std::byte> bytes = read_whole_file(p);
-      const std::string text = to_string(bytes);
+      const std::string text = text_of(bytes);
       manifest_from_json(text, p.string());
       return text;
     } catch (const std::exception& ex) {
@@ -139,7 +134,7 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
     std::string problem;
     if (const auto text = readable_manifest(e, problem)) report["manifests"][name] = *text;
   }
-  const std::vector<std::vector<std::byte>> reports = net.gather(to_bytes(report.dump()));
+  const std::vector<std::vector<std::byte>> reports = net.gather(bytes_of(report.dump()));
 
   // Rank 0 proposes candidates newest first; every rank reads what it is
   // assigned; rank 0 decides from the outcomes.
@@ -151,7 +146,7 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
   std::uint64_t next_generation = 0;
   if (rank == 0) {
     for (const auto& bytes : reports) {
-      const json j = json::parse(to_string(bytes));
+      const json j = json::parse(text_of(bytes));
       catalogue c;
       c.merge(j["catalogue"]);
       all.merge(j["catalogue"]);
@@ -199,7 +194,7 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
       }
       plan["next_generation"] = next_generation;
     }
-    plan = json::parse(to_string(net.broadcast(to_bytes(plan.dump()))));
+    plan = json::parse(text_of(net.broadcast(bytes_of(plan.dump()))));
     if (plan["action"] == "fail") {
       if (rank == 0) throw checkpoint_error(plan["message"].get<std::string>());
       throw failure_elsewhere(0, exit_code::checkpoint_error);
@@ -224,12 +219,12 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
       }
       if (!problems.empty()) outcome[std::to_string(e.shard)] = problems;
     }
-    const std::vector<std::vector<std::byte>> outcomes = net.gather(to_bytes(outcome.dump()));
+    const std::vector<std::vector<std::byte>> outcomes = net.gather(bytes_of(outcome.dump()));
     json verdict = {{"use", true}};
     if (rank == 0) {
       std::string problem;
       for (const auto& bytes : outcomes) {
-        const json failed = json::parse(to_string(bytes));
+        const json failed = json::parse(text_of(bytes));
         for (const auto& [shard, problems] : failed.items()) {
           problem += fmt::format("{}shard {} has no intact copy:", problem.empty() ? "" : "; ", shard);
           for (const json& p : problems) problem += " [" + p.get<std::string>() + "]";
@@ -242,7 +237,7 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
         verdict = {{"use", false}};
       }
     }
-    verdict = json::parse(to_string(net.broadcast(to_bytes(verdict.dump()))));
+    verdict = json::parse(text_of(net.broadcast(bytes_of(verdict.dump()))));
     if (verdict["use"].get<bool>()) return found;
   }
 }

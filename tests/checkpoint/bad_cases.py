@@ -9,17 +9,15 @@ import json
 import os
 import sys
 
-from harness import Kairos, check, committed, digest, scratch
-
-PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+from harness import Kairos, PHOLD, check, committed, digest, phold, reference, scratch
 
 
 def main():
     kairos, mpiexec = sys.argv[1:3]
     k = Kairos(kairos, mpiexec)
-    sets = ["--set", "phold.end=60", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    sets = phold(60)
     with scratch() as tmp:
-        reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+        expected = reference(k, PHOLD, sets, f"{tmp}/ref")
 
         os.makedirs(f"{tmp}/empty")
         r = k.run(2, ["restart", f"{tmp}/empty"], check=False)
@@ -35,7 +33,7 @@ def main():
                   env={"KAIROS_TEST_WRITE_ERROR": "1:2"})
         check("checkpoint ckpt-000000004000-g0 abandoned: rank 1:" in r.stderr and "No space left on device" in r.stderr,
               "disk full on rank 1: the checkpoint is abandoned with a warning naming the rank, file and error")
-        check(digest(r) == reference, "the run went on to the same digest")
+        check(digest(r) == expected, "the run went on to the same digest")
         names = committed(store)
         check("ckpt-000000002000-g0" in names and "ckpt-000000004000-g0" not in names,
               f"the previous checkpoint stays committed, the failed one is not: {names}")

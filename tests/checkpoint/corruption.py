@@ -9,9 +9,7 @@ import os
 import re
 import sys
 
-from harness import Kairos, check, committed, copies, digest, restarted_from, scratch
-
-PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+from harness import Kairos, PHOLD, check, committed, copies, digest, phold, reference, restarted_from, scratch
 
 
 def flip_byte(path, offset_from_end=100):
@@ -35,9 +33,9 @@ def main():
 
     kairos, mpiexec = sys.argv[1:3]
     k = Kairos(kairos, mpiexec)
-    sets = ["--set", "phold.end=60", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    sets = phold(60)
     with scratch() as tmp:
-        reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+        expected = reference(k, PHOLD, sets, f"{tmp}/ref")
         store = f"{tmp}/run/checkpoints"
         k.run(3, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-at", "2000", "--checkpoint-at", "4000",
                   "--replicas", "1", "--ranks-per-node", "1"])
@@ -46,14 +44,14 @@ def main():
 
         flip_byte(first)
         again = k.run(2, ["restart", store, "--output", f"{tmp}/r1", *elsewhere("r1")])
-        check(restarted_from(again) == newer and digest(again) == reference,
+        check(restarted_from(again) == newer and digest(again) == expected,
               f"one copy of shard 1 with a flipped byte: the replica is used ({restarted_from(again)}), same digest")
 
         truncate(second)
         again = k.run(2, ["restart", store, "--output", f"{tmp}/r2", *elsewhere("r2")])
         check(re.search(rf"{newer} is not usable .*shard 1 has no intact copy.*checksum mismatch.*truncated", again.stderr)
               is not None, f"both copies bad: {newer} reported unusable, naming shard 1 and each copy's fault")
-        check(restarted_from(again) == older and digest(again) == reference,
+        check(restarted_from(again) == older and digest(again) == expected,
               f"fell back to {restarted_from(again)}, same digest")
 
         for path in copies(store, older, 1):

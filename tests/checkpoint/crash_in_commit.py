@@ -8,20 +8,17 @@ uninterrupted run's digest.
 POINT is one of the engine's test-hook points (checkpoint/test_hooks.hpp);
 rank 2 of 4 dies there during the third checkpoint.
 """
-import os
 import sys
 
-from harness import Kairos, check, committed, digest, restarted_from, scratch
-
-PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+from harness import Kairos, PHOLD, check, committed, digest, phold, reference, restarted_from, scratch
 
 
 def main():
     kairos, mpiexec, point = sys.argv[1:4]
     k = Kairos(kairos, mpiexec)
-    sets = ["--set", "phold.end=100", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    sets = phold(100)
     with scratch() as tmp:
-        reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+        expected = reference(k, PHOLD, sets, f"{tmp}/ref")
         store = f"{tmp}/run/checkpoints"
         crashed = k.run(4, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-every", "2000",
                             "--replicas", "1", "--ranks-per-node", "1", "--checkpoint-retention", "3"],
@@ -36,7 +33,7 @@ def main():
         # The third checkpoint counts only if every copy was written before
         # some node committed it (a crash after the replicas, mid-manifest).
         check(source in names, f"restarted from {source}, a committed checkpoint")
-        check(digest(again) == reference, f"digest after the crash: {digest(again)} == {reference}")
+        check(digest(again) == expected, f"digest after the crash: {digest(again)} == {expected}")
 
 
 main()

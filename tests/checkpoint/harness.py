@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 
+PHOLD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scenarios/phold.toml")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
 TIMEOUT = 300
@@ -33,6 +34,26 @@ class Kairos:
     def start(self, ranks, args, env=None):
         return subprocess.Popen(self.command(ranks, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=dict(ENV, **(env or {})))
+
+
+def phold(end, lps=256, remote=0.5):
+    """--set options for a PHOLD run of the given size."""
+    return ["--set", f"phold.end={end}", "--set", f"phold.lps={lps}", "--set", f"phold.remote={remote}"]
+
+
+def reference(k, scenario, sets, out):
+    """Digest of the uninterrupted run on one process."""
+    result = k.run(0, ["run", scenario, *sets, "--output", out])
+    print(f"uninterrupted, 1 process: {digest(result)}")
+    return digest(result)
+
+
+def lose_nodes(store, nodes, into):
+    """A copy of the checkpoint store without the given nodes' directories."""
+    shutil.copytree(store, into)
+    for node in nodes:
+        shutil.rmtree(f"{into}/node{node}")
+    return into
 
 
 def digest(result):

@@ -15,16 +15,16 @@ import signal
 import sys
 import time
 
-from harness import Kairos, check, committed, digest, fail, rank_pids, restarted_from, scratch
+from harness import (Kairos, PHOLD, check, committed, digest, fail, lose_nodes, phold, rank_pids, reference,
+                     restarted_from, scratch)
 
-PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
 NODES = 4
 
 
 def kill_case(k, tmp):
     # Long enough that two checkpoints pass well before the end, on any machine.
-    sets = ["--set", "phold.end=4000", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
-    reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+    sets = phold(4000)
+    expected = reference(k, PHOLD, sets, f"{tmp}/ref")
     store = f"{tmp}/run/checkpoints"
     run = k.start(NODES, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-every", "40000",
                           "--replicas", "1", "--ranks-per-node", "1"])
@@ -45,28 +45,22 @@ def kill_case(k, tmp):
     shutil.rmtree(f"{store}/node{victim}")
     again = k.run(NODES - 1, ["restart", store, "--output", f"{tmp}/restart"])
     check(restarted_from(again) is not None, f"restarted on 3 ranks from {restarted_from(again)}")
-    check(digest(again) == reference, f"after losing node {victim}: digest {digest(again)} == {reference}")
+    check(digest(again) == expected, f"after losing node {victim}: digest {digest(again)} == {expected}")
 
 
 def combinations_case(k, tmp):
-    sets = ["--set", "phold.end=40", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
-    reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+    sets = phold(40)
+    expected = reference(k, PHOLD, sets, f"{tmp}/ref")
     store = f"{tmp}/run/checkpoints"
     k.run(NODES, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-at", "2000", "--replicas", "2",
                   "--ranks-per-node", "1"])
     check(committed(store) == ["ckpt-000000002000-g0"], "one checkpoint committed with k=2")
     for lost in itertools.combinations(range(NODES), 2):
-        trial = f"{tmp}/lost{''.join(map(str, lost))}"
-        shutil.copytree(store, trial)
-        for node in lost:
-            shutil.rmtree(f"{trial}/node{node}")
+        trial = lose_nodes(store, lost, f"{tmp}/lost{''.join(map(str, lost))}")
         again = k.run(NODES - 2, ["restart", trial, "--output", f"{trial}/out"])
-        check(digest(again) == reference, f"nodes {lost} lost: recovered on 2 ranks with the same digest")
+        check(digest(again) == expected, f"nodes {lost} lost: recovered on 2 ranks with the same digest")
     for lost in itertools.combinations(range(NODES), 3):
-        trial = f"{tmp}/lost{''.join(map(str, lost))}"
-        shutil.copytree(store, trial)
-        for node in lost:
-            shutil.rmtree(f"{trial}/node{node}")
+        trial = lose_nodes(store, lost, f"{tmp}/lost{''.join(map(str, lost))}")
         again = k.run(1, ["restart", trial, "--output", f"{trial}/out"], check=False)
         # With replicas on the 2 following nodes, shard s lives on nodes s, s+1, s+2:
         # the shard whose three nodes are all lost has no copy left.

@@ -9,7 +9,7 @@ restarted on 4, 3, 2 and 1 ranks; a 2-rank run is restarted on 5.
 """
 import sys
 
-from harness import Kairos, check, digest, restarted_from, scratch
+from harness import Kairos, check, digest, reference, restarted_from, scratch
 
 
 def main():
@@ -17,19 +17,18 @@ def main():
     sets = sys.argv[5:]
     k = Kairos(kairos, mpiexec)
     with scratch() as tmp:
-        reference = digest(k.run(0, ["run", scenario, *sets, "--output", f"{tmp}/ref"]))
-        print(f"uninterrupted, 1 rank: {reference}")
+        expected = reference(k, scenario, sets, f"{tmp}/ref")
         for ranks, restarts in ((4, (4, 3, 2, 1)), (2, (5,))):
             out = f"{tmp}/from{ranks}"
             first = k.run(ranks, ["run", scenario, *sets, "--output", out, "--checkpoint-at", tick,
                                   "--replicas", "1", "--ranks-per-node", "2"])
-            check(digest(first) == reference, f"{ranks} ranks with a checkpoint at tick {tick}: same digest")
+            check(digest(first) == expected, f"{ranks} ranks with a checkpoint at tick {tick}: same digest")
             for n in restarts:
                 again = k.run(n, ["restart", f"{out}/checkpoints", "--output", f"{out}/restart{n}"])
                 source = restarted_from(again)
                 check(source is not None and int(source.split("-")[1]) >= int(tick),
                       f"{ranks} -> {n} ranks resumed from {source}")
-                check(digest(again) == reference, f"{ranks} -> {n} ranks: digest {digest(again)} == {reference}")
+                check(digest(again) == expected, f"{ranks} -> {n} ranks: digest {digest(again)} == {expected}")
 
 
 main()

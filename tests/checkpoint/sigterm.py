@@ -13,17 +13,16 @@ import signal
 import sys
 import time
 
-from harness import Kairos, check, committed, digest, fail, rank_pids, restarted_from, scratch
-
-PHOLD = os.path.join(os.path.dirname(__file__), "../../scenarios/phold.toml")
+from harness import (Kairos, PHOLD, check, committed, digest, fail, phold, rank_pids, reference, restarted_from,
+                     scratch)
 
 
 def main():
     kairos, mpiexec, ranks = sys.argv[1], sys.argv[2], int(sys.argv[3])
     k = Kairos(kairos, mpiexec)
-    sets = ["--set", "phold.end=60000", "--set", "phold.lps=256", "--set", "phold.remote=0.5"]
+    sets = phold(60000)
     with scratch() as tmp:
-        reference = digest(k.run(0, ["run", PHOLD, *sets, "--output", f"{tmp}/ref"]))
+        expected = reference(k, PHOLD, sets, f"{tmp}/ref")
         store = f"{tmp}/run/checkpoints"
         run = k.start(ranks, ["run", PHOLD, *sets, "--output", f"{tmp}/run", "--checkpoint-at", "100"])
         deadline = time.time() + 120
@@ -43,8 +42,8 @@ def main():
         # (then that one serves).
         check(1 <= len(names) <= 2, f"the signal's checkpoint committed: {names}")
         again = k.run(0, ["restart", store])
-        check(restarted_from(again) == names[-1] and digest(again) == reference,
-              f"restart from {restarted_from(again)}: digest {digest(again)} == {reference}")
+        check(restarted_from(again) == names[-1] and digest(again) == expected,
+              f"restart from {restarted_from(again)}: digest {digest(again)} == {expected}")
 
 
 main()

@@ -105,20 +105,8 @@ actor_record capture_actor(const class_info& cls, const actor& a) {
 }
 
 actor& rebuild_actor(const class_info& cls, void* storage, const actor_record& record) {
-  actor* a = cls.construct_blank(storage);
-  try {
-    std::istringstream in(record.state, std::ios::binary);
-    boost::archive::binary_iarchive archive(in, archive_flags);
-    cls.load(*a, archive);
-  } catch (const std::exception& e) {
-    cls.destroy(*a);
-    throw runtime_error(fmt::format("actor {} of class '{}': its saved state does not load: {}", record.aai, cls.name, e.what()));
-  }
-  detail::actor_access::aai(*a) = record.aai;
-  detail::actor_access::rng_counter(*a) = record.rng_counter;
-  detail::actor_access::creations(*a) = record.creations;
-  detail::actor_access::class_id(*a) = cls.id;
-  return *a;
+  state_archive_reader reader(record.state);
+  return reader.next({&cls, record.aai, record.rng_counter, record.creations}, storage);
 }
 
 }  // namespace kairos

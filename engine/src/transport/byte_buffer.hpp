@@ -66,4 +66,13 @@ class byte_reader {
   std::size_t at_ = 0;
 };
 
+/// Text as bytes and back, for JSON and names sent through the transport.
+inline std::vector<std::byte> bytes_of(std::string_view text) {
+  const auto* p = reinterpret_cast<const std::byte*>(text.data());
+  return {p, p + text.size()};
+}
+inline std::string text_of(const std::vector<std::byte>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 }  // namespace kairos
