@@ -87,7 +87,8 @@ def main():
                                     "--ranks-per-node", "1"])
                 m = re.search(r"checkpoint (ckpt-\S+) committed: .* ([0-9.]+) MiB per copy set, ([0-9.]+) s", r.stderr)
                 name, seconds = m.group(1), float(m.group(3))
-                logical, files = compression(f"{out}/checkpoints", name)
+                logical, files = compression(f"{out}/checkpoints", name)  # over all copies
+                logical /= 1 + k
                 per_set = files / (1 + k)
                 restart_out = f"{work}/restart{k}"
                 kairos(["restart", f"{out}/checkpoints", "--output", restart_out])
@@ -95,7 +96,7 @@ def main():
                 restart_setup = summary(restart_out)["setup_seconds"]
                 print(f"| {lps:,} | {k} | {per_set / 2**20:.1f} MiB | {files / 2**20:.1f} MiB | {seconds:.2f} "
                       f"| {lps / seconds:.2e} | {logical / seconds / 2**20:.0f} | {files / seconds / 2**20:.0f} "
-                      f"| {100 * files / seconds / disk:.1f}% | {logical / files:.1f}x | {restart_setup:.2f} |")
+                      f"| {100 * files / seconds / disk:.1f}% | {logical / per_set:.1f}x | {restart_setup:.2f} |")
                 shutil.rmtree(out)
                 shutil.rmtree(restart_out)
                 # Overhead: 3 checkpoints at a quarter, half and three quarters of the run.
