@@ -3,7 +3,8 @@
 checkpoint at the next tick boundary and exit 0, saying how to resume; the
 restart ends with the uninterrupted run's digest.
 
-    sigterm.py KAIROS MPIEXEC RANKS     (RANKS 0: one process without mpiexec)
+    sigterm.py KAIROS MPIEXEC RANKS [SIGNAL]     (RANKS 0: one process without mpiexec;
+                                                  SIGNAL: SIGTERM, the default, or SIGUSR1)
 
 The signal is sent once a first checkpoint (at tick 100) shows the run is
 under way; the restart runs on one process to keep the test short.
@@ -19,6 +20,7 @@ from harness import (Kairos, PHOLD, check, committed, digest, fail, phold, rank_
 
 def main():
     kairos, mpiexec, ranks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    sig = getattr(signal, sys.argv[4] if len(sys.argv) > 4 else "SIGTERM")
     k = Kairos(kairos, mpiexec)
     sets = phold(60000)
     with scratch() as tmp:
@@ -32,10 +34,10 @@ def main():
         if run.poll() is not None or len(pids) != max(ranks, 1):
             fail(f"the run was not running with {max(ranks, 1)} process(es) when signalled: {pids}")
         for pid in pids:  # as a batch system does: every process of the job
-            os.kill(pid, signal.SIGTERM)
+            os.kill(pid, sig)
         out, err = run.communicate(timeout=120)
         check(run.returncode == 0 and "Resume with" in out,
-              f"SIGTERM: exit {run.returncode}, told how to resume:\n{out.strip()}")
+              f"{sig.name}: exit {run.returncode}, told how to resume:\n{out.strip()}")
         check(not os.path.exists(f"{tmp}/run/results.h5"), "no results written by the interrupted run")
         names = committed(store)
         # Two, unless the signal arrived while the first was being written
