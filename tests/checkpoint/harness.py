@@ -31,6 +31,16 @@ class Kairos:
             fail(f"{' '.join(self.command(ranks, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
         return result
 
+    def run_per_rank(self, args_of_rank):
+        """One rank per element, each with its own arguments (MPMD launch)."""
+        cmd = [self.mpiexec, "--oversubscribe"]
+        for i, args in enumerate(args_of_rank):
+            cmd += ([":"] if i else []) + ["-n", "1", self.kairos] + args
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env=ENV)
+        if result.returncode != 0:
+            fail(f"{' '.join(cmd)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+        return result
+
     def start(self, ranks, args, env=None):
         return subprocess.Popen(self.command(ranks, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=dict(ENV, **(env or {})))

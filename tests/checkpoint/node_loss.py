@@ -2,7 +2,8 @@
 """Losing nodes loses no checkpoint, up to k of them.
 
     node_loss.py KAIROS MPIEXEC kill       k=1: kill -9 one node's ranks mid-run, delete its storage,
-                                           restart on 3 ranks: same digest as the uninterrupted run
+                                           restart on 3 ranks: same digest as the uninterrupted run, also
+                                           when each rank sees only its own node's directory
     node_loss.py KAIROS MPIEXEC combinations
                                            k=2 on 4 nodes: every choice of 2 lost nodes recovers (on 2
                                            ranks); every choice of 3 fails, naming the missing shards
@@ -43,9 +44,16 @@ def kill_case(k, tmp):
     run.wait(timeout=120)
     check(pids and run.returncode != 0, f"node {victim} killed (pids {pids}) mid-run; the run failed ({run.returncode})")
     shutil.rmtree(f"{store}/node{victim}")
-    again = k.run(NODES - 1, ["restart", store, "--output", f"{tmp}/restart"])
+    # (The restarted run checkpoints elsewhere, leaving the store as the loss left it.)
+    again = k.run(NODES - 1, ["restart", store, "--output", f"{tmp}/restart",
+                              "--checkpoint-dir", f"{tmp}/restart/checkpoints/node{{node}}"])
     check(restarted_from(again) is not None, f"restarted on 3 ranks from {restarted_from(again)}")
     check(digest(again) == expected, f"after losing node {victim}: digest {digest(again)} == {expected}")
+    # Node-local storage: each surviving rank sees only its own node's
+    # directory, so every shard is read by the rank that holds a copy.
+    survivors = [n for n in range(NODES) if n != victim]
+    again = k.run_per_rank([["restart", f"{store}/node{n}", "--output", f"{tmp}/local"] for n in survivors])
+    check(digest(again) == expected, "restart where each rank sees only its own node's directory: same digest")
 
 
 def combinations_case(k, tmp):
