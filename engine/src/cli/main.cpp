@@ -130,6 +130,7 @@ void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
   cmd.add_option("--checkpoint-wall", f.every_seconds, "Checkpoint every this many seconds of wall-clock time")
       ->group(group);
   cmd.add_option("--checkpoint-at", f.at_ticks, "Checkpoint at the first tick boundary reaching this tick (repeatable)")
+      ->allow_extra_args(false)  // one tick per flag: the scenario may follow
       ->group(group);
   cmd.add_option("--checkpoint-auto-mtbf", f.auto_mtbf_seconds,
                  "Mean time between failures in seconds: checkpoint at the Young/Daly interval")
