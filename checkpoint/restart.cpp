@@ -1,9 +1,10 @@
 #include "checkpoint/restart.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <deque>
 #include <memory>
 #include <new>
-#include <cstdio>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -84,43 +85,146 @@ std::string dir_list(const std::vector<fs::path>& dirs) {
   return out;
 }
 
-/// Rank 0: the plan for trying one checkpoint, or why it cannot be tried.
-json plan_for(const std::string& name, const std::string& manifest_text, const std::vector<catalogue>& seen,
-              std::string& problem) {
-  const manifest m = manifest_from_json(manifest_text, name + "/" + manifest_file);
-  json assignments = json::array();
-  std::vector<std::string> missing;
-  const int ranks = static_cast<int>(seen.size());
-  for (const shard_entry& e : m.shards) {
-    // A reader that sees a copy, preferring shard mod ranks to spread reads.
-    int reader = -1;
-    std::vector<std::string> paths;
-    for (int i = 0; i < ranks && reader < 0; ++i) {
-      const int r = (static_cast<int>(e.shard) + i) % ranks;
-      const auto it = seen[static_cast<std::size_t>(r)].checkpoints.find(name);
-      if (it == seen[static_cast<std::size_t>(r)].checkpoints.end()) continue;
-      for (const shard_copy& c : e.copies) {
-        const auto f = it->second.files.find(c.file);
-        if (f == it->second.files.end()) continue;
-        for (const fs::path& p : f->second) paths.push_back(p.string());
+/// Rank 0's side of the search: proposes checkpoints newest first and, for
+/// each, rounds of reads. Each round gives every shard not yet read to one
+/// rank that sees a copy of it (preferring shard mod ranks, to spread the
+/// reads); a shard whose copies all fail there goes to the next rank that
+/// sees one, so a copy on any node's local storage counts.
+class checkpoint_search {
+ public:
+  checkpoint_search(std::vector<catalogue> seen, std::map<std::string, std::string> manifests,
+                    std::optional<std::uint64_t> expected_hash, std::string where)
+      : seen_(std::move(seen)), manifests_(std::move(manifests)), expected_hash_(expected_hash), where_(std::move(where)) {
+    catalogue all;
+    for (const catalogue& c : seen_) all.merge(c.to_json());
+    candidates_ = candidates_newest_first(all);
+    next_generation_ = static_cast<std::uint64_t>(all.highest_generation() + 1);
+  }
+
+  /// The first message: a round of reads, or the failure.
+  json start() { return next_candidate(); }
+
+  /// After a round: every reader's outcome, in rank order.
+  json after(const std::vector<std::vector<std::byte>>& outcomes) {
+    for (const auto& bytes : outcomes) {
+      const json outcome = json::parse(text_of(bytes));
+      for (const json& shard : outcome["ok"]) shards_[shard.get<std::size_t>()].resolved = true;
+      for (const auto& [shard, problems] : outcome["failed"].items())
+        for (const json& p : problems) shards_[std::stoul(shard)].problems.push_back(p.get<std::string>());
+    }
+    std::string problem;
+    bool done = true;
+    for (std::size_t shard = 0; shard < shards_.size(); ++shard) {
+      const shard_search& s = shards_[shard];
+      if (s.resolved) continue;
+      done = false;
+      if (!s.readers.empty()) continue;  // another rank sees a copy: next round
+      problem += fmt::format("{}shard {} has no intact copy:", problem.empty() ? "" : "; ", shard);
+      for (const std::string& p : s.problems) problem += " [" + p + "]";
+    }
+    if (done) return {{"action", "use"}};
+    if (problem.empty()) return round(false);
+    rejected_.push_back(fmt::format("{}: {}", current_, problem));
+    std::fprintf(stderr, "kairos: %s is not usable (%s); trying an older checkpoint\n", current_.c_str(),
+                 problem.c_str());
+    return next_candidate();
+  }
+
+ private:
+  struct shard_search {
+    std::deque<int> readers;  ///< ranks that see a copy, not tried yet
+    std::vector<std::string> problems;
+    bool resolved = false;
+  };
+
+  json next_candidate() {
+    while (next_ < candidates_.size()) {
+      current_ = candidates_[next_++];
+      try {
+        if (start_candidate()) return round(true);
+      } catch (const std::exception& e) {
+        rejected_.push_back(e.what());
       }
-      if (!paths.empty()) reader = r;
     }
-    if (reader < 0) {
-      std::string copies;
-      for (const shard_copy& c : e.copies) copies += fmt::format("{}{} (node {})", copies.empty() ? "" : ", ", c.file, c.node);
-      missing.push_back(fmt::format("shard {}: no copy found (expected {})", e.shard, copies));
-      continue;
-    }
-    assignments.push_back({{"shard", e.shard}, {"reader", reader}, {"paths", paths}});
+    std::string why = candidates_.empty()
+                          ? fmt::format("no committed checkpoint under {} (looked for ckpt-*/{})", where_, manifest_file)
+                          : fmt::format("no usable checkpoint under {}", where_);
+    for (const std::string& r : rejected_) why += "\n  " + r;
+    return {{"action", "fail"}, {"message", why}};
   }
-  if (!missing.empty()) {
-    problem = fmt::format("{} shard(s) without a usable copy: ", missing.size());
+
+  /// Checks the candidate's manifest and finds who sees each shard; false
+  /// (with the reason recorded) if some shard has no copy anywhere.
+  bool start_candidate() {
+    const auto text = manifests_.find(current_);
+    if (text == manifests_.end()) throw checkpoint_error(fmt::format("{}: no readable manifest", current_));
+    manifest_text_ = text->second;
+    manifest_ = manifest_from_json(manifest_text_, current_);
+    if (manifest_.format_version != format_version)
+      throw checkpoint_error(fmt::format("{}: checkpoint format version {} (this kairos reads version {})", current_,
+                                         manifest_.format_version, format_version));
+    if (expected_hash_ && manifest_.scenario_hash != *expected_hash_)
+      throw checkpoint_error(
+          fmt::format("{}: taken from another scenario (results hash {:016x}, the given scenario has {:016x})",
+                      current_, manifest_.scenario_hash, *expected_hash_));
+    shards_.assign(manifest_.shards.size(), {});
+    std::vector<std::string> missing;
+    const int ranks = static_cast<int>(seen_.size());
+    for (const shard_entry& e : manifest_.shards) {
+      for (int i = 0; i < ranks; ++i) {
+        const int r = (static_cast<int>(e.shard) + i) % ranks;
+        if (!paths_seen_by(r, e).empty()) shards_[e.shard].readers.push_back(r);
+      }
+      if (shards_[e.shard].readers.empty()) {
+        std::string copies;
+        for (const shard_copy& c : e.copies)
+          copies += fmt::format("{}{} (node {})", copies.empty() ? "" : ", ", c.file, c.node);
+        missing.push_back(fmt::format("shard {}: no copy found (expected {})", e.shard, copies));
+      }
+    }
+    if (missing.empty()) return true;
+    std::string problem = fmt::format("{}: {} shard(s) without a usable copy: ", current_, missing.size());
     for (std::size_t i = 0; i < missing.size(); ++i) problem += (i ? "; " : "") + missing[i];
-    return nullptr;
+    rejected_.push_back(problem);
+    return false;
   }
-  return {{"action", "try"}, {"name", name}, {"manifest", manifest_text}, {"assignments", assignments}};
-}
+
+  std::vector<std::string> paths_seen_by(int rank, const shard_entry& e) const {
+    std::vector<std::string> paths;
+    const auto it = seen_[static_cast<std::size_t>(rank)].checkpoints.find(current_);
+    if (it == seen_[static_cast<std::size_t>(rank)].checkpoints.end()) return paths;
+    for (const shard_copy& c : e.copies)
+      if (const auto f = it->second.files.find(c.file); f != it->second.files.end())
+        for (const fs::path& p : f->second) paths.push_back(p.string());
+    return paths;
+  }
+
+  json round(bool new_candidate) {
+    json assignments = json::array();
+    for (const shard_entry& e : manifest_.shards) {
+      shard_search& s = shards_[e.shard];
+      if (s.resolved) continue;
+      const int reader = s.readers.front();
+      s.readers.pop_front();
+      assignments.push_back({{"shard", e.shard}, {"reader", reader}, {"paths", paths_seen_by(reader, e)}});
+    }
+    json message = {{"action", "read"}, {"assignments", assignments}, {"next_generation", next_generation_}};
+    if (new_candidate) message["manifest"] = manifest_text_;
+    return message;
+  }
+
+  std::vector<catalogue> seen_;
+  std::map<std::string, std::string> manifests_;
+  std::optional<std::uint64_t> expected_hash_;
+  std::string where_;
+  std::vector<std::string> candidates_;
+  std::uint64_t next_generation_ = 0;
+  std::size_t next_ = 0;
+  std::vector<std::string> rejected_;
+  std::string current_, manifest_text_;
+  manifest manifest_;
+  std::vector<shard_search> shards_;
+};
 
 }  // namespace
 
@@ -136,75 +240,37 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
   }
   const std::vector<std::vector<std::byte>> reports = net.gather(bytes_of(report.dump()));
 
-  // Rank 0 proposes candidates newest first; every rank reads what it is
-  // assigned; rank 0 decides from the outcomes.
-  std::vector<catalogue> seen;
-  catalogue all;
-  std::map<std::string, std::string> manifests;
-  std::vector<std::string> candidates;
-  std::vector<std::string> rejected;
-  std::uint64_t next_generation = 0;
+  std::optional<checkpoint_search> search;
+  json message;
   if (rank == 0) {
+    std::vector<catalogue> seen;
+    std::map<std::string, std::string> manifests;
     for (const auto& bytes : reports) {
       const json j = json::parse(text_of(bytes));
-      catalogue c;
-      c.merge(j["catalogue"]);
-      all.merge(j["catalogue"]);
-      seen.push_back(std::move(c));
+      seen.emplace_back().merge(j["catalogue"]);
       for (const auto& [name, text] : j["manifests"].items()) manifests.emplace(name, text.get<std::string>());
     }
-    candidates = candidates_newest_first(all);
-    next_generation = static_cast<std::uint64_t>(all.highest_generation() + 1);
+    search.emplace(std::move(seen), std::move(manifests), expected_hash, dir_list(dirs));
+    message = search->start();
   }
 
-  std::size_t next_candidate = 0;  // rank 0's
+  // Every rank follows rank 0's messages: read what it is assigned, report,
+  // until rank 0 says which checkpoint to use or that none is usable.
+  found_checkpoint found;
   for (;;) {
-    json plan;
-    if (rank == 0) {
-      while (next_candidate < candidates.size() && plan.is_null()) {
-        const std::string& name = candidates[next_candidate++];
-        std::string problem;
-        const auto text = manifests.find(name);
-        if (text == manifests.end()) {
-          rejected.push_back(fmt::format("{}: no readable manifest", name));
-          continue;
-        }
-        try {
-          const manifest m = manifest_from_json(text->second, name);
-          if (m.format_version != format_version)
-            throw checkpoint_error(fmt::format("{}: checkpoint format version {} (this kairos reads version {})", name,
-                                               m.format_version, format_version));
-          if (expected_hash && m.scenario_hash != *expected_hash)
-            throw checkpoint_error(fmt::format(
-                "{}: taken from another scenario (results hash {:016x}, the given scenario has {:016x})", name,
-                m.scenario_hash, *expected_hash));
-          plan = plan_for(name, text->second, seen, problem);
-        } catch (const std::exception& e) {
-          problem = e.what();
-        }
-        if (plan.is_null()) rejected.push_back(fmt::format("{}: {}", name, problem));
-      }
-      if (plan.is_null()) {
-        std::string why = candidates.empty()
-                              ? fmt::format("no committed checkpoint under {} (looked for ckpt-*/{})", dir_list(dirs),
-                                            manifest_file)
-                              : fmt::format("no usable checkpoint under {}", dir_list(dirs));
-        for (const std::string& r : rejected) why += "\n  " + r;
-        plan = {{"action", "fail"}, {"message", why}};
-      }
-      plan["next_generation"] = next_generation;
-    }
-    plan = json::parse(text_of(net.broadcast(bytes_of(plan.dump()))));
-    if (plan["action"] == "fail") {
-      if (rank == 0) throw checkpoint_error(plan["message"].get<std::string>());
+    message = json::parse(text_of(net.broadcast(bytes_of(message.dump()))));
+    if (message["action"] == "fail") {
+      if (rank == 0) throw checkpoint_error(message["message"].get<std::string>());
       throw failure_elsewhere(0, exit_code::checkpoint_error);
     }
-
-    found_checkpoint found;
-    found.chosen = manifest_from_json(plan["manifest"].get<std::string>(), plan["name"].get<std::string>());
-    found.next_generation = plan["next_generation"];
-    json outcome = json::object();
-    for (const json& a : plan["assignments"]) {
+    if (message["action"] == "use") return found;
+    if (message.contains("manifest")) {  // a new candidate: forget the last one's shards
+      found.chosen = manifest_from_json(message["manifest"].get<std::string>(), "manifest");
+      found.next_generation = message["next_generation"];
+      found.my_shards.clear();
+    }
+    json outcome = {{"ok", json::array()}, {"failed", json::object()}};
+    for (const json& a : message["assignments"]) {
       if (a["reader"].get<int>() != rank) continue;
       const shard_entry& e = found.chosen.shards.at(a["shard"].get<std::size_t>());
       std::vector<std::string> problems;
@@ -217,28 +283,11 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
         }
         problems.push_back(problem);
       }
-      if (!problems.empty()) outcome[std::to_string(e.shard)] = problems;
+      if (problems.empty()) outcome["ok"].push_back(e.shard);
+      else outcome["failed"][std::to_string(e.shard)] = problems;
     }
     const std::vector<std::vector<std::byte>> outcomes = net.gather(bytes_of(outcome.dump()));
-    json verdict = {{"use", true}};
-    if (rank == 0) {
-      std::string problem;
-      for (const auto& bytes : outcomes) {
-        const json failed = json::parse(text_of(bytes));
-        for (const auto& [shard, problems] : failed.items()) {
-          problem += fmt::format("{}shard {} has no intact copy:", problem.empty() ? "" : "; ", shard);
-          for (const json& p : problems) problem += " [" + p.get<std::string>() + "]";
-        }
-      }
-      if (!problem.empty()) {
-        rejected.push_back(fmt::format("{}: {}", found.chosen.name(), problem));
-        std::fprintf(stderr, "kairos: %s is not usable (%s); trying an older checkpoint\n", found.chosen.name().c_str(),
-                     problem.c_str());
-        verdict = {{"use", false}};
-      }
-    }
-    verdict = json::parse(text_of(net.broadcast(bytes_of(verdict.dump()))));
-    if (verdict["use"].get<bool>()) return found;
+    if (rank == 0) message = search->after(outcomes);
   }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Corrupt shards are detected by checksum and never loaded: another copy is
-used when one is intact, an older checkpoint when none is, and with nothing
-intact the restart fails naming the shard and each bad copy.
+used when one is intact (also when only another node's rank can see it), an
+older checkpoint when none is, and with nothing intact the restart fails
+naming the shard and each bad copy.
 
     corruption.py KAIROS MPIEXEC
 """
@@ -46,6 +47,14 @@ def main():
         again = k.run(2, ["restart", store, "--output", f"{tmp}/r1", *elsewhere("r1")])
         check(restarted_from(again) == newer and digest(again) == expected,
               f"one copy of shard 1 with a flipped byte: the replica is used ({restarted_from(again)}), same digest")
+
+        # Node-local storage: each rank sees only its own node's directory.
+        # Rank 1, which holds the corrupt copy, fails to read shard 1; rank 2,
+        # which holds the replica, reads it in a second round.
+        again = k.run_per_rank([["restart", f"{store}/node{n}", "--output", f"{tmp}/local", *elsewhere("local")]
+                                for n in range(3)])
+        check(restarted_from(again) == newer and digest(again) == expected,
+              "the same with node-local storage: the rank holding the replica reads it, same digest")
 
         truncate(second)
         again = k.run(2, ["restart", store, "--output", f"{tmp}/r2", *elsewhere("r2")])
