@@ -102,6 +102,9 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   j["counters"] = r.counters;
   j["digest"] = r.digest_hex;
   j["engine_version"] = engine_version;
+  j["checkpoints_committed"] = r.checkpoints_committed;
+  // A restarted run's wall and setup figures cover the resumed part only.
+  if (!r.restarted_from.empty()) j["restarted_from"] = r.restarted_from;
   write_text_file(path, j.dump(2) + '\n');
 }
 

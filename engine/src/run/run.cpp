@@ -212,7 +212,8 @@ void collectively(transport& net, F&& step) {
 /// What run and restart share once the simulation is built: checkpoints
 /// during the run, then results.
 run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkpoint::checkpointer& checkpoints,
-                      bool progress, std::chrono::steady_clock::time_point setup_start, bool write_results) {
+                      bool progress, std::chrono::steady_clock::time_point setup_start, bool write_results,
+                      const std::string& restarted_from) {
   sim.set_tick_boundary_hook(&checkpoints);
   sim.show_progress(progress && net.rank() == 0);
   const auto setup_end = std::chrono::steady_clock::now();
@@ -222,6 +223,7 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
   r.ranks = net.size();
   r.rank = net.rank();
   r.output_dir = s.output;
+  r.restarted_from = restarted_from;
   r.checkpoints_committed = checkpoints.checkpoints_committed();
   if (sim.interrupted()) {
     r.interrupted = true;
@@ -274,7 +276,7 @@ run_report run_scenario(const run_options& options) {
     checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(s->checkpoint, options.checkpoint), s->output,
                                                              *net, 0);
   });
-  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, options.write_results);
+  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, options.write_results, "");
 }
 
 run_report restart_run(const restart_options& options) {
@@ -316,9 +318,7 @@ run_report restart_run(const restart_options& options) {
     checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(m.checkpointing, options.checkpoint),
                                                              s->output, *net, found.next_generation);
   });
-  run_report r = run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, true);
-  r.restarted_from = m.name();
-  return r;
+  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, true, m.name());
 }
 
 }  // namespace kairos
