@@ -105,15 +105,7 @@ void file::write_u64(hid_t parent, const std::string& name, const std::vector<st
                      hid_t stored_as, bool compress) const {
   const hsize_t dims[1] = {data.size()};
   handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (compress && !data.empty()) {
-    register_zstd_filter();
-    const hsize_t chunk[1] = {std::min<hsize_t>(data.size(), hsize_t{1} << 17)};  // 1 MiB
-    const unsigned level[1] = {zstd_default_level};
-    if (H5Pset_chunk(create.get(), 1, chunk) < 0 || H5Pset_shuffle(create.get()) < 0 ||
-        H5Pset_filter(create.get(), zstd_filter_id, H5Z_FLAG_MANDATORY, 1, level) < 0)
-      fail(fmt::format("cannot set up compression for '{}'", name));
-  }
+  const handle create = layout(data.size(), compress, std::size_t{1} << 17, true, name);  // 1 MiB chunks
   handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
              H5Dclose);
   if (!set) fail(fmt::format("cannot create dataset '{}'", name));
@@ -125,15 +117,7 @@ void file::write_bytes(hid_t parent, const std::string& name, const void* data, 
                        bool compress) const {
   const hsize_t dims[1] = {size};
   handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (compress && size > 0) {
-    register_zstd_filter();
-    const hsize_t chunk[1] = {std::min<hsize_t>(size, hsize_t{1} << 20)};
-    const unsigned level[1] = {zstd_default_level};
-    if (H5Pset_chunk(create.get(), 1, chunk) < 0 ||
-        H5Pset_filter(create.get(), zstd_filter_id, H5Z_FLAG_MANDATORY, 1, level) < 0)
-      fail(fmt::format("cannot set up Zstd compression for '{}'", name));
-  }
+  const handle create = layout(size, compress, std::size_t{1} << 20, false, name);
   handle set(H5Dcreate2(parent, name.c_str(), H5T_STD_U8LE, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
              H5Dclose);
   if (!set) fail(fmt::format("cannot create dataset '{}'", name));
@@ -141,15 +125,33 @@ void file::write_bytes(hid_t parent, const std::string& name, const void* data, 
     fail(fmt::format("cannot write dataset '{}' (disk full?)", name));
 }
 
-std::vector<std::byte> file::read_bytes(hid_t parent, const std::string& name) const {
+handle file::layout(std::size_t elements, bool compress, std::size_t chunk_elements, bool shuffle,
+                    const std::string& name) const {
+  handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (!compress || elements == 0) return create;
+  register_zstd_filter();
+  const hsize_t chunk[1] = {std::min<hsize_t>(elements, chunk_elements)};
+  const unsigned level[1] = {zstd_default_level};
+  if (H5Pset_chunk(create.get(), 1, chunk) < 0 || (shuffle && H5Pset_shuffle(create.get()) < 0) ||
+      H5Pset_filter(create.get(), zstd_filter_id, H5Z_FLAG_MANDATORY, 1, level) < 0)
+    fail(fmt::format("cannot set up Zstd compression for '{}'", name));
+  return create;
+}
+
+template <class T>
+std::vector<T> file::read_all(hid_t parent, const std::string& name, hid_t memory_type) const {
   register_zstd_filter();  // compressed datasets need it to read
   handle set(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!set) fail(fmt::format("no dataset '{}'", name));
   handle space(H5Dget_space(set.get()), H5Sclose);
-  std::vector<std::byte> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
-  if (!out.empty() && H5Dread(set.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
-    fail(fmt::format("cannot read dataset '{}' (corrupt or compressed with an unknown filter)", name));
+  std::vector<T> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  if (!out.empty() && H5Dread(set.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    fail(fmt::format("cannot read dataset '{}' (corrupt, or compressed with a filter HDF5 does not have)", name));
   return out;
+}
+
+std::vector<std::byte> file::read_bytes(hid_t parent, const std::string& name) const {
+  return read_all<std::byte>(parent, name, H5T_NATIVE_UINT8);
 }
 
 void file::write_f64(hid_t parent, const std::string& name, const std::vector<double>& data, std::size_t rows,
@@ -214,14 +216,7 @@ void file::attr_f64(hid_t object, const std::string& name, double value) const {
 }
 
 std::vector<std::uint64_t> file::read_u64(hid_t parent, const std::string& name) const {
-  register_zstd_filter();  // compressed tables need it to read
-  handle set(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!set) fail(fmt::format("no dataset '{}'", name));
-  handle space(H5Dget_space(set.get()), H5Sclose);
-  std::vector<std::uint64_t> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
-  if (!out.empty() && H5Dread(set.get(), H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
-    fail(fmt::format("cannot read dataset '{}'", name));
-  return out;
+  return read_all<std::uint64_t>(parent, name, H5T_NATIVE_UINT64);
 }
 
 std::vector<double> file::read_f64(hid_t parent, const std::string& name, std::size_t& cols) const {

@@ -91,6 +91,13 @@ class file {
 
  private:
   [[noreturn]] void fail(std::string_view what) const;
+  /// Dataset creation properties: contiguous, or chunked (chunk_elements at
+  /// most) and Zstd-compressed, byte-shuffled first when `shuffle`.
+  handle layout(std::size_t elements, bool compress, std::size_t chunk_elements, bool shuffle,
+                const std::string& name) const;
+  /// A whole 1-D dataset converted to `memory_type` (T's native type).
+  template <class T>
+  std::vector<T> read_all(hid_t parent, const std::string& name, hid_t memory_type) const;
   handle file_;
   std::filesystem::path path_;
 };
