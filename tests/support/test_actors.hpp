@@ -91,7 +91,7 @@ class child final : public kairos::actor {
   explicit child(kairos::actor_init& init) : probe_(init.probe("child", {"diasca", "event"})) {}
   void on_first_diasca(kairos::context& ctx) { ctx.record(probe_, {static_cast<double>(ctx.diasca()), 0}); }
   void on(const hello&, kairos::context& ctx) { ctx.record(probe_, {static_cast<double>(ctx.diasca()), 1}); }
-  template <class A> void serialize(A&, unsigned) {}
+  template <class A> void serialize(A& ar, unsigned) { ar & probe_; }
 
  private:
   kairos::probe_id probe_;

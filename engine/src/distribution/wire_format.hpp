@@ -2,7 +2,8 @@
 
 // What ranks send each other at the end of a diasca: one buffer per
 // destination rank, a sequence of entries, each a message for one of its
-// actors or an actor created elsewhere that lives there. Both ends are the
+// actors, an actor created elsewhere that lives there, or a probe the
+// sender declared (ahead of the actors that may record to it). Both ends are the
 // same build on the same architecture (checked at start), so fields are raw.
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 
 namespace kairos::wire {
 
-enum class kind : std::uint8_t { message = 1, actor = 2 };
+enum class kind : std::uint8_t { message = 1, actor = 2, probe = 3 };
 
 /// A message entry: 33 bytes of header, then the payload.
 inline void put_message(std::vector<std::byte>& buffer, const detail::message_record& m, const std::byte* payload) {
@@ -41,14 +42,31 @@ inline void put_actor(std::vector<std::byte>& buffer, std::string_view class_nam
   out.put_string(r.state);
 }
 
-/// Calls on_message(record, payload) or on_actor(class_name, record) for
-/// each entry of `buffer`, in order. The record's offset and arena are left
-/// for the caller to set.
-template <class OnMessage, class OnActor>
-void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnActor&& on_actor) {
+/// A probe declaration entry: name and curve names.
+inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, const std::vector<std::string>& curves) {
+  byte_writer out(buffer);
+  out.put(kind::probe);
+  out.put_string(name);
+  out.put(static_cast<std::uint64_t>(curves.size()));
+  for (const std::string& c : curves) out.put_string(c);
+}
+
+/// Calls on_message(record, payload), on_actor(class_name, record) or
+/// on_probe(name, curves) for each entry of `buffer`, in order. The record's
+/// offset and arena are left for the caller to set.
+template <class OnMessage, class OnActor, class OnProbe>
+void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnActor&& on_actor, OnProbe&& on_probe) {
   byte_reader in(buffer);
   while (!in.done()) {
-    if (in.get<kind>() == kind::message) {
+    const kind k = in.get<kind>();
+    if (k == kind::probe) {
+      const std::string name = in.get_string();
+      std::vector<std::string> curves(in.get<std::uint64_t>());
+      for (std::string& c : curves) c = in.get_string();
+      on_probe(name, curves);
+      continue;
+    }
+    if (k == kind::message) {
       detail::message_record m{};
       m.receiver = in.get<aai_t>();
       m.sender = in.get<aai_t>();

@@ -52,6 +52,8 @@ class probe_store {
   /// Sorts every probe's samples canonically and lays values out in that order.
   void finish();
 
+  /// How many probes are declared (between diascas: no worker declares then).
+  std::size_t declared() const noexcept { return probes_.size(); }
   /// Every declared probe, selected or not, in declaration order.
   std::vector<const probe*> all() const;
   /// Selected probes that hold samples or were declared, sorted by name.

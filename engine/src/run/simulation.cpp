@@ -47,6 +47,7 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
   arenas_[0].resize(n + 1);
   arenas_[1].resize(n + 1);
   outgoing_.resize(static_cast<std::size_t>(net_.size()));
+  probes_sent_.resize(static_cast<std::size_t>(net_.size()));
   contexts_.reserve(n);
   for (unsigned w = 0; w < n; ++w) {
     workers_[w].index = w;
@@ -272,7 +273,15 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
       if (home != rank_) {
         // Built here (its constructor took C++ arguments); it lives there.
         const class_info& cls = table_.class_of(*c.object);
-        wire::put_actor(outgoing_[static_cast<std::size_t>(home)], cls.name, capture_actor(cls, *c.object));
+        std::vector<std::byte>& out = outgoing_[static_cast<std::size_t>(home)];
+        // Its constructor may have declared probes the home rank has never
+        // seen: declarations it has not been sent yet go first.
+        std::size_t& sent = probes_sent_[static_cast<std::size_t>(home)];
+        if (sent < probes_.declared()) {
+          const std::vector<const probe_store::probe*> declared = probes_.all();
+          for (; sent < declared.size(); ++sent) wire::put_probe(out, declared[sent]->name, declared[sent]->curves);
+        }
+        wire::put_actor(out, cls.name, capture_actor(cls, *c.object));
         cls.destroy(*c.object);
         table_.release(cls, c.object);
         continue;
@@ -351,7 +360,8 @@ void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, ti
                                             record.aai, now.tick, now.diasca));
           }
           created_.emplace_back(record.aai, a);
-        });
+        },
+        [&](const std::string& name, const std::vector<std::string>& curves) { probes_.declare(name, curves); });
   }
 }
 

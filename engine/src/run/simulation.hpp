@@ -166,6 +166,7 @@ class simulation final : private detail::engine_services {
   std::vector<aai_t> due_;
   std::vector<std::pair<aai_t, actor*>> created_;
   std::vector<std::vector<std::byte>> outgoing_;  ///< per destination rank
+  std::vector<std::size_t> probes_sent_;           ///< per destination rank: probe declarations sent so far
   std::optional<std::string> failure_;            ///< this rank's failure in the current diasca
 
   bool stop_requested_ = false;
