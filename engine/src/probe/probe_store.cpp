@@ -15,10 +15,17 @@ namespace kairos {
 probe_store::probe_store(std::vector<std::string> select_patterns) : patterns_(std::move(select_patterns)) {}
 
 probe_id probe_store::declare(std::string_view name, std::initializer_list<std::string_view> curves) {
-  return declare(name, std::vector<std::string>(curves.begin(), curves.end()));
+  return declare_curves(name, curves);
 }
 
 probe_id probe_store::declare(std::string_view name, const std::vector<std::string>& curves) {
+  return declare_curves(name, curves);
+}
+
+// Any range of curve names: an actor's constructor passes string_views and
+// this must not allocate when the probe is already declared (the usual case).
+template <class Curves>
+probe_id probe_store::declare_curves(std::string_view name, const Curves& curves) {
   if (name.empty() || name.find('/') != std::string_view::npos)
     throw runtime_error(fmt::format("probe name '{}' is empty or contains '/'", name));
   const std::uint64_t key = probe_key(name);
@@ -34,7 +41,7 @@ probe_id probe_store::declare(std::string_view name, const std::vector<std::stri
   probe p;
   p.name = std::string(name);
   for (const std::string& pattern : patterns_) p.selected = p.selected || fnmatch(pattern.c_str(), p.name.c_str(), 0) == 0;
-  p.curves = curves;
+  p.curves.assign(curves.begin(), curves.end());
   by_key_.emplace(key, probes_.size());
   probes_.push_back(std::move(p));
   return {key};

@@ -60,6 +60,9 @@ class probe_store {
   std::vector<const probe*> sorted() const;
 
  private:
+  template <class Curves>
+  probe_id declare_curves(std::string_view name, const Curves& curves);
+
   std::vector<std::string> patterns_;
   std::vector<probe> probes_;
   std::unordered_map<std::uint64_t, std::size_t> by_key_;
