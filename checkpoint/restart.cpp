@@ -306,8 +306,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       for (const probe_declaration& d : s.probes) {
         w.put('p');
         w.put_string(d.name);
-        w.put(static_cast<std::uint64_t>(d.curves.size()));
-        for (const std::string& c : d.curves) w.put_string(c);
+        w.put_strings(d.curves);
       }
     }
     // Each slice's archive is read in order; every actor is built, then
@@ -322,6 +321,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       classes.push_back(cls);
     }
     std::vector<restored_state::actor_block> blocks(ranks);
+    for (auto& b : blocks) b.classes = s.classes;
     {
       std::vector<std::unique_ptr<state_archive_writer>> archives;
       for (auto& b : blocks) archives.push_back(std::make_unique<state_archive_writer>(b.archive));
@@ -344,7 +344,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
           object.built = &reader.next(fields, object.storage);
           const auto home = static_cast<std::size_t>(where.rank_of(fields.aai));
           archives[home]->append(cls, *object.built);
-          blocks[home].class_names.emplace_back(cls.name);
+          blocks[home].class_index.push_back(static_cast<std::uint32_t>(s.class_index[row]));
           blocks[home].aai.push_back(fields.aai);
           blocks[home].rng_counter.push_back(fields.rng_counter);
           blocks[home].creations.push_back(fields.creations);
@@ -356,13 +356,11 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       const restored_state::actor_block& b = blocks[r];
       if (b.aai.empty()) continue;
       writers[r].put('a');
-      writers[r].put(static_cast<std::uint64_t>(b.aai.size()));
-      for (std::size_t i = 0; i < b.aai.size(); ++i) {
-        writers[r].put_string(b.class_names[i]);
-        writers[r].put(b.aai[i]);
-        writers[r].put(b.rng_counter[i]);
-        writers[r].put(b.creations[i]);
-      }
+      writers[r].put_strings(b.classes);
+      writers[r].put_vector(b.class_index);
+      writers[r].put_vector(b.aai);
+      writers[r].put_vector(b.rng_counter);
+      writers[r].put_vector(b.creations);
       writers[r].put_string(b.archive);
     }
     std::string().swap(s.states);
@@ -393,21 +391,17 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       switch (r.get<char>()) {
         case 'r': out.position = r.get<run_position>(); break;
         case 'p': {
-          probe_declaration d{r.get_string(), {}};
-          d.curves.resize(r.get<std::uint64_t>());
-          for (std::string& c : d.curves) c = r.get_string();
-          out.probes.push_back(std::move(d));
+          std::string name = r.get_string();
+          out.probes.push_back({std::move(name), r.get_strings()});
           break;
         }
         case 'a': {
           restored_state::actor_block b;
-          const auto rows = r.get<std::uint64_t>();
-          for (std::uint64_t i = 0; i < rows; ++i) {
-            b.class_names.push_back(r.get_string());
-            b.aai.push_back(r.get<aai_t>());
-            b.rng_counter.push_back(r.get<std::uint64_t>());
-            b.creations.push_back(r.get<std::uint32_t>());
-          }
+          b.classes = r.get_strings();
+          b.class_index = r.get_vector<std::uint32_t>();
+          b.aai = r.get_vector<aai_t>();
+          b.rng_counter = r.get_vector<std::uint64_t>();
+          b.creations = r.get_vector<std::uint32_t>();
           b.archive = r.get_string();
           out.actors.push_back(std::move(b));
           break;

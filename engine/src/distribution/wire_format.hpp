@@ -47,8 +47,7 @@ inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, con
   byte_writer out(buffer);
   out.put(kind::probe);
   out.put_string(name);
-  out.put(static_cast<std::uint64_t>(curves.size()));
-  for (const std::string& c : curves) out.put_string(c);
+  out.put_strings(curves);
 }
 
 /// Calls on_message(record, payload), on_actor(class_name, record) or
@@ -61,9 +60,7 @@ void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnActor&
     const kind k = in.get<kind>();
     if (k == kind::probe) {
       const std::string name = in.get_string();
-      std::vector<std::string> curves(in.get<std::uint64_t>());
-      for (std::string& c : curves) c = in.get_string();
-      on_probe(name, curves);
+      on_probe(name, in.get_strings());
       continue;
     }
     if (k == kind::message) {

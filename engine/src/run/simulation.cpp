@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -489,17 +488,19 @@ void simulation::restore(restored_state&& restored) {
   }
 
   table_.reserve_scenario_actors(scenario_.actor_count);
-  std::unordered_map<std::string, const class_info*> by_name;
-  for (const class_info* c : classes_) by_name.emplace(c->name, c);
   for (restored_state::actor_block& block : restored.actors) {
+    std::vector<const class_info*> block_classes;
+    for (const std::string& name : block.classes) {
+      const auto found = std::find_if(classes_.begin(), classes_.end(),
+                                      [&](const class_info* c) { return c->name == name; });
+      if (found == classes_.end())
+        throw checkpoint_error(
+            fmt::format("the checkpoint holds actors of class '{}', which no loaded plugin defines", name));
+      block_classes.push_back(*found);
+    }
     state_archive_reader reader(block.archive);
     for (std::size_t i = 0; i < block.aai.size(); ++i) {
-      const auto found = by_name.find(block.class_names[i]);
-      if (found == by_name.end())
-        throw checkpoint_error(fmt::format(
-            "the checkpoint holds actor {} of class '{}', which no loaded plugin defines", block.aai[i],
-            block.class_names[i]));
-      const class_info& cls = *found->second;
+      const class_info& cls = *block_classes.at(block.class_index[i]);
       void* storage = table_.allocate(cls);
       actor* a;
       try {

@@ -59,7 +59,8 @@ struct restored_state {
   /// Actors of one old shard that now live on this rank: their rows, and
   /// their states as one archive in row order.
   struct actor_block {
-    std::vector<std::string> class_names;  ///< per row
+    std::vector<std::string> classes;        ///< class names, as the old shard listed them
+    std::vector<std::uint32_t> class_index;  ///< per row, into classes
     std::vector<aai_t> aai;
     std::vector<std::uint64_t> rng_counter;
     std::vector<std::uint32_t> creations;

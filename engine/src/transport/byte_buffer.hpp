@@ -31,6 +31,17 @@ class byte_writer {
     put(static_cast<std::uint64_t>(s.size()));
     put_bytes(s.data(), s.size());
   }
+  void put_strings(const std::vector<std::string>& strings) {
+    put(static_cast<std::uint64_t>(strings.size()));
+    for (const std::string& s : strings) put_string(s);
+  }
+  /// A count, then the elements' bytes in one piece.
+  template <class T>
+  void put_vector(const std::vector<T>& values) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    put(static_cast<std::uint64_t>(values.size()));
+    put_bytes(values.data(), values.size() * sizeof(T));
+  }
 
  private:
   std::vector<std::byte>& out_;
@@ -57,6 +68,20 @@ class byte_reader {
     const auto size = get<std::uint64_t>();
     const std::byte* p = take(size);
     return std::string(reinterpret_cast<const char*>(p), size);
+  }
+  std::vector<std::string> get_strings() {
+    std::vector<std::string> out(get<std::uint64_t>());
+    for (std::string& s : out) s = get_string();
+    return out;
+  }
+  template <class T>
+  std::vector<T> get_vector() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const auto n = get<std::uint64_t>();
+    if (n > (size_ - at_) / sizeof(T)) throw std::runtime_error("truncated buffer from another rank");
+    std::vector<T> out(n);
+    if (n) std::memcpy(out.data(), take(n * sizeof(T)), n * sizeof(T));
+    return out;
   }
   bool done() const noexcept { return at_ == size_; }
 
