@@ -26,16 +26,19 @@ bool parse_checkpoint_name(const std::string& name, tick_t& tick, std::uint64_t&
   return true;
 }
 
+// JSON field names are the member names.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(settings, every_ticks, every_seconds, at_ticks, auto_mtbf_seconds, replicas,
+                                   retention, ranks_per_node, dir)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(shard_copy, holder, node, file)
+
 std::string manifest::name() const { return checkpoint_name(tick, generation); }
 
 json to_json(const manifest& m) {
   json shards = json::array();
   for (const shard_entry& s : m.shards) {
-    json copies = json::array();
-    for (const shard_copy& c : s.copies) copies.push_back({{"holder", c.holder}, {"node", c.node}, {"file", c.file}});
-    shards.push_back({{"shard", s.shard}, {"size", s.size}, {"xxh3", fmt::format("{:016x}", s.checksum)}, {"copies", copies}});
+    shards.push_back(
+        {{"shard", s.shard}, {"size", s.size}, {"xxh3", fmt::format("{:016x}", s.checksum)}, {"copies", s.copies}});
   }
-  const settings& c = m.checkpointing;
   return {{"format", "kairos-checkpoint-manifest"},
           {"format_version", m.format_version},
           {"generation", m.generation},
@@ -48,15 +51,7 @@ json to_json(const manifest& m) {
           {"scenario_file", m.scenario_file},
           {"output", m.output},
           {"write_seconds", m.write_seconds},
-          {"checkpointing",
-           {{"every_ticks", c.every_ticks},
-            {"every_seconds", c.every_seconds},
-            {"at_ticks", c.at_ticks},
-            {"auto_mtbf_seconds", c.auto_mtbf_seconds},
-            {"replicas", c.replicas},
-            {"retention", c.retention},
-            {"ranks_per_node", c.ranks_per_node},
-            {"dir", c.dir}}},
+          {"checkpointing", m.checkpointing},
           {"shards", shards},
           {"scenario", m.scenario_text}};
 }
@@ -77,21 +72,13 @@ manifest manifest_from_json(const std::string& text, const std::string& where) {
     m.scenario_file = j.at("scenario_file");
     m.output = j.at("output");
     m.write_seconds = j.at("write_seconds");
-    const json& c = j.at("checkpointing");
-    m.checkpointing.every_ticks = c.at("every_ticks");
-    m.checkpointing.every_seconds = c.at("every_seconds");
-    m.checkpointing.at_ticks = c.at("at_ticks").get<std::vector<tick_t>>();
-    m.checkpointing.auto_mtbf_seconds = c.at("auto_mtbf_seconds");
-    m.checkpointing.replicas = c.at("replicas");
-    m.checkpointing.retention = c.at("retention");
-    m.checkpointing.ranks_per_node = c.at("ranks_per_node");
-    m.checkpointing.dir = c.at("dir");
+    m.checkpointing = j.at("checkpointing").get<settings>();
     for (const json& s : j.at("shards")) {
       shard_entry e;
       e.shard = s.at("shard");
       e.size = s.at("size");
       e.checksum = std::stoull(s.at("xxh3").get<std::string>(), nullptr, 16);
-      for (const json& copy : s.at("copies")) e.copies.push_back({copy.at("holder"), copy.at("node"), copy.at("file")});
+      e.copies = s.at("copies").get<std::vector<shard_copy>>();
       m.shards.push_back(std::move(e));
     }
     m.scenario_text = j.at("scenario");

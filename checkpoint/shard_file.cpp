@@ -1,6 +1,8 @@
 #include "checkpoint/shard_file.hpp"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <bit>
 #include <cstring>
 
@@ -41,8 +43,19 @@ std::vector<probe_declaration> parse_declarations(const std::vector<std::byte>& 
   return out;
 }
 
-const char* stats_names[] = {"activations",    "messages",       "remote_messages", "actors_created",
-                             "actors_deleted", "ticks_simulated", "diascas",        "last_tick"};
+/// The /stats attributes and the fields they hold, for writing (const
+/// shard) and reading alike.
+template <class Shard>
+auto stats_fields(Shard& s) {
+  return std::array{std::pair{"activations", &s.totals.activations},
+                    std::pair{"messages", &s.totals.messages},
+                    std::pair{"remote_messages", &s.totals.remote_messages},
+                    std::pair{"actors_created", &s.totals.actors_created},
+                    std::pair{"actors_deleted", &s.totals.actors_deleted},
+                    std::pair{"ticks_simulated", &s.position.ticks_simulated},
+                    std::pair{"diascas", &s.position.diascas},
+                    std::pair{"last_tick", &s.position.last_tick}};
+}
 
 }  // namespace
 
@@ -93,10 +106,7 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   f.write_u64(counters.get(), "values", s.counter_values, u64);
 
   h5::handle stats = f.create_group(root, "stats");
-  const std::uint64_t values[] = {s.totals.activations,    s.totals.messages,           s.totals.remote_messages,
-                                  s.totals.actors_created, s.totals.actors_deleted,     s.position.ticks_simulated,
-                                  s.position.diascas,      s.position.last_tick};
-  for (std::size_t i = 0; i < std::size(values); ++i) f.attr_u64(stats.get(), stats_names[i], values[i], u64);
+  for (const auto& [attribute, field] : stats_fields(s)) f.attr_u64(stats.get(), attribute, *field, u64);
   return f.image();
 }
 
@@ -170,10 +180,7 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
       throw checkpoint_error(fmt::format("{}: counter tables disagree in length", name));
 
     const h5::handle stats = f.open_group(root, "stats");
-    std::uint64_t* fields[] = {&s.totals.activations,    &s.totals.messages,       &s.totals.remote_messages,
-                               &s.totals.actors_created, &s.totals.actors_deleted, &s.position.ticks_simulated,
-                               &s.position.diascas,      &s.position.last_tick};
-    for (std::size_t i = 0; i < std::size(fields); ++i) *fields[i] = f.read_attr_u64(stats.get(), stats_names[i]);
+    for (const auto& [attribute, field] : stats_fields(s)) *field = f.read_attr_u64(stats.get(), attribute);
   } catch (const checkpoint_error&) {
     throw;
   } catch (const std::exception& e) {
