@@ -156,15 +156,27 @@ json catalogue::to_json() const {
   return j;
 }
 
+namespace {
+void add_unique(std::vector<fs::path>& into, const fs::path& p) {
+  if (std::find(into.begin(), into.end(), p) == into.end()) into.push_back(p);
+}
+}  // namespace
+
 void catalogue::merge(const json& other) {
-  const auto add_unique = [](std::vector<fs::path>& into, const fs::path& p) {
-    if (std::find(into.begin(), into.end(), p) == into.end()) into.push_back(p);
-  };
   for (const auto& [name, e] : other.items()) {
     entry& mine = checkpoints[name];
     for (const json& m : e.at("manifests")) add_unique(mine.manifests, m.get<std::string>());
     for (const auto& [file, paths] : e.at("files").items())
       for (const json& p : paths) add_unique(mine.files[file], p.get<std::string>());
+  }
+}
+
+void catalogue::merge(const catalogue& other) {
+  for (const auto& [name, e] : other.checkpoints) {
+    entry& mine = checkpoints[name];
+    for (const fs::path& m : e.manifests) add_unique(mine.manifests, m);
+    for (const auto& [file, paths] : e.files)
+      for (const fs::path& p : paths) add_unique(mine.files[file], p);
   }
 }
 

@@ -75,7 +75,9 @@ struct catalogue {
   /// Highest generation among the checkpoints seen, or -1.
   std::int64_t highest_generation() const;
   nlohmann::json to_json() const;
+  /// Adds what another rank saw (its to_json()), or another catalogue.
   void merge(const nlohmann::json& other);
+  void merge(const catalogue& other);
 };
 
 /// Parses a checkpoint directory name; false if it is not one.

@@ -96,7 +96,7 @@ class checkpoint_search {
                     std::optional<std::uint64_t> expected_hash, std::string where)
       : seen_(std::move(seen)), manifests_(std::move(manifests)), expected_hash_(expected_hash), where_(std::move(where)) {
     catalogue all;
-    for (const catalogue& c : seen_) all.merge(c.to_json());
+    for (const catalogue& c : seen_) all.merge(c);
     candidates_ = candidates_newest_first(all);
     next_generation_ = static_cast<std::uint64_t>(all.highest_generation() + 1);
   }

@@ -123,6 +123,20 @@ void print_outcome(const kairos::run_report& report) {
   std::printf("%s\n", report.summary_line().c_str());
 }
 
+/// How a rank runs, for `run` and `restart` alike.
+void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, const char* output_help,
+                         bool& progress, int& fanout) {
+  cmd.add_option("--threads,-t", threads, "Worker threads inside this rank (results do not depend on it)")
+      ->check(CLI::Range(1u, 1024u))
+      ->default_val(1);
+  cmd.add_option("--output,-o", output, output_help);
+  cmd.add_flag("--progress", progress, "Show progress on stderr even when it is not a terminal");
+  cmd.add_option("--tm-fanout", fanout,
+                 "Children per time manager in the coordination tree of an MPI run (tree depth is log_fanout ranks)")
+      ->check(CLI::Range(2, 1024))
+      ->default_val(4);
+}
+
 /// The checkpoint flags shared by `run` and `restart`.
 void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
   const char* group = "Checkpoints (override the scenario's [checkpoint] table)";
@@ -180,17 +194,10 @@ int main(int argc, char** argv) {
   std::string scenario;
   CLI::App* run = app.add_subcommand("run", "Run a scenario");
   run->add_option("scenario", scenario, "Scenario TOML file")->required();
-  run->add_option("--threads,-t", options.threads, "Worker threads inside this rank (results do not depend on it)")
-      ->check(CLI::Range(1u, 1024u))
-      ->default_val(1);
-  run->add_option("--output,-o", output, "Output directory (default: simulation.output, else out/)");
+  add_execution_flags(*run, options.threads, output, "Output directory (default: simulation.output, else out/)",
+                      options.progress, options.tm_fanout);
   run->add_option("--set", options.overrides, "Override a scenario key, e.g. --set simulation.seed=7 (repeatable)")
       ->take_all();
-  run->add_flag("--progress", options.progress, "Show progress on stderr even when it is not a terminal");
-  run->add_option("--tm-fanout", options.tm_fanout,
-                  "Children per time manager in the coordination tree of an MPI run (tree depth is log_fanout ranks)")
-      ->check(CLI::Range(2, 1024))
-      ->default_val(4);
   add_checkpoint_flags(*run, options.checkpoint);
   run->footer(
       "Examples:\n"
@@ -204,15 +211,10 @@ int main(int argc, char** argv) {
   CLI::App* restart = app.add_subcommand("restart", "Resume a run from its newest usable checkpoint, on any rank count");
   restart->add_option("dirs", restart_dirs, "Checkpoint directories: each node's, or the directory holding them")
       ->required();
-  restart->add_option("--threads,-t", restart_options.threads, "Worker threads inside this rank")
-      ->check(CLI::Range(1u, 1024u))
-      ->default_val(1);
-  restart->add_option("--output,-o", restart_output, "Output directory (default: the interrupted run's)");
+  add_execution_flags(*restart, restart_options.threads, restart_output,
+                      "Output directory (default: the interrupted run's)", restart_options.progress,
+                      restart_options.tm_fanout);
   restart->add_option("--scenario", restart_scenario, "Refuse a checkpoint that was not taken from this scenario");
-  restart->add_flag("--progress", restart_options.progress, "Show progress on stderr");
-  restart->add_option("--tm-fanout", restart_options.tm_fanout, "Children per time manager in the coordination tree")
-      ->check(CLI::Range(2, 1024))
-      ->default_val(4);
   add_checkpoint_flags(*restart, restart_options.checkpoint);
   restart->footer(
       "Example, after losing a node of a 4-rank run with --replicas 1:\n"
