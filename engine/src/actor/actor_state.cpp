@@ -1,6 +1,7 @@
 #include "actor/actor_state.hpp"
 
-#include <sstream>
+#include <istream>
+#include <ostream>
 
 #include <boost/archive/archive_exception.hpp>
 #include <boost/archive/binary_iarchive.hpp>
@@ -87,21 +88,10 @@ actor& state_archive_reader::next(const archived_actor& row, void* storage) {
   return *a;
 }
 
-namespace {
-std::string serialize_actor_state(const class_info& cls, const actor& a) {
-  std::string out;
-  {
-    append_buffer buffer(out);
-    std::ostream stream(&buffer);
-    boost::archive::binary_oarchive archive(stream, archive_flags);
-    cls.save(a, archive);
-  }
-  return out;
-}
-}  // namespace
-
 actor_record capture_actor(const class_info& cls, const actor& a) {
-  return {a.aai(), detail::actor_access::rng_counter(a), detail::actor_access::creations(a), serialize_actor_state(cls, a)};
+  actor_record record{a.aai(), detail::actor_access::rng_counter(a), detail::actor_access::creations(a), {}};
+  state_archive_writer(record.state).append(cls, a);  // an archive of its own: the state loads anywhere
+  return record;
 }
 
 actor& rebuild_actor(const class_info& cls, void* storage, const actor_record& record) {
