@@ -198,7 +198,9 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
   // 3. Rank 0 checks that every shard has all its copies, each matching the
   // origin's checksum, and builds the manifest (or abandons).
   const std::vector<std::vector<std::byte>> reports = net_.gather(bytes_of(report.dump()));
-  json verdict;
+  std::string problem;              // rank 0: why the checkpoint is abandoned
+  std::string manifest_text;        // the manifest, empty when abandoned
+  std::uint64_t copy_set_bytes = 0;  // rank 0: all shards, one copy each
   if (rank == 0) {
     manifest m;
     m.format_version = format_version;
@@ -214,7 +216,6 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     m.output = output_.string();
     m.checkpointing = config_;
     m.shards.resize(static_cast<std::size_t>(net_.size()));
-    std::string problem;
     std::vector<json> parsed;
     for (const auto& bytes : reports) parsed.push_back(json::parse(text_of(bytes)));
     for (int r = 0; r < net_.size() && problem.empty(); ++r) {
@@ -224,6 +225,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
         m.shards[static_cast<std::size_t>(r)].shard = static_cast<std::uint32_t>(r);
         m.shards[static_cast<std::size_t>(r)].size = j["origin"]["size"];
         m.shards[static_cast<std::size_t>(r)].checksum = j["origin"]["xxh3"];
+        copy_set_bytes += j["origin"]["size"].get<std::uint64_t>();
       }
     }
     for (int holder = 0; holder < net_.size() && problem.empty(); ++holder)
@@ -237,11 +239,11 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
       if (problem.empty() && e.copies.size() != 1 + k)
         problem = fmt::format("shard {} has {} copies instead of {}", e.shard, e.copies.size(), 1 + k);
     m.write_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    verdict = problem.empty() ? json{{"manifest", to_json(m).dump(1)}} : json{{"abandon", problem}};
+    if (problem.empty()) manifest_text = to_json(m).dump(1);
   }
-  verdict = json::parse(text_of(net_.broadcast(bytes_of(verdict.dump()))));
+  manifest_text = text_of(net_.broadcast(bytes_of(manifest_text)));
 
-  if (verdict.contains("abandon")) {
+  if (manifest_text.empty()) {
     std::error_code ec;
     for (const fs::path& p : written) fs::remove(p, ec);
     fs::remove(dir, ec);  // only if empty: other ranks may share it
@@ -249,7 +251,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
       std::fprintf(stderr,
                    "kairos: warning: checkpoint %s abandoned: %s; the run goes on, and the latest committed checkpoint "
                    "(%s) is untouched\n",
-                   name.c_str(), verdict["abandon"].get<std::string>().c_str(),
+                   name.c_str(), problem.c_str(),
                    last_committed_ ? last_committed_->c_str() : "none from this run");
     return false;
   }
@@ -259,7 +261,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
   std::string manifest_error;
   if (writes_manifest()) {
     try {
-      write_durably(dir / manifest_file, verdict["manifest"].get<std::string>(), "mid-manifest");
+      write_durably(dir / manifest_file, manifest_text, "mid-manifest");
       test_hooks::crash_point("after-manifest");
       write_durably(my_directory() / latest_file, name + "\n");
       prune(my_directory(), resume_tick);
@@ -278,13 +280,10 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
       if (!outcomes[r].empty())
         std::fprintf(stderr, "kairos: warning: checkpoint %s: rank %zu could not write its manifest: %s\n",
                      name.c_str(), r, text_of(outcomes[r]).c_str());
-    std::uint64_t bytes = 0;
-    const json committed = json::parse(verdict["manifest"].get<std::string>());
-    for (const auto& j : committed["shards"]) bytes += j["size"].get<std::uint64_t>();
     std::fprintf(stderr,
                  "kairos: checkpoint %s committed: %d shard(s), %u replica(s) each, %.1f MiB per copy set, %.3f s "
                  "(rank 0: %s)\n",
-                 name.c_str(), net_.size(), k, static_cast<double>(bytes) / (1 << 20), seconds, phases_.c_str());
+                 name.c_str(), net_.size(), k, static_cast<double>(copy_set_bytes) / (1 << 20), seconds, phases_.c_str());
   }
   return true;
 }
