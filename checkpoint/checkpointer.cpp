@@ -41,13 +41,6 @@ std::vector<std::string> host_names(transport& net) {
   return json::parse(text_of(net.broadcast(bytes_of(j.dump())))).get<std::vector<std::string>>();
 }
 
-std::uint64_t max_over_ranks(transport& net, std::uint64_t mine) {
-  std::uint64_t highest = 0;
-  for (const auto& b : net.gather(bytes_of(std::to_string(mine))))
-    highest = std::max<std::uint64_t>(highest, std::stoull(text_of(b)));
-  return std::stoull(text_of(net.broadcast(bytes_of(std::to_string(highest)))));
-}
-
 std::uint64_t checksum(const std::vector<std::byte>& bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 
 /// Writes one copy of a shard and reads it back; returns the checksum of
@@ -82,7 +75,7 @@ checkpointer::checkpointer(const scenario& s, settings config, fs::path output, 
   text << *s.root;
   scenario_text_ = std::move(text).str();
   const std::int64_t seen = catalogue::scan({my_directory()}).highest_generation();
-  generation_ = max_over_ranks(net_, std::max<std::uint64_t>(first_generation, static_cast<std::uint64_t>(seen + 1)));
+  generation_ = net_.max(std::max<std::uint64_t>(first_generation, static_cast<std::uint64_t>(seen + 1)));
   if (net_.rank() == 0 && nodes_.effective_replicas(config_.replicas) < config_.replicas)
     std::fprintf(stderr, "kairos: warning: %u replica(s) asked but only %d node(s): keeping %u replica(s) per shard\n",
                  config_.replicas, nodes_.nodes(), nodes_.effective_replicas(config_.replicas));

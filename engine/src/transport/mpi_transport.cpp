@@ -167,6 +167,12 @@ std::vector<std::uint64_t> mpi_transport::sum(const std::vector<std::uint64_t>& 
   return out;
 }
 
+std::uint64_t mpi_transport::max(std::uint64_t mine) {
+  std::uint64_t highest = 0;
+  check(MPI_Allreduce(&mine, &highest, 1, MPI_UINT64_T, MPI_MAX, comm_), "MPI_Allreduce");
+  return highest;
+}
+
 int mpi_transport::lowest_failing_rank(bool failed) {
   const int mine = failed ? rank_ : INT_MAX;
   int lowest = INT_MAX;
@@ -175,10 +181,9 @@ int mpi_transport::lowest_failing_rank(bool failed) {
 }
 
 bool mpi_transport::all_equal(std::uint64_t value) {
-  std::uint64_t low = 0, high = 0;
+  std::uint64_t low = 0;
   check(MPI_Allreduce(&value, &low, 1, MPI_UINT64_T, MPI_MIN, comm_), "MPI_Allreduce");
-  check(MPI_Allreduce(&value, &high, 1, MPI_UINT64_T, MPI_MAX, comm_), "MPI_Allreduce");
-  return low == high;
+  return low == max(value);
 }
 
 namespace {

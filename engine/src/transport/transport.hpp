@@ -32,6 +32,8 @@ class transport {
   virtual std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) = 0;
   /// Sum over ranks, delivered to every rank.
   virtual std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) = 0;
+  /// Maximum over ranks, delivered to every rank.
+  virtual std::uint64_t max(std::uint64_t mine) = 0;
   /// Lowest rank for which `failed` is true, or -1; every rank learns it.
   virtual int lowest_failing_rank(bool failed) = 0;
   /// True on every rank when all ranks passed the same value.
@@ -59,6 +61,7 @@ class single_rank_transport final : public transport {
   }
   std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) override { return {mine}; }
   std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) override { return mine; }
+  std::uint64_t max(std::uint64_t mine) override { return mine; }
   int lowest_failing_rank(bool failed) override { return failed ? 0 : -1; }
   bool all_equal(std::uint64_t) override { return true; }
   std::vector<std::vector<std::byte>> all_to_all(const std::vector<std::vector<std::byte>>& outgoing) override {
