@@ -50,6 +50,18 @@ void settle(transport& net, const std::exception_ptr& failure) {
   throw failure_elsewhere(lowest);
 }
 
+/// Settles a collective step that may throw on some ranks.
+template <class F>
+void collectively(transport& net, F&& step) {
+  std::exception_ptr failure;
+  try {
+    step();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  settle(net, failure);
+}
+
 /// What every rank must agree on before running together.
 std::uint64_t setup_fingerprint(const scenario& s) {
   std::ostringstream text;
@@ -81,18 +93,14 @@ void add_counters(std::map<std::string, std::uint64_t>& into, const std::vector<
 /// fails reports, and all ranks must agree on what they loaded.
 std::unique_ptr<scenario> set_up(const run_options& options, transport& net) {
   std::unique_ptr<scenario> s;
-  std::exception_ptr failure;
-  try {
+  collectively(net, [&] {
     s = options.scenario_text ? parse_scenario(*options.scenario_text, options.scenario, options.overrides)
                               : load_scenario(options.scenario, options.overrides);
     const auto search = plugin_search_path(s->file.has_parent_path() ? s->file.parent_path() : ".");
     for (const std::string& plugin : s->plugins) registry::instance().load_plugin(plugin, search);
     resolve_actors(*s);
     if (options.output) s->output = *options.output;
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  settle(net, failure);
+  });
   if (!net.all_equal(setup_fingerprint(*s))) {
     if (net.rank() != 0) throw failure_elsewhere(0);
     throw plugin_error(
@@ -195,18 +203,6 @@ checkpoint::settings with_flags(checkpoint::settings c, const checkpoint_flags& 
   if (f.ranks_per_node) c.ranks_per_node = *f.ranks_per_node;
   if (f.dir) c.dir = *f.dir;
   return c;
-}
-
-/// Settles a collective step that may throw on some ranks.
-template <class F>
-void collectively(transport& net, F&& step) {
-  std::exception_ptr failure;
-  try {
-    step();
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  settle(net, failure);
 }
 
 /// What run and restart share once the simulation is built: checkpoints
