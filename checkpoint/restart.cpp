@@ -297,8 +297,10 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
   std::vector<byte_writer> writers;
   for (auto& buffer : outgoing) writers.emplace_back(buffer);
   // Per destination: records of kind 'a' (actor), 's' (schedule), 'p'
-  // (probe declaration), 'r' (run position); to rank 0 also 'm' (samples),
-  // 'c' (counter), 't' (totals).
+  // (probe declaration), 'r' (run position). A shard's samples 'm',
+  // counters 'c' and totals 't' stay with the rank that read it: the end of
+  // the run sums and sorts them over all ranks, so no rank collects them.
+  byte_writer& reader = writers[static_cast<std::size_t>(net.rank())];
   for (shard_content& s : shards) {
     for (auto& w : writers) {
       w.put('r');
@@ -370,15 +372,15 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       w.put(s.agenda_tick[i]);
       w.put(s.agenda_aai[i]);
     }
-    writers[0].put('m');
-    writers[0].put_string(std::string_view(reinterpret_cast<const char*>(s.samples.data()), s.samples.size()));
+    reader.put('m');
+    reader.put_string(std::string_view(reinterpret_cast<const char*>(s.samples.data()), s.samples.size()));
     for (std::size_t i = 0; i < s.counter_names.size(); ++i) {
-      writers[0].put('c');
-      writers[0].put_string(s.counter_names[i]);
-      writers[0].put(s.counter_values[i]);
+      reader.put('c');
+      reader.put_string(s.counter_names[i]);
+      reader.put(s.counter_values[i]);
     }
-    writers[0].put('t');
-    writers[0].put(s.totals);
+    reader.put('t');
+    reader.put(s.totals);
   }
   shards.clear();
   const std::vector<std::vector<std::byte>> received = net.all_to_all(outgoing);

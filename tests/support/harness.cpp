@@ -13,7 +13,8 @@ outcome run_text(const std::string& toml, unsigned threads) {
   sim.probes().finish();
   outcome out;
   out.stats = sim.statistics();
-  out.digest = kairos::results_digest(sim.probes(), sim.actors(), {});
+  out.digest = kairos::results_digest(kairos::local_digest_sums(sim.probes(), sim.actors(), sim.workers()),
+                                      sim.probes().schemas());
   for (const auto* p : sim.probes().sorted()) {
     auto& samples = out.probes[p->name];
     for (const auto& smp : p->samples)

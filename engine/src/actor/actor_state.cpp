@@ -38,13 +38,14 @@ class append_buffer final : public std::streambuf {
 }  // namespace
 
 struct state_archive_writer::sink {
-  explicit sink(std::string& target) : buffer(target), stream(&buffer), archive(stream, archive_flags) {}
+  sink(std::string& target, unsigned flags) : buffer(target), stream(&buffer), archive(stream, flags) {}
   append_buffer buffer;
   std::ostream stream;
   boost::archive::binary_oarchive archive;
 };
 
-state_archive_writer::state_archive_writer(std::string& out) : sink_(std::make_unique<sink>(out)) {}
+state_archive_writer::state_archive_writer(std::string& out, bool track_objects)
+    : sink_(std::make_unique<sink>(out, archive_flags | (track_objects ? 0 : boost::archive::no_tracking))) {}
 state_archive_writer::~state_archive_writer() = default;
 
 void state_archive_writer::append(const class_info& cls, const actor& a) { cls.save(a, sink_->archive); }

@@ -26,7 +26,9 @@ struct actor_record {
 /// actors rather than one per actor.
 class state_archive_writer {
  public:
-  explicit state_archive_writer(std::string& out);
+  /// `track_objects` false: Boost's object tracking off (an object reached
+  /// twice is saved twice), for hashing states rather than restoring them.
+  explicit state_archive_writer(std::string& out, bool track_objects = true);
   ~state_archive_writer();
   state_archive_writer(const state_archive_writer&) = delete;
   state_archive_writer& operator=(const state_archive_writer&) = delete;

@@ -4,7 +4,8 @@
 
 namespace kairos {
 
-actor_table::actor_table(const std::vector<const class_info*>& classes) : classes_(classes) {
+actor_table::actor_table(const std::vector<const class_info*>& classes, const scenario_slots& slots)
+    : classes_(classes), slots_(slots), dense_(slots.count(), nullptr) {
   for (const class_info* c : classes) pools_.push_back(std::make_unique<actor_pool>(c->size, c->align));
 }
 
@@ -16,9 +17,10 @@ actor_table::~actor_table() {
 
 bool actor_table::insert(actor& a) {
   const aai_t aai = a.aai();
-  if (aai < dense_.size()) {
-    if (dense_[aai]) return false;
-    dense_[aai] = &a;
+  if (aai < slots_.scenario_actors()) {
+    const std::uint64_t s = slots_.slot_of(aai);
+    if (s == scenario_slots::none || dense_[s]) return false;
+    dense_[s] = &a;
   } else if (!created_.emplace(aai, &a).second) {
     return false;
   }
@@ -28,8 +30,8 @@ bool actor_table::insert(actor& a) {
 
 bool actor_table::erase(aai_t aai) {
   actor* a = nullptr;
-  if (aai < dense_.size()) {
-    a = std::exchange(dense_[aai], nullptr);
+  if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
+    a = std::exchange(dense_[s], nullptr);
   } else if (const auto it = created_.find(aai); it != created_.end()) {
     a = it->second;
     created_.erase(it);
@@ -42,16 +44,32 @@ bool actor_table::erase(aai_t aai) {
   return true;
 }
 
+std::vector<actor*> actor_table::created_actors() const {
+  std::vector<actor*> out;
+  out.reserve(created_.size());
+  for (const auto& [aai, a] : created_) out.push_back(a);
+  return out;
+}
+
 std::vector<actor*> actor_table::sorted_by_aai() const {
+  const auto by_aai = [](const actor* x, const actor* y) { return x->aai() < y->aai(); };
   std::vector<actor*> out;
   out.reserve(size_);
-  for (actor* a : dense_)
-    if (a) out.push_back(a);
-  const std::size_t dense_end = out.size();
+  // Cyclic slots, then hinted blocks' slots: each part is in AAI order.
+  for (std::uint64_t s = 0; s < dense_.size(); ++s) {
+    if (s == slots_.cyclic_count()) {
+      const auto cyclic_end = static_cast<std::ptrdiff_t>(out.size());
+      for (std::uint64_t h = s; h < dense_.size(); ++h)
+        if (dense_[h]) out.push_back(dense_[h]);
+      std::inplace_merge(out.begin(), out.begin() + cyclic_end, out.end(), by_aai);
+      break;
+    }
+    if (dense_[s]) out.push_back(dense_[s]);
+  }
+  // Created AAIs are above every scenario one, so only this tail needs sorting.
+  const auto scenario_end = static_cast<std::ptrdiff_t>(out.size());
   for (const auto& [aai, a] : created_) out.push_back(a);
-  // Scenario AAIs are below every created one, so only the tail needs sorting.
-  std::sort(out.begin() + static_cast<std::ptrdiff_t>(dense_end), out.end(),
-            [](const actor* x, const actor* y) { return x->aai() < y->aai(); });
+  std::sort(out.begin() + scenario_end, out.end(), by_aai);
   return out;
 }
 

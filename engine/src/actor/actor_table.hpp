@@ -6,29 +6,31 @@
 #include <vector>
 
 #include "actor/actor_pool.hpp"
+#include "distribution/placement.hpp"
 #include "kairos/actor/actor.hpp"
 #include "kairos/actor/class_info.hpp"
 
 namespace kairos {
 
-/// The actors living on this rank, found by AAI. Scenario actors (AAIs
-/// 0..N-1) are found by direct indexing; actors created at run time through
-/// a hash map. Objects live in one pool per class.
+/// The actors living on this rank, found by AAI. Scenario actors hosted here
+/// are found by direct indexing on their slot (scenario_slots: one pointer
+/// per actor hosted, nothing for the others); actors created at run time
+/// through a hash map. Objects live in one pool per class.
 class actor_table {
  public:
-  explicit actor_table(const std::vector<const class_info*>& classes);
+  /// `slots` must outlive the table.
+  actor_table(const std::vector<const class_info*>& classes, const scenario_slots& slots);
   ~actor_table();
 
-  /// Reserves direct-index room for the scenario's actors.
-  void reserve_scenario_actors(std::uint64_t count) { dense_.assign(count, nullptr); }
-
   actor* find(aai_t aai) const noexcept {
-    if (aai < dense_.size()) return dense_[aai];
+    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) return dense_[s];
+    if (created_.empty()) return nullptr;
     const auto it = created_.find(aai);
     return it == created_.end() ? nullptr : it->second;
   }
 
-  /// Adds a constructed actor; false if its AAI is already in use.
+  /// Adds a constructed actor; false if its AAI is already in use (or is a
+  /// scenario AAI this rank does not host).
   bool insert(actor& a);
   /// Removes and destroys the actor; false if there is none with this AAI.
   bool erase(aai_t aai);
@@ -37,9 +39,12 @@ class actor_table {
   void release(const class_info& cls, void* storage) noexcept { pools_[cls.id]->release(storage); }
 
   std::uint64_t size() const noexcept { return size_; }
-  /// Scenario AAIs are 0 .. scenario_capacity() - 1.
-  std::uint64_t scenario_capacity() const noexcept { return dense_.size(); }
-  /// All live actors, sorted by AAI (for digests and final state).
+  /// Scenario actors by slot (0 .. slot_count() - 1); null where none lives.
+  std::uint64_t slot_count() const noexcept { return dense_.size(); }
+  actor* at_slot(std::uint64_t slot) const noexcept { return dense_[slot]; }
+  /// The actors created at run time that live here, in no particular order.
+  std::vector<actor*> created_actors() const;
+  /// All live actors, sorted by AAI (checkpoints store them so).
   std::vector<actor*> sorted_by_aai() const;
   const class_info& class_of(const actor& a) const noexcept {
     return *classes_[detail::actor_access::class_id(a)];
@@ -47,6 +52,7 @@ class actor_table {
 
  private:
   const std::vector<const class_info*>& classes_;
+  const scenario_slots& slots_;
   std::vector<std::unique_ptr<actor_pool>> pools_;
   std::vector<actor*> dense_;
   std::unordered_map<aai_t, actor*> created_;

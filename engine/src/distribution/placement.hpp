@@ -19,8 +19,10 @@ struct scenario;
 /// restart on another rank count can recompute it.
 ///
 /// Scenario actors of a block with `placement = "hint"`, and actors created
-/// with that hint (their AAI carries its group), share the hint's rank; other
-/// actors go by a hash of their AAI.
+/// with that hint (their AAI carries its group), share the hint's rank. Other
+/// scenario actors are dealt out cyclically (AAI modulo the rank count), so a
+/// rank can number the ones it hosts without a table over all of them (see
+/// scenario_slots); actors created at run time go by a hash of their AAI.
 class placement {
  public:
   placement(const scenario& s, int ranks);
@@ -28,29 +30,93 @@ class placement {
   int rank_of(aai_t aai) const noexcept {
     if (ranks_ == 1) return 0;
     if (detail::is_hinted(aai)) return rank_of_group(detail::hinted_group(aai), ranks_);
-    if (aai < hinted_end_) {
-      // This runs per message: find the hinted block holding aai by binary
-      // search (blocks are in scenario order, so sorted by first AAI).
-      const auto after = std::upper_bound(hinted_.begin(), hinted_.end(), aai,
-                                          [](aai_t a, const hinted_block& b) { return a < b.first; });
-      if (after != hinted_.begin() && aai < std::prev(after)->end) return std::prev(after)->rank;
-    }
+    if (const hinted_block* b = hinted_block_of(aai)) return b->rank;
+    if (aai < scenario_actors_) return static_cast<int>(aai % static_cast<std::uint64_t>(ranks_));
     return static_cast<int>(mix64(aai) % static_cast<std::uint64_t>(ranks_));
   }
   int ranks() const noexcept { return ranks_; }
+  /// Scenario AAIs are 0 .. scenario_actors() - 1.
+  std::uint64_t scenario_actors() const noexcept { return scenario_actors_; }
 
   static int rank_of_group(std::uint64_t group, int ranks) noexcept {
     return static_cast<int>(mix64(group + 0x9e3779b97f4a7c15ull) % static_cast<std::uint64_t>(ranks));
   }
 
+  /// Calls f(i) for each i in [0, count) such that scenario actor first + i
+  /// lives on `rank`, in increasing order, touching only those: start-up
+  /// costs O(actors hosted), not O(actors in the scenario). [first,
+  /// first + count) is one scenario block.
+  template <class F>
+  void for_each_hosted(aai_t first, std::uint64_t count, int rank, F&& f) const {
+    if (count == 0) return;
+    std::uint64_t i = 0, step = 1;
+    if (ranks_ > 1) {
+      if (const hinted_block* b = hinted_block_of(first)) {
+        if (b->rank != rank) return;
+      } else {
+        const auto p = static_cast<std::uint64_t>(ranks_);
+        i = (static_cast<std::uint64_t>(rank) + p - first % p) % p;
+        step = p;
+      }
+    }
+    for (; i < count; i += step) f(i);
+  }
+
  private:
+  friend class scenario_slots;
   struct hinted_block {
     aai_t first, end;
     int rank;
   };
+  /// The hinted scenario block holding `aai`, if any. This runs per message:
+  /// a binary search over the hinted blocks (in scenario order, so sorted).
+  const hinted_block* hinted_block_of(aai_t aai) const noexcept {
+    if (aai >= hinted_end_) return nullptr;
+    const auto after = std::upper_bound(hinted_.begin(), hinted_.end(), aai,
+                                        [](aai_t a, const hinted_block& b) { return a < b.first; });
+    if (after == hinted_.begin() || aai >= std::prev(after)->end) return nullptr;
+    return &*std::prev(after);
+  }
+
   int ranks_;
+  std::uint64_t scenario_actors_ = 0;
   std::vector<hinted_block> hinted_;
   aai_t hinted_end_ = 0;
+};
+
+/// The scenario actors one rank hosts, numbered densely from 0: the
+/// cyclically placed ones first (slot AAI / ranks), then those of the
+/// hinted blocks this rank hosts. The actor table indexes them by slot, so
+/// a rank's index is proportional to the actors it hosts, never to the
+/// scenario's total.
+class scenario_slots {
+ public:
+  static constexpr std::uint64_t none = ~std::uint64_t{0};
+
+  scenario_slots(const placement& where, int rank);
+
+  /// Slots in use: 0 .. count() - 1.
+  std::uint64_t count() const noexcept { return count_; }
+  /// Slots 0 .. cyclic_count() - 1 hold cyclically placed actors, in AAI
+  /// order; the rest hold the hinted blocks', in AAI order too.
+  std::uint64_t cyclic_count() const noexcept { return cyclic_count_; }
+  std::uint64_t scenario_actors() const noexcept { return where_.scenario_actors_; }
+  /// The slot of a scenario AAI hosted on this rank, or `none`.
+  std::uint64_t slot_of(aai_t aai) const noexcept {
+    if (aai >= where_.scenario_actors_) return none;
+    if (ranks_ == 1) return aai;
+    if (const placement::hinted_block* b = where_.hinted_block_of(aai)) {
+      const std::uint64_t base = hinted_base_[static_cast<std::size_t>(b - where_.hinted_.data())];
+      return base == none ? none : base + (aai - b->first);
+    }
+    return aai % ranks_ == rank_ ? aai / ranks_ : none;
+  }
+
+ private:
+  const placement& where_;
+  std::uint64_t ranks_, rank_;
+  std::uint64_t cyclic_count_ = 0, count_ = 0;
+  std::vector<std::uint64_t> hinted_base_;  ///< per hinted block: its first slot here, or none
 };
 
 }  // namespace kairos

@@ -47,6 +47,17 @@ file file::create(const std::filesystem::path& path) {
   return f;
 }
 
+file file::create_parallel(const std::filesystem::path& path) {
+  file f;
+  f.path_ = path;
+  handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!access || H5Pset_fapl_mpio(access.get(), MPI_COMM_WORLD, MPI_INFO_NULL) < 0)
+    f.fail("cannot set up parallel (MPI-IO) access");
+  f.file_ = handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
+  if (!f.file_) f.fail("cannot create the file on every rank (directory missing or not shared, permission or disk full?)");
+  return f;
+}
+
 file file::open_read(const std::filesystem::path& path) {
   file f;
   f.path_ = path;
@@ -163,6 +174,28 @@ void file::write_f64(hid_t parent, const std::string& name, const std::vector<do
   if (!set) fail(fmt::format("cannot create dataset '{}'", name));
   if (!data.empty() && H5Dwrite(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
     fail(fmt::format("cannot write dataset '{}' (disk full?)", name));
+}
+
+handle file::create_table(hid_t parent, const std::string& name, hid_t stored_as, std::uint64_t rows,
+                          std::uint64_t cols) const {
+  const hsize_t dims[2] = {rows, cols};
+  handle space(H5Screate_simple(cols ? 2 : 1, dims, nullptr), H5Sclose);
+  handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!set) fail(fmt::format("cannot create dataset '{}'", name));
+  return set;
+}
+
+void file::write_rows(hid_t table, const std::string& name, hid_t memory_type, std::uint64_t first, std::uint64_t rows,
+                      std::uint64_t cols, const void* data) const {
+  if (rows == 0) return;
+  const int rank = cols ? 2 : 1;
+  const hsize_t start[2] = {first, 0}, count[2] = {rows, cols};
+  handle file_space(H5Dget_space(table), H5Sclose);
+  handle memory_space(H5Screate_simple(rank, count, nullptr), H5Sclose);
+  if (!file_space || !memory_space ||
+      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+      H5Dwrite(table, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data) < 0)
+    fail(fmt::format("cannot write rows {}..{} of dataset '{}' (disk full?)", first, first + rows, name));
 }
 
 void file::attr_string(hid_t object, const std::string& name, std::string_view value) const {
@@ -298,6 +331,11 @@ std::vector<std::string> file::children(hid_t group) const {
 
 void file::flush() const {
   if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail("cannot flush (disk full?)");
+}
+
+void file::close() {
+  if (!file_) return;
+  if (H5Fclose(file_.release()) < 0) fail("cannot finish writing the file (disk full?)");
 }
 
 }  // namespace kairos::h5

@@ -29,6 +29,8 @@ class handle {
   }
   ~handle() { reset(); }
   hid_t get() const noexcept { return id_; }
+  /// Gives up ownership: the caller closes the identifier.
+  hid_t release() noexcept { return std::exchange(id_, H5I_INVALID_HID); }
   explicit operator bool() const noexcept { return id_ >= 0; }
 
  private:
@@ -45,6 +47,11 @@ class file {
  public:
   static file create(const std::filesystem::path& path);  ///< truncates
   static file open_read(const std::filesystem::path& path);
+  /// Created together by every rank of MPI_COMM_WORLD (parallel HDF5 over
+  /// MPI-IO). Every call that changes the file's structure (groups,
+  /// attributes, datasets) must then be made by every rank with the same
+  /// arguments; write_rows is each rank's own.
+  static file create_parallel(const std::filesystem::path& path);
   /// A file built in memory only (HDF5's core driver); image() gives its bytes.
   /// `name` appears in error messages.
   /// `expected_size` sizes the memory steps (fewer reallocations).
@@ -72,6 +79,14 @@ class file {
   /// rows x cols float64 dataset.
   void write_f64(hid_t parent, const std::string& name, const std::vector<double>& data, std::size_t rows,
                  std::size_t cols) const;
+  /// A rows x cols table (cols 0: one dimension) of file type `stored_as`,
+  /// contiguous, to be filled by write_rows.
+  handle create_table(hid_t parent, const std::string& name, hid_t stored_as, std::uint64_t rows,
+                      std::uint64_t cols) const;
+  /// Writes rows [first, first + rows) of a table from `data` (native type
+  /// `memory_type`, rows x max(cols, 1) values).
+  void write_rows(hid_t table, const std::string& name, hid_t memory_type, std::uint64_t first, std::uint64_t rows,
+                  std::uint64_t cols, const void* data) const;
   void attr_string(hid_t object, const std::string& name, std::string_view value) const;
   void attr_strings(hid_t object, const std::string& name, const std::vector<std::string>& values) const;
   void attr_u64(hid_t object, const std::string& name, std::uint64_t value, hid_t stored_as = H5T_STD_U64LE) const;
@@ -88,6 +103,9 @@ class file {
   std::vector<std::string> read_attr_strings(hid_t object, const std::string& name) const;
   std::vector<std::string> children(hid_t group) const;
   void flush() const;
+  /// Closes the file now, reporting what closing failed to write (together
+  /// with every rank for a parallel file).
+  void close();
 
  private:
   [[noreturn]] void fail(std::string_view what) const;

@@ -152,4 +152,10 @@ std::vector<const probe_store::probe*> probe_store::sorted() const {
   return out;
 }
 
+std::vector<probe_schema> probe_store::schemas() const {
+  std::vector<probe_schema> out;
+  for (const probe* p : sorted()) out.push_back({p->name, p->curves});
+  return out;
+}
+
 }  // namespace kairos

@@ -14,6 +14,12 @@
 
 namespace kairos {
 
+/// A probe as results.h5 lists it: its name and its curves' names.
+struct probe_schema {
+  std::string name;
+  std::vector<std::string> curves;
+};
+
 /// The probes of a run and their samples. Samples reach it from the workers
 /// at the end of each diasca; finish() puts every probe in canonical order,
 /// (tick, diasca, AAI, per-actor sequence), so results do not depend on which
@@ -58,6 +64,8 @@ class probe_store {
   std::vector<const probe*> all() const;
   /// Selected probes that hold samples or were declared, sorted by name.
   std::vector<const probe*> sorted() const;
+  /// The same as schemas (this rank's: see agree_on_probes for the run's).
+  std::vector<probe_schema> schemas() const;
 
  private:
   template <class Curves>

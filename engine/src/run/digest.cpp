@@ -1,89 +1,150 @@
 #include "run/digest.hpp"
 
-#include "actor/actor_state.hpp"
+#include <bit>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <xxhash.h>
+
+#include "actor/actor_state.hpp"
+#include "kairos/probe/probe_id.hpp"
 
 namespace kairos {
 
 namespace {
 
-class hasher {
+/// Bytes to hash, integers written little-endian whatever the machine, so a
+/// field hashes the same on every architecture.
+class le_bytes {
  public:
-  hasher() : state_(XXH3_createState()) { XXH3_64bits_reset(state_); }
-  ~hasher() { XXH3_freeState(state_); }
-  hasher(const hasher&) = delete;
-  hasher& operator=(const hasher&) = delete;
-
-  template <class T>
-  void add(const T& value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    XXH3_64bits_update(state_, &value, sizeof value);
+  void clear() { bytes_.clear(); }
+  void put(std::uint64_t v) {
+    if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+    const auto at = bytes_.size();
+    bytes_.resize(at + sizeof v);
+    std::memcpy(bytes_.data() + at, &v, sizeof v);
   }
-  void add_bytes(std::string_view bytes) {
-    add(static_cast<std::uint64_t>(bytes.size()));
-    XXH3_64bits_update(state_, bytes.data(), bytes.size());
+  void put(double v) { put(std::bit_cast<std::uint64_t>(v)); }
+  void put_text(std::string_view text) {
+    put(static_cast<std::uint64_t>(text.size()));
+    bytes_.insert(bytes_.end(), text.begin(), text.end());
   }
-  std::uint64_t value() const { return XXH3_64bits_digest(state_); }
+  XXH128_hash_t hash() const { return XXH3_128bits(bytes_.data(), bytes_.size()); }
 
  private:
-  XXH3_state_t* state_;
+  std::vector<char> bytes_;
 };
 
-}  // namespace
+void add(std::array<std::uint64_t, 2>& sum, XXH128_hash_t h) {
+  sum[0] += h.low64;   // unsigned: wraps modulo 2^64
+  sum[1] += h.high64;
+}
 
-namespace {
+void add(digest_sums& into, const digest_sums& part) {
+  for (int lane = 0; lane < 2; ++lane) {
+    into.actors[lane] += part.actors[lane];
+    into.samples[lane] += part.samples[lane];
+  }
+  into.actor_count += part.actor_count;
+  into.sample_count += part.sample_count;
+}
 
-actor_digest digest_of(const actor_table& actors, const actor& a) {
-  const class_info& cls = actors.class_of(a);
-  const actor_record r = capture_actor(cls, a);
-  hasher h;
-  h.add(r.aai);
-  h.add_bytes(cls.name);
-  h.add(r.rng_counter);
-  h.add(r.creations);
-  h.add_bytes(r.state);
-  return {r.aai, h.value()};
+/// Actors per slice: one Boost archive each (setting one up costs more than
+/// most states), and enough slices to keep every worker busy.
+constexpr std::size_t slice = 16384;
+
+/// The bytes of an actor's state that do not depend on what its archive
+/// saved before. Boost writes a preamble (tracking and version) for a class
+/// the first time an archive meets it, so the first save of an actor in a
+/// shared archive may or may not carry one for each type it holds. Saved a
+/// second time, every type it touches has been met: the second save is the
+/// bare state, whatever came before. Tracking is off so that the second
+/// save writes objects again rather than references to the first.
+std::string_view bare_state(state_archive_writer& archive, std::string& bytes, const class_info& cls,
+                            const actor& a) {
+  bytes.clear();
+  archive.append(cls, a);
+  const std::size_t at = bytes.size();
+  archive.append(cls, a);
+  return std::string_view(bytes).substr(at);
 }
 
 }  // namespace
 
-std::vector<actor_digest> actor_digests(const actor_table& actors) {
-  std::vector<actor_digest> out;
-  out.reserve(actors.size());
-  for (const actor* a : actors.sorted_by_aai()) out.push_back(digest_of(actors, *a));
-  return out;
+std::vector<std::uint64_t> digest_sums::words() const {
+  return {actors[0], actors[1], samples[0], samples[1], actor_count, sample_count};
 }
 
-std::uint64_t results_digest(const probe_store& probes, const actor_table& local,
-                             const std::vector<actor_digest>& others) {
-  hasher h;
+digest_sums digest_sums::from_words(const std::vector<std::uint64_t>& w) {
+  digest_sums d;
+  d.actors = {w.at(0), w.at(1)};
+  d.samples = {w.at(2), w.at(3)};
+  d.actor_count = w.at(4);
+  d.sample_count = w.at(5);
+  return d;
+}
+
+digest_sums local_digest_sums(const probe_store& probes, const actor_table& actors, executor& workers) {
+  // Scenario actors by slot, then those created at run time.
+  const std::vector<actor*> created = actors.created_actors();
+  const std::uint64_t slots = actors.slot_count();
+  const std::size_t items = slots + created.size();
+  const std::size_t slices = (items + slice - 1) / slice;
+  std::vector<digest_sums> parts(slices);
+  workers.for_ranges(slices, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    std::string bytes;
+    le_bytes element;
+    for (std::size_t s = begin; s < end; ++s) {
+      state_archive_writer archive(bytes, false);
+      digest_sums& part = parts[s];
+      for (std::size_t i = s * slice; i < std::min(items, (s + 1) * slice); ++i) {
+        const actor* a = i < slots ? actors.at_slot(i) : created[i - slots];
+        if (!a) continue;
+        const class_info& cls = actors.class_of(*a);
+        const std::string_view bare = bare_state(archive, bytes, cls, *a);
+        const XXH128_hash_t state = XXH3_128bits(bare.data(), bare.size());
+        element.clear();
+        element.put(a->aai());
+        element.put_text(cls.name);
+        element.put(detail::actor_access::rng_counter(*a));
+        element.put(static_cast<std::uint64_t>(detail::actor_access::creations(*a)));
+        element.put(state.low64);
+        element.put(state.high64);
+        add(part.actors, element.hash());
+        ++part.actor_count;
+      }
+    }
+  });
+  digest_sums total;
+  for (const digest_sums& part : parts) add(total, part);
+
+  le_bytes element;
   for (const probe_store::probe* p : probes.sorted()) {
-    h.add_bytes(p->name);
-    for (const std::string& c : p->curves) h.add_bytes(c);
-    h.add(static_cast<std::uint64_t>(p->samples.size()));
     const std::size_t width = p->curves.size();
     for (const probe_store::sample& s : p->samples) {
-      h.add(s.tick);
-      h.add(s.diasca);
-      h.add(s.aai);
-      for (std::size_t i = 0; i < width; ++i) h.add(p->values[s.value_offset + i]);
+      element.clear();
+      element.put(probe_key(p->name));
+      element.put(s.tick);
+      element.put(static_cast<std::uint64_t>(s.diasca));
+      element.put(s.aai);
+      element.put(static_cast<std::uint64_t>(s.seq));
+      for (std::size_t c = 0; c < width; ++c) element.put(p->values[s.value_offset + c]);
+      add(total.samples, element.hash());
+      ++total.sample_count;
     }
   }
-  // Local actors and the other ranks' digests, merged in AAI order; local
-  // digests are computed on the fly, never stored.
-  const auto add = [&h](const actor_digest& d) {
-    h.add(d.aai);
-    h.add(d.hash);
-  };
-  auto other = others.begin();
-  for (const actor* a : local.sorted_by_aai()) {
-    for (; other != others.end() && other->aai < a->aai(); ++other) add(*other);
-    add(digest_of(local, *a));
+  return total;
+}
+
+std::uint64_t results_digest(const digest_sums& total, const std::vector<probe_schema>& probes) {
+  le_bytes all;
+  for (const probe_schema& p : probes) {
+    all.put_text(p.name);
+    all.put(static_cast<std::uint64_t>(p.curves.size()));
+    for (const std::string& c : p.curves) all.put_text(c);
   }
-  for (; other != others.end(); ++other) add(*other);
-  return h.value();
+  for (std::uint64_t w : total.words()) all.put(w);
+  return all.hash().low64;
 }
 
 std::string digest_hex(std::uint64_t digest) { return fmt::format("{:016x}", digest); }

@@ -38,44 +38,73 @@ void write_text_file(const std::filesystem::path& path, const std::string& text)
 
 }  // namespace
 
-void write_results_file(const std::filesystem::path& path, const scenario& s, const probe_store& probes,
-                        const run_report& report) {
-  const std::filesystem::path partial = path.string() + ".partial";
-  {
-    h5::file f = h5::file::create(partial);
-    h5::handle run = f.create_group(f.id(), "run");
-    f.attr_string(run.get(), "scenario", s.file.string());
-    f.attr_string(run.get(), "scenario_text", s.text);
-    f.attr_u64(run.get(), "seed", s.seed);
-    f.attr_u64(run.get(), "ticks", report.ticks_simulated);
-    f.attr_u64(run.get(), "last_tick", report.last_tick);
-    f.attr_f64(run.get(), "tick_duration_seconds", s.tick_seconds);
-    f.attr_u64(run.get(), "ranks", static_cast<std::uint64_t>(report.ranks));
-    f.attr_u64(run.get(), "threads", report.threads);
-    f.attr_string(run.get(), "engine_version", engine_version);
-    f.attr_string(run.get(), "mode", s.mode == run_mode::ergodic ? "ergodic" : "reproducible");
-    f.attr_string(run.get(), "digest", report.digest_hex);
-    f.attr_strings(run.get(), "plugins", s.plugins);
+struct results_writer::open_file {
+  struct probe_tables {
+    h5::handle group, tick, aai, value;
+  };
+  h5::file file;
+  std::vector<probe_tables> tables;
+};
 
-    h5::handle group = f.create_group(f.id(), "probes");
-    for (const probe_store::probe* p : probes.sorted()) {
-      h5::handle g = f.create_group(group.get(), p->name);
-      f.attr_strings(g.get(), "curves", p->curves);
-      std::vector<std::uint64_t> ticks, aais;
-      ticks.reserve(p->samples.size());
-      aais.reserve(p->samples.size());
-      for (const auto& smp : p->samples) {
-        ticks.push_back(smp.tick);
-        aais.push_back(smp.aai);
-      }
-      f.write_u64(g.get(), "tick", ticks);
-      f.write_u64(g.get(), "aai", aais);
-      f.write_f64(g.get(), "value", p->values, p->samples.size(), p->curves.size());
-    }
-    f.flush();
+results_writer::results_writer(const std::filesystem::path& path, const scenario& s,
+                               const std::vector<probe_schema>& probes, const std::vector<probe_rows>& rows,
+                               const run_report& report, bool parallel)
+    : path_(path),
+      partial_(path.string() + ".partial"),
+      probes_(probes),
+      rows_(rows),
+      open_(std::make_unique<open_file>(
+          open_file{parallel ? h5::file::create_parallel(partial_) : h5::file::create(partial_), {}})) {
+  h5::file& f = open_->file;
+  h5::handle run = f.create_group(f.id(), "run");
+  f.attr_string(run.get(), "scenario", s.file.string());
+  f.attr_string(run.get(), "scenario_text", s.text);
+  f.attr_u64(run.get(), "seed", s.seed);
+  f.attr_u64(run.get(), "ticks", report.ticks_simulated);
+  f.attr_u64(run.get(), "last_tick", report.last_tick);
+  f.attr_f64(run.get(), "tick_duration_seconds", s.tick_seconds);
+  f.attr_u64(run.get(), "ranks", static_cast<std::uint64_t>(report.ranks));
+  f.attr_u64(run.get(), "threads", report.threads);
+  f.attr_string(run.get(), "engine_version", engine_version);
+  f.attr_string(run.get(), "mode", s.mode == run_mode::ergodic ? "ergodic" : "reproducible");
+  f.attr_string(run.get(), "digest", report.digest_hex);
+  f.attr_strings(run.get(), "plugins", s.plugins);
+
+  h5::handle group = f.create_group(f.id(), "probes");
+  for (std::size_t p = 0; p < probes.size(); ++p) {
+    open_file::probe_tables t;
+    t.group = f.create_group(group.get(), probes[p].name);
+    f.attr_strings(t.group.get(), "curves", probes[p].curves);
+    const std::uint64_t total = rows[p].total;
+    t.tick = f.create_table(t.group.get(), "tick", H5T_STD_U64LE, total, 0);
+    t.aai = f.create_table(t.group.get(), "aai", H5T_STD_U64LE, total, 0);
+    t.value = f.create_table(t.group.get(), "value", H5T_IEEE_F64LE, total, probes[p].curves.size());
+    open_->tables.push_back(std::move(t));
   }
-  replace_file(partial, path);
 }
+
+results_writer::~results_writer() = default;
+
+void results_writer::write_rows() {
+  const h5::file& f = open_->file;
+  for (std::size_t p = 0; p < probes_.size(); ++p) {
+    const probe_rows& r = rows_[p];
+    const open_file::probe_tables& t = open_->tables[p];
+    const std::uint64_t n = r.tick.size();
+    f.write_rows(t.tick.get(), probes_[p].name + "/tick", H5T_NATIVE_UINT64, r.first, n, 0, r.tick.data());
+    f.write_rows(t.aai.get(), probes_[p].name + "/aai", H5T_NATIVE_UINT64, r.first, n, 0, r.aai.data());
+    if (!probes_[p].curves.empty())
+      f.write_rows(t.value.get(), probes_[p].name + "/value", H5T_NATIVE_DOUBLE, r.first, n,
+                       probes_[p].curves.size(), r.values.data());
+  }
+}
+
+void results_writer::close() {
+  open_->tables.clear();  // every object closed before the file
+  open_->file.close();
+}
+
+void results_writer::commit() const { replace_file(partial_, path_); }
 
 void write_summary_json(const std::filesystem::path& path, const scenario& s, const run_report& r) {
   nlohmann::ordered_json j;
@@ -97,7 +126,9 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   j["wall_seconds"] = r.wall_seconds;
   j["setup_seconds"] = r.setup_seconds;
   j["activations_per_second"] = r.wall_seconds > 0 ? static_cast<double>(r.activations) / r.wall_seconds : 0.0;
+  j["end_seconds"] = r.end_seconds;
   j["peak_rss_bytes"] = r.peak_rss_bytes;
+  j["peak_rss_bytes_per_rank"] = r.peak_rss_per_rank;
   j["end_reason"] = r.end_reason;
   j["counters"] = r.counters;
   j["digest"] = r.digest_hex;

@@ -13,6 +13,7 @@
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "plugin/registry.hpp"
+#include "probe/result_rows.hpp"
 #include "run/digest.hpp"
 #include "run/results_file.hpp"
 #include "checkpoint/checkpointer.hpp"
@@ -110,69 +111,59 @@ std::unique_ptr<scenario> set_up(const run_options& options, transport& net) {
   return s;
 }
 
-/// What every rank sends rank 0 once the run is over.
-struct gathered {
-  std::vector<std::uint64_t> totals;  ///< summed: see the order in gather_results
-  std::vector<std::vector<std::byte>> counters, probes, digests, per_rank;
-};
-
-gathered gather_results(simulation& sim, transport& net) {
+/// The run's figures, on every rank: sums and maxima over ranks; rank 0
+/// also gets the model counters and each rank's peak memory (a few numbers
+/// per rank, for summary.json).
+void total_up(simulation& sim, transport& net, run_report& r) {
   const run_statistics& st = sim.statistics();
-  gathered g;
-  g.totals = net.sum({st.activations, st.messages, st.actors_created, st.actors_deleted, sim.actors().size(),
-                      st.remote_messages, net.exchange_bytes_sent()});
-  g.counters = net.gather(encode_counters(sim.counters()));
-  std::vector<std::byte> mine;
-  sim.probes().encode(mine);
-  g.probes = net.gather(mine);
-  // Other ranks send their actors' digests; rank 0 hashes its own on the
-  // fly (at 10^7 actors a stored copy costs 160 MB).
-  mine.clear();
-  if (net.rank() != 0) {
-    const std::vector<actor_digest> digests = actor_digests(sim.actors());
-    mine.assign(reinterpret_cast<const std::byte*>(digests.data()),
-                reinterpret_cast<const std::byte*>(digests.data() + digests.size()));
-  }
-  g.digests = net.gather(mine);
-  // Per-rank figures where the maximum matters, not the sum.
-  const std::uint64_t per_rank[] = {peak_rss_bytes(), net.coordination_messages()};
-  g.per_rank = net.gather(std::vector<std::byte>(reinterpret_cast<const std::byte*>(per_rank),
-                                                 reinterpret_cast<const std::byte*>(per_rank + 2)));
-  return g;
+  const std::vector<std::uint64_t> totals =
+      net.sum({st.activations, st.messages, st.actors_created, st.actors_deleted, sim.actors().size(),
+               st.remote_messages, net.exchange_bytes_sent()});
+  r.activations = totals[0];
+  r.messages = totals[1];
+  r.actors_created = totals[2];
+  r.actors_deleted = totals[3];
+  r.actors_final = totals[4];
+  r.remote_messages = totals[5];
+  r.exchange_bytes = totals[6];
+  r.coordination_messages = net.max(net.coordination_messages());
+  for (const auto& bytes : net.gather(encode_counters(sim.counters()))) add_counters(r.counters, bytes);
 }
 
-/// Rank 0: merges what the ranks sent into the report, the probe store and
-/// the digest.
-void combine_on_root(const gathered& g, simulation& sim, run_report& r) {
-  for (const auto& bytes : g.per_rank) {
-    std::uint64_t v[2];
-    std::memcpy(v, bytes.data(), sizeof v);
-    r.peak_rss_bytes = std::max(r.peak_rss_bytes, v[0]);
-    r.coordination_messages = std::max(r.coordination_messages, v[1]);
+/// Each rank's peak memory so far: the maximum on every rank, the list on rank 0.
+void measure_memory(transport& net, run_report& r) {
+  const std::uint64_t mine = peak_rss_bytes();
+  r.peak_rss_bytes = net.max(mine);
+  for (const auto& bytes : net.gather(std::vector<std::byte>(reinterpret_cast<const std::byte*>(&mine),
+                                                             reinterpret_cast<const std::byte*>(&mine + 1)))) {
+    std::uint64_t v;
+    std::memcpy(&v, bytes.data(), sizeof v);
+    r.peak_rss_per_rank.push_back(v);
   }
-  for (const auto& bytes : g.counters) add_counters(r.counters, bytes);
-  for (std::size_t rank = 1; rank < g.probes.size(); ++rank) sim.probes().merge(g.probes[rank]);
-  sim.probes().finish();
-  std::vector<actor_digest> others;
-  for (const auto& bytes : g.digests) {
-    const std::size_t n = bytes.size() / sizeof(actor_digest);
-    if (n == 0) continue;  // rank 0's own part, or a rank without actors
-    const std::size_t at = others.size();
-    others.resize(at + n);
-    std::memcpy(others.data() + at, bytes.data(), n * sizeof(actor_digest));
-  }
-  std::sort(others.begin(), others.end(), [](const actor_digest& a, const actor_digest& b) { return a.aai < b.aai; });
-  r.digest = results_digest(sim.probes(), sim.actors(), others);
-  r.digest_hex = digest_hex(r.digest);
 }
 
-void write_outputs(const scenario& s, simulation& sim, const run_report& r) {
-  std::error_code ec;
-  std::filesystem::create_directories(s.output, ec);
-  if (ec)
-    throw error(exit_code::runtime_failure,
-                fmt::format("{}: cannot create output directory: {}", s.output.string(), ec.message()));
-  write_results_file(s.output / "results.h5", s, sim.probes(), r);
+/// Writes results.h5 (every rank its own rows), then, on rank 0,
+/// summary.json and the effective scenario.
+void write_outputs(const scenario& s, const std::vector<probe_schema>& probes, const std::vector<probe_rows>& rows,
+                   run_report& r, transport& net, std::chrono::steady_clock::time_point end_start) {
+  collectively(net, [&] {
+    if (net.rank() != 0) return;
+    std::error_code ec;
+    std::filesystem::create_directories(s.output, ec);
+    if (ec)
+      throw error(exit_code::runtime_failure,
+                  fmt::format("{}: cannot create output directory: {}", s.output.string(), ec.message()));
+  });
+  std::unique_ptr<results_writer> results;
+  collectively(net, [&] {
+    results = std::make_unique<results_writer>(s.output / "results.h5", s, probes, rows, r, net.size() > 1);
+  });
+  collectively(net, [&] { results->write_rows(); });
+  collectively(net, [&] { results->close(); });
+  r.end_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - end_start).count();
+  measure_memory(net, r);
+  if (net.rank() != 0) return;
+  results->commit();
   write_summary_json(s.output / "summary.json", s, r);
   write_effective_scenario(s.output / "scenario.toml", s);
 }
@@ -235,26 +226,31 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
                                 checkpoints.last_committed().value_or("?"));
     return r;
   }
-  const gathered g = gather_results(sim, net);
   const run_statistics& st = sim.statistics();
   r.ticks_simulated = st.ticks_simulated;
   r.last_tick = st.last_tick;
   r.diascas = st.diascas;
-  r.activations = g.totals[0];
-  r.messages = g.totals[1];
-  r.actors_created = g.totals[2];
-  r.actors_deleted = g.totals[3];
-  r.actors_final = g.totals[4];
-  r.remote_messages = g.totals[5];
-  r.exchange_bytes = g.totals[6];
   r.wall_seconds = st.wall_seconds;
   r.setup_seconds = std::chrono::duration<double>(setup_end - setup_start).count();
   r.threads = sim.threads();
   r.end_reason = st.end_reason;
-  if (net.rank() != 0) return r;  // results and digest live on rank 0
 
-  combine_on_root(g, sim, r);
-  if (write_results) write_outputs(s, sim, r);
+  // The end of the run, with no funnel through rank 0: figures and the
+  // digest are sums over ranks, and every rank writes its own share of the
+  // results.
+  const auto end_start = std::chrono::steady_clock::now();
+  total_up(sim, net, r);
+  const std::vector<probe_schema> probes = agree_on_probes(sim.probes(), net);
+  const digest_sums mine = local_digest_sums(sim.probes(), sim.actors(), sim.workers());
+  r.digest = results_digest(digest_sums::from_words(net.sum(mine.words())), probes);
+  r.digest_hex = digest_hex(r.digest);
+  if (write_results) {
+    const std::vector<probe_rows> rows = sort_samples(sim.probes(), probes, net);
+    write_outputs(s, probes, rows, r, net, end_start);
+  } else {
+    r.end_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - end_start).count();
+    measure_memory(net, r);
+  }
   return r;
 }
 

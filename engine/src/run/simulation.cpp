@@ -36,10 +36,11 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       net_(net),
       placement_(s, net.size()),
       rank_(net.rank()),
+      slots_(placement_, rank_),
       classes_(registry::instance().classes()),
       constants_{s.seed, s.tick_seconds},
       executor_(make_executor(std::max(1u, threads))),
-      table_(classes_),
+      table_(classes_, slots_),
       probes_(s.probe_patterns) {
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
@@ -58,12 +59,10 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
 simulation::~simulation() = default;
 
 void simulation::create_scenario_actors() {
-  table_.reserve_scenario_actors(scenario_.actor_count);
   for (const actor_block& b : scenario_.blocks) {
     const std::string per_actor_field = b.field + ".per_actor";
-    for (std::uint64_t i = 0; i < b.count; ++i) {
+    placement_.for_each_hosted(b.first_aai, b.count, rank_, [&](std::uint64_t i) {
       const aai_t aai = b.first_aai + i;
-      if (placement_.rank_of(aai) != rank_) continue;  // another rank's actor
       detail::param_source params(scenario_, b.params, b.params_field, b.per_actor, per_actor_field, i,
                                   b.names ? b.names->get(i) : nullptr);
       actor_init init(aai, &params, constants_, *this);
@@ -83,7 +82,7 @@ void simulation::create_scenario_actors() {
       detail::actor_access::rng_counter(*object) = init.rng_counter();
       detail::actor_access::class_id(*object) = b.cls->id;
       table_.insert(*object);
-    }
+    });
   }
 }
 
@@ -146,11 +145,11 @@ diasca_decision simulation::run_tick(tick_t tick, bool start) {
 void simulation::run_scenario_first_diascas(timestamp now) {
   // In slices, so the activation list never holds millions of entries.
   constexpr std::uint64_t slice = 1 << 16;
-  for (std::uint64_t begin = 0; begin < table_.scenario_capacity(); begin += slice) {
+  for (std::uint64_t begin = 0; begin < table_.slot_count(); begin += slice) {
     activations_.clear();
-    const std::uint64_t end = std::min(begin + slice, table_.scenario_capacity());
-    for (aai_t aai = begin; aai < end; ++aai)
-      if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, first_diasca});
+    const std::uint64_t end = std::min(begin + slice, table_.slot_count());
+    for (std::uint64_t s = begin; s < end; ++s)
+      if (actor* a = table_.at_slot(s)) activations_.push_back({a, 0, 0, first_diasca});
     run_activations(now);
   }
 }
@@ -469,7 +468,7 @@ void simulation::restore(restored_state&& restored) {
   stats_.ticks_simulated = restored.position.ticks_simulated;
   stats_.diascas = restored.position.diascas;
   stats_.last_tick = restored.position.last_tick;
-  // Sums over ranks: only rank 0 carries the old shards' totals.
+  // Sums over ranks: each old shard's totals came to the one rank that read it.
   stats_.activations = restored.totals.activations;
   stats_.messages = restored.totals.messages;
   stats_.remote_messages = restored.totals.remote_messages;
@@ -487,7 +486,6 @@ void simulation::restore(restored_state&& restored) {
     slots[id] += value;
   }
 
-  table_.reserve_scenario_actors(scenario_.actor_count);
   for (restored_state::actor_block& block : restored.actors) {
     std::vector<const class_info*> block_classes;
     for (const std::string& name : block.classes) {

@@ -53,8 +53,8 @@ class tick_boundary_hook {
 };
 
 /// A rank's share of a checkpoint being restored: the actors placed on this
-/// rank for the new rank count and their schedules; rank 0 also gets the
-/// samples, counters and totals of every old shard.
+/// rank for the new rank count and their schedules, and the samples,
+/// counters and totals of the old shards this rank read.
 struct restored_state {
   /// Actors of one old shard that now live on this rank: their rows, and
   /// their states as one archive in row order.
@@ -107,6 +107,8 @@ class simulation final : private detail::engine_services {
   /// Model-published counters summed over all workers, by name.
   std::map<std::string, std::uint64_t> counters() const;
   unsigned threads() const noexcept { return executor_->concurrency(); }
+  /// The worker threads, for end-of-run work over the actors.
+  executor& workers() noexcept { return *executor_; }
 
  private:
   enum : std::uint8_t { first_diasca = 1, spontaneous = 2 };
@@ -148,6 +150,7 @@ class simulation final : private detail::engine_services {
   transport& net_;
   placement placement_;
   int rank_;
+  scenario_slots slots_;  ///< numbers the scenario actors this rank hosts
   const std::vector<const class_info*>& classes_;
   detail::run_constants constants_;
   std::unique_ptr<executor> executor_;

@@ -160,6 +160,36 @@ std::vector<std::vector<std::byte>> mpi_transport::gather(const std::vector<std:
   return out;
 }
 
+std::vector<std::vector<std::byte>> mpi_transport::all_gather(const std::vector<std::byte>& mine) {
+  const auto my_size = static_cast<std::uint64_t>(mine.size());
+  std::vector<std::uint64_t> sizes(static_cast<std::size_t>(size_));
+  check(MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, comm_), "MPI_Allgather");
+  std::vector<int> counts, displacements;
+  std::uint64_t total = 0;
+  for (std::uint64_t s : sizes) {
+    counts.push_back(static_cast<int>(s));
+    displacements.push_back(static_cast<int>(total));
+    total += s;
+    if (total > static_cast<std::uint64_t>(INT_MAX)) throw runtime_error("data to share between ranks exceeds 2 GiB");
+  }
+  std::vector<std::byte> all(total);
+  check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), counts.data(),
+                       displacements.data(), MPI_BYTE, comm_),
+        "MPI_Allgatherv");
+  std::vector<std::vector<std::byte>> out;
+  for (std::size_t r = 0; r < counts.size(); ++r)
+    out.emplace_back(all.begin() + displacements[r], all.begin() + displacements[r] + counts[r]);
+  return out;
+}
+
+std::vector<std::uint64_t> mpi_transport::exclusive_prefix_sum(const std::vector<std::uint64_t>& mine) {
+  std::vector<std::uint64_t> out(mine.size(), 0);
+  check(MPI_Exscan(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T, MPI_SUM, comm_),
+        "MPI_Exscan");
+  if (rank_ == 0) std::fill(out.begin(), out.end(), 0);  // MPI leaves rank 0's result undefined
+  return out;
+}
+
 std::vector<std::uint64_t> mpi_transport::sum(const std::vector<std::uint64_t>& mine) {
   std::vector<std::uint64_t> out(mine.size());
   check(MPI_Allreduce(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T, MPI_SUM, comm_),

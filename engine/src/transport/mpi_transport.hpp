@@ -29,7 +29,9 @@ class mpi_transport final : public transport {
   int size() const noexcept override { return size_; }
   diasca_outcome end_diasca(std::vector<std::vector<std::byte>>& outgoing, const diasca_report& local) override;
   std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) override;
+  std::vector<std::vector<std::byte>> all_gather(const std::vector<std::byte>& mine) override;
   std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) override;
+  std::vector<std::uint64_t> exclusive_prefix_sum(const std::vector<std::uint64_t>& mine) override;
   std::uint64_t max(std::uint64_t mine) override;
   int lowest_failing_rank(bool failed) override;
   bool all_equal(std::uint64_t value) override;

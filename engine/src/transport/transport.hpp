@@ -30,8 +30,13 @@ class transport {
 
   /// Rank 0 receives every rank's bytes, in rank order (others get nothing).
   virtual std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) = 0;
-  /// Sum over ranks, delivered to every rank.
+  /// Every rank's bytes, delivered to every rank, in rank order. For small
+  /// data only (at most 2 GiB in all).
+  virtual std::vector<std::vector<std::byte>> all_gather(const std::vector<std::byte>& mine) = 0;
+  /// Sum over ranks, delivered to every rank (element by element, modulo 2^64).
   virtual std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) = 0;
+  /// Element by element, the sum over the ranks below this one (zeros on rank 0).
+  virtual std::vector<std::uint64_t> exclusive_prefix_sum(const std::vector<std::uint64_t>& mine) = 0;
   /// Maximum over ranks, delivered to every rank.
   virtual std::uint64_t max(std::uint64_t mine) = 0;
   /// Lowest rank for which `failed` is true, or -1; every rank learns it.
@@ -60,7 +65,11 @@ class single_rank_transport final : public transport {
     return {decide(local), {}};
   }
   std::vector<std::vector<std::byte>> gather(const std::vector<std::byte>& mine) override { return {mine}; }
+  std::vector<std::vector<std::byte>> all_gather(const std::vector<std::byte>& mine) override { return {mine}; }
   std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& mine) override { return mine; }
+  std::vector<std::uint64_t> exclusive_prefix_sum(const std::vector<std::uint64_t>& mine) override {
+    return std::vector<std::uint64_t>(mine.size(), 0);
+  }
   std::uint64_t max(std::uint64_t mine) override { return mine; }
   int lowest_failing_rank(bool failed) override { return failed ? 0 : -1; }
   bool all_equal(std::uint64_t) override { return true; }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <vector>
 
 #include "distribution/placement.hpp"
 #include "kairos/actor/actor.hpp"
@@ -52,6 +53,46 @@ TEST(Placement, CreatedIdentifiersKeepTheirKind) {
     EXPECT_GE(kairos::detail::child_aai(5, n), kairos::aai_t{1} << 63);
     const kairos::aai_t hinted = kairos::detail::hinted_child_aai(5, n, 1234);
     EXPECT_EQ(kairos::detail::hinted_group(hinted), 1234u);
+  }
+}
+
+TEST(Placement, EveryScenarioActorHasExactlyOneSlotOnItsRankAndSlotsAreDense) {
+  const auto s = two_blocks();
+  for (int ranks : {1, 2, 3, 4, 7}) {
+    const kairos::placement p(*s, ranks);
+    std::vector<std::set<std::uint64_t>> used(static_cast<std::size_t>(ranks));
+    std::vector<kairos::scenario_slots> slots;
+    for (int r = 0; r < ranks; ++r) slots.emplace_back(p, r);
+    for (kairos::aai_t aai = 0; aai < 100; ++aai) {
+      for (int r = 0; r < ranks; ++r) {
+        const std::uint64_t slot = slots[static_cast<std::size_t>(r)].slot_of(aai);
+        if (r != p.rank_of(aai)) {
+          EXPECT_EQ(slot, kairos::scenario_slots::none) << aai << " on rank " << r << " of " << ranks;
+          continue;
+        }
+        ASSERT_LT(slot, slots[static_cast<std::size_t>(r)].count()) << aai;
+        EXPECT_TRUE(used[static_cast<std::size_t>(r)].insert(slot).second) << "slot reused: " << aai;
+      }
+    }
+    // No rank indexes more than its cyclic share plus the hinted block it hosts.
+    for (int r = 0; r < ranks; ++r) EXPECT_LE(slots[static_cast<std::size_t>(r)].count(), (100 + ranks - 1) / ranks + 50u);
+    EXPECT_EQ(slots[0].slot_of(100), kairos::scenario_slots::none) << "beyond the scenario";
+    EXPECT_EQ(slots[0].slot_of(kairos::detail::child_aai(3, 1)), kairos::scenario_slots::none);
+  }
+}
+
+TEST(Placement, ForEachHostedVisitsExactlyTheActorsOfARank) {
+  const auto s = two_blocks();
+  for (int ranks : {1, 2, 3, 5}) {
+    const kairos::placement p(*s, ranks);
+    for (int r = 0; r < ranks; ++r)
+      for (const kairos::actor_block& b : s->blocks) {
+        std::vector<std::uint64_t> visited, expected;
+        p.for_each_hosted(b.first_aai, b.count, r, [&](std::uint64_t i) { visited.push_back(i); });
+        for (std::uint64_t i = 0; i < b.count; ++i)
+          if (p.rank_of(b.first_aai + i) == r) expected.push_back(i);
+        EXPECT_EQ(visited, expected) << "rank " << r << " of " << ranks << ", block at " << b.first_aai;
+      }
   }
 }
 

@@ -60,10 +60,12 @@ struct run_report {
   std::uint64_t actors_deleted = 0;
   double wall_seconds = 0;
   double setup_seconds = 0;
-  std::uint64_t peak_rss_bytes = 0;
+  double end_seconds = 0;                        ///< from the loop's end: digest and results written
+  std::uint64_t peak_rss_bytes = 0;              ///< of the rank that used most
+  std::vector<std::uint64_t> peak_rss_per_rank;  ///< rank 0 only: every rank's, in rank order
   unsigned threads = 1;
   int ranks = 1;
-  int rank = 0;                                  ///< of this process; only rank 0 holds digest and results
+  int rank = 0;                                  ///< of this process; every rank holds the digest and figures
   std::uint64_t coordination_messages = 0;       ///< sent and received by the busiest time manager
   std::uint64_t remote_messages = 0;             ///< messages that crossed ranks
   std::uint64_t exchange_bytes = 0;              ///< bytes those took (with shipped actors)
