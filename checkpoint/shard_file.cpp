@@ -128,8 +128,8 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
     s.word_size = f.read_attr_u64(root, "word_size");
     if (s.payload_byte_order != native_byte_order() || s.word_size != sizeof(void*))
       throw checkpoint_error(fmt::format(
-          "{}: written on a {}-endian machine with {}-byte words; its actor states are binary archives in that "
-          "layout and this {}-endian, {}-byte machine cannot load them: restart on a machine like the writer's",
+          "{}: written on a {}-endian machine with {}-byte words; its probe samples and records are stored in "
+          "that layout and this {}-endian, {}-byte machine cannot load them: restart on a machine like the writer's",
           name, s.payload_byte_order, s.word_size, native_byte_order(), sizeof(void*)));
     s.engine_version = f.read_attr_string(root, "engine_version");
     s.abi_version = f.read_attr_u64(root, "abi_version");

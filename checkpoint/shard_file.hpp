@@ -32,7 +32,8 @@
 
 namespace kairos::checkpoint {
 
-inline constexpr std::uint64_t format_version = 1;
+/// 2: actor states in kairos's state archive (little-endian, no Boost preambles).
+inline constexpr std::uint64_t format_version = 2;
 inline constexpr const char* format_name = "kairos-checkpoint";
 
 /// Totals a rank accumulated; summed over shards on restart.

@@ -1,13 +1,12 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "kairos/actor/actor.hpp"
 #include "kairos/actor/class_info.hpp"
+#include "kairos/actor/state_archive.hpp"
 
 namespace kairos {
 
@@ -17,26 +16,20 @@ struct actor_record {
   aai_t aai = no_aai;
   std::uint64_t rng_counter = 0;
   std::uint32_t creations = 0;
-  std::string state;  ///< the class's serialize(), Boost binary archive without header
+  std::string state;  ///< the class's serialize(), in a state_oarchive
 };
 
-/// Serialises the states of many actors into one Boost archive, as a
-/// checkpoint does: setting up an archive costs more than most actors'
-/// states (and contends between threads), so there is one per slice of
-/// actors rather than one per actor.
+/// Saves the states of many actors one after the other into one string, as
+/// a checkpoint slice or a rank's shipment does. Each actor's bytes depend
+/// on its state alone (state archives carry no preambles), so they may be
+/// cut apart, hashed or read back in order.
 class state_archive_writer {
  public:
-  /// `track_objects` false: Boost's object tracking off (an object reached
-  /// twice is saved twice), for hashing states rather than restoring them.
-  explicit state_archive_writer(std::string& out, bool track_objects = true);
-  ~state_archive_writer();
-  state_archive_writer(const state_archive_writer&) = delete;
-  state_archive_writer& operator=(const state_archive_writer&) = delete;
-  void append(const class_info& cls, const actor& a);
+  explicit state_archive_writer(std::string& out) noexcept : archive_(out) {}
+  void append(const class_info& cls, const actor& a) { cls.save(a, archive_); }
 
  private:
-  struct sink;
-  std::unique_ptr<sink> sink_;
+  state_oarchive archive_;
 };
 
 /// One actor of a state archive: its class and engine fields (the state
@@ -52,26 +45,24 @@ struct archived_actor {
 class state_archive_reader {
  public:
   /// `archive` must outlive the reader.
-  explicit state_archive_reader(std::string_view archive);
-  ~state_archive_reader();
-  state_archive_reader(const state_archive_reader&) = delete;
-  state_archive_reader& operator=(const state_archive_reader&) = delete;
+  explicit state_archive_reader(std::string_view archive) noexcept : archive_(archive) {}
   /// Builds the next actor blank in `storage` (sized for row.cls), loads its
   /// state and sets its engine fields. Throws runtime_error naming the actor
   /// if the state does not load (the storage is then unused).
   actor& next(const archived_actor& row, void* storage);
+  /// Bytes not read yet.
+  std::size_t remaining() const noexcept { return archive_.remaining(); }
 
  private:
-  struct source;
-  std::unique_ptr<source> source_;
+  state_iarchive archive_;
 };
 
-/// The actor's record; its state is the class's serialize() as Boost binary
-/// archive bytes without header.
+/// The actor's record, its state saved on its own.
 actor_record capture_actor(const class_info& cls, const actor& a);
 
 /// Builds the actor blank in `storage` and loads `record` into it. Throws
-/// runtime_error naming the actor and class if the state does not load.
+/// runtime_error naming the actor and class if the state does not load, or
+/// leaves bytes unread.
 actor& rebuild_actor(const class_info& cls, void* storage, const actor_record& record);
 
 }  // namespace kairos

@@ -1,6 +1,7 @@
 #include "actor/actor_table.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace kairos {
 

@@ -49,25 +49,8 @@ void add(digest_sums& into, const digest_sums& part) {
   into.sample_count += part.sample_count;
 }
 
-/// Actors per slice: one Boost archive each (setting one up costs more than
-/// most states), and enough slices to keep every worker busy.
+/// Actors per slice: enough slices to keep every worker busy.
 constexpr std::size_t slice = 16384;
-
-/// The bytes of an actor's state that do not depend on what its archive
-/// saved before. Boost writes a preamble (tracking and version) for a class
-/// the first time an archive meets it, so the first save of an actor in a
-/// shared archive may or may not carry one for each type it holds. Saved a
-/// second time, every type it touches has been met: the second save is the
-/// bare state, whatever came before. Tracking is off so that the second
-/// save writes objects again rather than references to the first.
-std::string_view bare_state(state_archive_writer& archive, std::string& bytes, const class_info& cls,
-                            const actor& a) {
-  bytes.clear();
-  archive.append(cls, a);
-  const std::size_t at = bytes.size();
-  archive.append(cls, a);
-  return std::string_view(bytes).substr(at);
-}
 
 }  // namespace
 
@@ -92,24 +75,25 @@ digest_sums local_digest_sums(const probe_store& probes, const actor_table& acto
   const std::size_t slices = (items + slice - 1) / slice;
   std::vector<digest_sums> parts(slices);
   workers.for_ranges(slices, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    std::string bytes;
+    std::string state;  // one actor's at a time: its bytes depend on nothing else
+    state_archive_writer archive(state);
     le_bytes element;
     for (std::size_t s = begin; s < end; ++s) {
-      state_archive_writer archive(bytes, false);
       digest_sums& part = parts[s];
       for (std::size_t i = s * slice; i < std::min(items, (s + 1) * slice); ++i) {
         const actor* a = i < slots ? actors.at_slot(i) : created[i - slots];
         if (!a) continue;
         const class_info& cls = actors.class_of(*a);
-        const std::string_view bare = bare_state(archive, bytes, cls, *a);
-        const XXH128_hash_t state = XXH3_128bits(bare.data(), bare.size());
+        state.clear();
+        archive.append(cls, *a);
+        const XXH128_hash_t state_hash = XXH3_128bits(state.data(), state.size());
         element.clear();
         element.put(a->aai());
         element.put_text(cls.name);
         element.put(detail::actor_access::rng_counter(*a));
         element.put(static_cast<std::uint64_t>(detail::actor_access::creations(*a)));
-        element.put(state.low64);
-        element.put(state.high64);
+        element.put(state_hash.low64);
+        element.put(state_hash.high64);
         add(part.actors, element.hash());
         ++part.actor_count;
       }

@@ -30,7 +30,7 @@ struct digest_sums {
 };
 
 /// This rank's part: its actors (hashed in slices on the executor's
-/// workers, one state archive per slice) and its samples of selected probes.
+/// workers) and its samples of selected probes.
 digest_sums local_digest_sums(const probe_store& probes, const actor_table& actors, executor& workers);
 
 /// The digest of a run from the sums over all ranks and the run's probes

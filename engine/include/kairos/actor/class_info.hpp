@@ -7,10 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include <boost/archive/binary_iarchive.hpp>
-#include <boost/archive/binary_oarchive.hpp>
-
 #include "kairos/actor/message.hpp"
+#include "kairos/actor/state_archive.hpp"
 
 namespace kairos {
 
@@ -47,8 +45,8 @@ struct class_info {
   void (*first_diasca)(actor&, context&);
   void (*spontaneous)(actor&, context&);
   std::span<const handler_entry> handlers;
-  void (*save)(const actor&, boost::archive::binary_oarchive&);
-  void (*load)(actor&, boost::archive::binary_iarchive&);
+  void (*save)(const actor&, state_oarchive&);
+  void (*load)(actor&, state_iarchive&);
   std::uint32_t id = 0;  ///< assigned by the registry when committed
 
   const handler_entry* handler_for(message_type_id type) const noexcept {

@@ -62,8 +62,8 @@ class actor_registrar {
     info_.first_diasca = [](actor& a, context& ctx) { static_cast<T&>(a).on_first_diasca(ctx); };
     info_.spontaneous = [](actor& a, context& ctx) { static_cast<T&>(a).act_spontaneous(ctx); };
     info_.handlers = handler_table<T, typename T::handles>::entries;
-    info_.save = [](const actor& a, boost::archive::binary_oarchive& ar) { ar << static_cast<const T&>(a); };
-    info_.load = [](actor& a, boost::archive::binary_iarchive& ar) { ar >> static_cast<T&>(a); };
+    info_.save = [](const actor& a, state_oarchive& ar) { ar << static_cast<const T&>(a); };
+    info_.load = [](actor& a, state_iarchive& ar) { ar >> static_cast<T&>(a); };
     registered_class<T> = &info_;
     submit_class(abi_version, &info_);
   }

@@ -11,6 +11,7 @@ inline constexpr const char* engine_version = "0.1.0";
 /// public type a plugin compiles against (actor, context, class descriptors,
 /// message layout) changes shape: the loader refuses plugins built against
 /// another value instead of letting them corrupt memory.
-inline constexpr std::uint32_t abi_version = 1;
+/// 2: actor states go through kairos::state_oarchive / state_iarchive.
+inline constexpr std::uint32_t abi_version = 2;
 
 }  // namespace kairos
