@@ -6,6 +6,8 @@ run-time overhead of checkpointing.
 
     /usr/bin/python3 bench/checkpoint_bench.py [--lps 1000000 10000000] [--dir DIR]
 
+KAIROS names another kairos executable (default build/bin/kairos).
+
 DIR (default /var/tmp) must be on the disk to measure; everything written
 there is removed at the end.
 """
@@ -21,7 +23,7 @@ import tempfile
 import h5py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KAIROS = os.path.join(ROOT, "build/bin/kairos")
+KAIROS = os.environ.get("KAIROS", os.path.join(ROOT, "build/bin/kairos"))  # another build to compare
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 END = 2.0  # simulated time units: about 2 events per LP
 TICKS = int(END * 100)

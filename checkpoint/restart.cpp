@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
-#include <memory>
-#include <new>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -296,7 +294,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
   std::vector<std::vector<std::byte>> outgoing(ranks);
   std::vector<byte_writer> writers;
   for (auto& buffer : outgoing) writers.emplace_back(buffer);
-  // Per destination: records of kind 'a' (actor), 's' (schedule), 'p'
+  // Per destination: records of kind 'a' (actors), 's' (schedules), 'p'
   // (probe declaration), 'r' (run position). A shard's samples 'm',
   // counters 'c' and totals 't' stay with the rank that read it: the end of
   // the run sums and sorts them over all ranks, so no rank collects them.
@@ -311,49 +309,26 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         w.put_strings(d.curves);
       }
     }
-    // Each slice's archive is read in order; every actor is built, then
-    // saved again into the archive of its new rank, one per destination:
-    // no per-actor archive on either side.
-    std::vector<const class_info*> classes;
-    for (const std::string& name : s.classes) {
-      const class_info* cls = registry::instance().find_class(name);
-      if (!cls)
+    // Every actor's saved state stands alone (state archives carry no
+    // preambles), so actors move as rows and byte ranges: none is built here.
+    for (const std::string& name : s.classes)
+      if (!registry::instance().find_class(name))
         throw checkpoint_error(fmt::format("shard {} holds actors of class '{}', which no loaded plugin defines",
                                            s.shard, name));
-      classes.push_back(cls);
-    }
     std::vector<restored_state::actor_block> blocks(ranks);
     for (auto& b : blocks) b.classes = s.classes;
-    {
-      std::vector<std::unique_ptr<state_archive_writer>> archives;
-      for (auto& b : blocks) archives.push_back(std::make_unique<state_archive_writer>(b.archive));
-      std::size_t row = 0, at = 0;
-      for (std::size_t slice = 0; slice < s.slice_rows.size(); ++slice) {
-        state_archive_reader reader(std::string_view(s.states).substr(at, s.slice_bytes[slice]));
-        for (const std::size_t end = row + s.slice_rows[slice]; row < end; ++row) {
-          const class_info& cls = *classes[s.class_index[row]];
-          const archived_actor fields{&cls, s.aai[row], s.rng_counter[row], static_cast<std::uint32_t>(s.creations[row])};
-          // The actor lives here just long enough to be saved again.
-          struct scratch {
-            const class_info& cls;
-            void* storage = ::operator new(cls.size, std::align_val_t(cls.align));
-            actor* built = nullptr;
-            ~scratch() {
-              if (built) cls.destroy(*built);
-              ::operator delete(storage, std::align_val_t(cls.align));
-            }
-          } object{cls};
-          object.built = &reader.next(fields, object.storage);
-          const auto home = static_cast<std::size_t>(where.rank_of(fields.aai));
-          archives[home]->append(cls, *object.built);
-          blocks[home].class_index.push_back(static_cast<std::uint32_t>(s.class_index[row]));
-          blocks[home].aai.push_back(fields.aai);
-          blocks[home].rng_counter.push_back(fields.rng_counter);
-          blocks[home].creations.push_back(fields.creations);
-        }
-        at += s.slice_bytes[slice];
-      }
+    std::size_t at = 0;
+    for (std::size_t row = 0; row < s.aai.size(); ++row) {
+      restored_state::actor_block& b = blocks[static_cast<std::size_t>(where.rank_of(s.aai[row]))];
+      b.class_index.push_back(static_cast<std::uint32_t>(s.class_index[row]));
+      b.aai.push_back(s.aai[row]);
+      b.rng_counter.push_back(s.rng_counter[row]);
+      b.creations.push_back(static_cast<std::uint32_t>(s.creations[row]));
+      b.state_size.push_back(s.state_size[row]);
+      b.archive.append(s.states, at, s.state_size[row]);
+      at += s.state_size[row];
     }
+    std::string().swap(s.states);
     for (std::size_t r = 0; r < ranks; ++r) {
       const restored_state::actor_block& b = blocks[r];
       if (b.aai.empty()) continue;
@@ -363,14 +338,22 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       writers[r].put_vector(b.aai);
       writers[r].put_vector(b.rng_counter);
       writers[r].put_vector(b.creations);
+      writers[r].put_vector(b.state_size);
       writers[r].put_string(b.archive);
     }
-    std::string().swap(s.states);
+    blocks.clear();
+    // Schedules, as two columns per destination.
+    std::vector<std::vector<std::uint64_t>> ticks(ranks), aais(ranks);
     for (std::size_t i = 0; i < s.agenda_aai.size(); ++i) {
-      byte_writer& w = writers[static_cast<std::size_t>(where.rank_of(s.agenda_aai[i]))];
-      w.put('s');
-      w.put(s.agenda_tick[i]);
-      w.put(s.agenda_aai[i]);
+      const auto home = static_cast<std::size_t>(where.rank_of(s.agenda_aai[i]));
+      ticks[home].push_back(s.agenda_tick[i]);
+      aais[home].push_back(s.agenda_aai[i]);
+    }
+    for (std::size_t r = 0; r < ranks; ++r) {
+      if (aais[r].empty()) continue;
+      writers[r].put('s');
+      writers[r].put_vector(ticks[r]);
+      writers[r].put_vector(aais[r]);
     }
     reader.put('m');
     reader.put_string(std::string_view(reinterpret_cast<const char*>(s.samples.data()), s.samples.size()));
@@ -404,13 +387,19 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
           b.aai = r.get_vector<aai_t>();
           b.rng_counter = r.get_vector<std::uint64_t>();
           b.creations = r.get_vector<std::uint32_t>();
+          b.state_size = r.get_vector<std::uint64_t>();
           b.archive = r.get_string();
+          std::uint64_t bytes = 0;
+          for (std::uint64_t size : b.state_size) bytes += size;
+          if (b.state_size.size() != b.aai.size() || bytes != b.archive.size())
+            throw runtime_error("restart: actor rows and states disagree in the redistribution buffer");
           out.actors.push_back(std::move(b));
           break;
         }
         case 's': {
-          const auto tick = r.get<std::uint64_t>();
-          out.agenda.emplace_back(tick, r.get<std::uint64_t>());
+          const auto ticks = r.get_vector<std::uint64_t>();
+          const auto aais = r.get_vector<std::uint64_t>();
+          for (std::size_t i = 0; i < std::min(ticks.size(), aais.size()); ++i) out.agenda.emplace_back(ticks[i], aais[i]);
           break;
         }
         case 'm': {

@@ -88,8 +88,7 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   f.write_u64(actors.get(), "rng_counter", s.rng_counter, u64, true);
   f.write_u64(actors.get(), "creations", s.creations, u64, true);
   f.write_u64(actors.get(), "class", s.class_index, u64, true);
-  f.write_u64(actors.get(), "slice_rows", s.slice_rows, u64);
-  f.write_u64(actors.get(), "slice_bytes", s.slice_bytes, u64);
+  f.write_u64(actors.get(), "state_size", s.state_size, u64, true);
   f.write_bytes(actors.get(), "state", s.states.data(), s.states.size(), true);
 
   h5::handle agenda = f.create_group(root, "agenda");
@@ -149,16 +148,14 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
     s.rng_counter = f.read_u64(actors.get(), "rng_counter");
     s.creations = f.read_u64(actors.get(), "creations");
     s.class_index = f.read_u64(actors.get(), "class");
-    s.slice_rows = f.read_u64(actors.get(), "slice_rows");
-    s.slice_bytes = f.read_u64(actors.get(), "slice_bytes");
+    s.state_size = f.read_u64(actors.get(), "state_size");
     const std::vector<std::byte> states = f.read_bytes(actors.get(), "state");
     s.states.assign(reinterpret_cast<const char*>(states.data()), states.size());
     const std::size_t n = s.aai.size();
-    std::uint64_t rows = 0, bytes = 0;
-    for (std::uint64_t r : s.slice_rows) rows += r;
-    for (std::uint64_t b : s.slice_bytes) bytes += b;
-    if (s.rng_counter.size() != n || s.creations.size() != n || s.class_index.size() != n || rows != n ||
-        s.slice_bytes.size() != s.slice_rows.size() || bytes != s.states.size())
+    std::uint64_t bytes = 0;
+    for (std::uint64_t b : s.state_size) bytes += std::min<std::uint64_t>(b, s.states.size() + 1);  // no overflow
+    if (s.rng_counter.size() != n || s.creations.size() != n || s.class_index.size() != n ||
+        s.state_size.size() != n || bytes != s.states.size())
       throw checkpoint_error(fmt::format("{}: actor tables disagree in length", name));
     for (std::uint64_t c : s.class_index)
       if (c >= s.classes.size()) throw checkpoint_error(fmt::format("{}: actor class index out of range", name));

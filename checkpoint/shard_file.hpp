@@ -7,9 +7,9 @@
 //                    scenario_hash, payload_byte_order, word_size
 //   /scenario        uint8: the effective scenario text
 //   /actors/aai, rng_counter, creations, class     uint64 tables, one row per actor
-//   /actors/state    uint8, Zstd: the actors' Boost states in row order, as
-//                    consecutive archives, one per slice of rows
-//   /actors/slice_rows, slice_bytes   uint64: rows and bytes of each archive
+//   /actors/state    uint8, Zstd: the actors' saved states (kairos state
+//                    archive) in row order, concatenated
+//   /actors/state_size   uint64: bytes of each row's state
 //                    (attribute classes: class names indexed by /actors/class)
 //   /agenda/tick, aai                 the spontaneous activations to come
 //   /probes/declarations              uint8 text: "name<TAB>curve<TAB>curve\n" per probe
@@ -71,8 +71,8 @@ struct shard_content {
   // Actors, one row each.
   std::vector<std::string> classes;
   std::vector<std::uint64_t> aai, rng_counter, creations, class_index;
-  std::string states;  ///< one Boost archive per slice, concatenated
-  std::vector<std::uint64_t> slice_rows, slice_bytes;
+  std::string states;  ///< each row's saved state, concatenated in row order
+  std::vector<std::uint64_t> state_size;  ///< bytes of each row's state
 
   std::vector<std::uint64_t> agenda_tick, agenda_aai;
   std::vector<probe_declaration> probes;

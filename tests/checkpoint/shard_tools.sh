@@ -23,7 +23,7 @@ import h5py
 with h5py.File(sys.argv[1], "r") as f:
     state = f["actors/state"]
     assert "32015" in state._filters, state._filters
-    assert len(state[:]) == int(sum(f["actors/slice_bytes"][:])), "decompressed size differs from the table"
+    assert len(state[:]) == int(sum(f["actors/state_size"][:])), "decompressed size differs from the table"
     assert f.attrs["format"] == b"kairos-checkpoint" or f.attrs["format"] == "kairos-checkpoint"
 print("ok: h5py decompresses the states with the plugin (filter 32015)")
 PY

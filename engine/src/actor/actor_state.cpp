@@ -29,15 +29,19 @@ actor_record capture_actor(const class_info& cls, const actor& a) {
   return record;
 }
 
-actor& rebuild_actor(const class_info& cls, void* storage, const actor_record& record) {
-  state_archive_reader reader(record.state);
-  actor& a = reader.next({&cls, record.aai, record.rng_counter, record.creations}, storage);
+actor& load_actor(const archived_actor& row, std::string_view state, void* storage) {
+  state_archive_reader reader(state);
+  actor& a = reader.next(row, storage);
   if (reader.remaining() != 0) {
-    cls.destroy(a);
+    row.cls->destroy(a);
     throw runtime_error(fmt::format("actor {} of class '{}': its saved state is {} byte(s) longer than it loads",
-                                    record.aai, cls.name, reader.remaining()));
+                                    row.aai, row.cls->name, reader.remaining()));
   }
   return a;
+}
+
+actor& rebuild_actor(const class_info& cls, void* storage, const actor_record& record) {
+  return load_actor({&cls, record.aai, record.rng_counter, record.creations}, record.state, storage);
 }
 
 }  // namespace kairos

@@ -60,9 +60,13 @@ class state_archive_reader {
 /// The actor's record, its state saved on its own.
 actor_record capture_actor(const class_info& cls, const actor& a);
 
-/// Builds the actor blank in `storage` and loads `record` into it. Throws
-/// runtime_error naming the actor and class if the state does not load, or
-/// leaves bytes unread.
+/// Builds the actor blank in `storage` and loads `state`, exactly one
+/// actor's saved state, into it. Throws runtime_error naming the actor and
+/// class if the state does not load or leaves bytes unread (the storage is
+/// then unused).
+actor& load_actor(const archived_actor& row, std::string_view state, void* storage);
+
+/// load_actor from a record.
 actor& rebuild_actor(const class_info& cls, void* storage, const actor_record& record);
 
 }  // namespace kairos

@@ -57,13 +57,14 @@ class tick_boundary_hook {
 /// counters and totals of the old shards this rank read.
 struct restored_state {
   /// Actors of one old shard that now live on this rank: their rows, and
-  /// their states as one archive in row order.
+  /// their states concatenated in row order.
   struct actor_block {
     std::vector<std::string> classes;        ///< class names, as the old shard listed them
     std::vector<std::uint32_t> class_index;  ///< per row, into classes
     std::vector<aai_t> aai;
     std::vector<std::uint64_t> rng_counter;
     std::vector<std::uint32_t> creations;
+    std::vector<std::uint64_t> state_size;
     std::string archive;
   };
   checkpoint::run_position position;

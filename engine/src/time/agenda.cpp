@@ -59,4 +59,16 @@ void agenda::take(tick_t tick, std::vector<aai_t>& out) {
   spare_.push_back(std::move(bucket));
 }
 
+std::vector<tick_t> agenda::ticks() const {
+  std::vector<tick_t> out(heap_);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const std::vector<aai_t>& agenda::bucket(tick_t tick) const {
+  static const std::vector<aai_t> none;
+  const auto it = buckets_.find(tick);
+  return it == buckets_.end() ? none : it->second;
+}
+
 }  // namespace kairos

@@ -25,13 +25,11 @@ class agenda {
   /// Takes the actors scheduled at `tick` into `out` (cleared first), each
   /// once, in the order they asked. `tick` must be next_tick() or earlier.
   void take(tick_t tick, std::vector<aai_t>& out);
-  /// Calls f(tick, aai) for every entry to come (checkpoints), in no
-  /// particular order; withdrawn entries are gone, duplicates remain.
-  template <class F>
-  void for_each(F&& f) const {
-    for (const auto& [tick, bucket] : buckets_)
-      for (aai_t aai : bucket) f(tick, aai);
-  }
+  /// The ticks to come, in increasing order.
+  std::vector<tick_t> ticks() const;
+  /// The actors that asked for `tick`, in the order they asked, duplicates
+  /// and entries of deleted actors included (empty if none).
+  const std::vector<aai_t>& bucket(tick_t tick) const;
 
  private:
   /// Marks AAIs already taken: a bitmap for the dense scenario range, a hash

@@ -34,8 +34,7 @@ shard_content sample_shard() {
   s.creations = {0, 2, 1};
   s.class_index = {0, 1, 1};
   s.states = std::string("abc") + std::string(1 << 20, 'z') + "defgh";  // compressible
-  s.slice_rows = {2, 1};
-  s.slice_bytes = {3 + (1 << 20), 5};
+  s.state_size = {3, 1 << 20, 5};
   s.agenda_tick = {5000, 6000};
   s.agenda_aai = {5, 1};
   s.probes = {{"soda.stock", {"cans"}}, {"customer.budget", {"euros", "spent"}}, {"no.curves", {}}};
@@ -61,8 +60,7 @@ void expect_same(const shard_content& a, const shard_content& b) {
   EXPECT_EQ(a.rng_counter, b.rng_counter);
   EXPECT_EQ(a.creations, b.creations);
   EXPECT_EQ(a.class_index, b.class_index);
-  EXPECT_EQ(a.slice_rows, b.slice_rows);
-  EXPECT_EQ(a.slice_bytes, b.slice_bytes);
+  EXPECT_EQ(a.state_size, b.state_size);
   EXPECT_EQ(a.states, b.states);
   EXPECT_EQ(a.agenda_tick, b.agenda_tick);
   EXPECT_EQ(a.agenda_aai, b.agenda_aai);
