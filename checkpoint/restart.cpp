@@ -291,6 +291,8 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
 
 restored_state distribute(std::vector<shard_content>&& shards, const placement& where, transport& net) {
   const auto ranks = static_cast<std::size_t>(net.size());
+  const auto me = static_cast<std::size_t>(net.rank());
+  restored_state out;
   std::vector<std::vector<std::byte>> outgoing(ranks);
   std::vector<byte_writer> writers;
   for (auto& buffer : outgoing) writers.emplace_back(buffer);
@@ -298,7 +300,8 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
   // (probe declaration), 'r' (run position). A shard's samples 'm',
   // counters 'c' and totals 't' stay with the rank that read it: the end of
   // the run sums and sorts them over all ranks, so no rank collects them.
-  byte_writer& reader = writers[static_cast<std::size_t>(net.rank())];
+  // Actors and schedules that stay on this rank are never serialised.
+  byte_writer& reader = writers[me];
   for (shard_content& s : shards) {
     for (auto& w : writers) {
       w.put('r');
@@ -315,37 +318,51 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       if (!registry::instance().find_class(name))
         throw checkpoint_error(fmt::format("shard {} holds actors of class '{}', which no loaded plugin defines",
                                            s.shard, name));
-    std::vector<restored_state::actor_block> blocks(ranks);
-    for (auto& b : blocks) b.classes = s.classes;
-    std::size_t at = 0;
-    for (std::size_t row = 0; row < s.aai.size(); ++row) {
-      restored_state::actor_block& b = blocks[static_cast<std::size_t>(where.rank_of(s.aai[row]))];
-      b.class_index.push_back(static_cast<std::uint32_t>(s.class_index[row]));
-      b.aai.push_back(s.aai[row]);
-      b.rng_counter.push_back(s.rng_counter[row]);
-      b.creations.push_back(static_cast<std::uint32_t>(s.creations[row]));
-      b.state_size.push_back(s.state_size[row]);
-      b.archive.append(s.states, at, s.state_size[row]);
-      at += s.state_size[row];
+    const bool all_stay = std::all_of(s.aai.begin(), s.aai.end(),
+                                      [&](aai_t aai) { return static_cast<std::size_t>(where.rank_of(aai)) == me; });
+    if (all_stay) {  // the same rank count as the checkpoint's: the shard's columns as they are
+      out.actors.push_back({s.classes, std::move(s.class_index), std::move(s.aai), std::move(s.rng_counter),
+                            std::move(s.creations), std::move(s.state_size), std::move(s.states)});
+    } else {
+      std::vector<restored_state::actor_block> blocks(ranks);
+      for (auto& b : blocks) b.classes = s.classes;
+      std::size_t at = 0;
+      for (std::size_t row = 0; row < s.aai.size(); ++row) {
+        restored_state::actor_block& b = blocks[static_cast<std::size_t>(where.rank_of(s.aai[row]))];
+        b.class_index.push_back(s.class_index[row]);
+        b.aai.push_back(s.aai[row]);
+        b.rng_counter.push_back(s.rng_counter[row]);
+        b.creations.push_back(s.creations[row]);
+        b.state_size.push_back(s.state_size[row]);
+        b.archive.append(s.states, at, s.state_size[row]);
+        at += s.state_size[row];
+      }
+      std::string().swap(s.states);
+      for (std::size_t r = 0; r < ranks; ++r) {
+        restored_state::actor_block& b = blocks[r];
+        if (b.aai.empty()) continue;
+        if (r == me) {
+          out.actors.push_back(std::move(b));
+          continue;
+        }
+        writers[r].put('a');
+        writers[r].put_strings(b.classes);
+        writers[r].put_vector(b.class_index);
+        writers[r].put_vector(b.aai);
+        writers[r].put_vector(b.rng_counter);
+        writers[r].put_vector(b.creations);
+        writers[r].put_vector(b.state_size);
+        writers[r].put_string(b.archive);
+      }
     }
-    std::string().swap(s.states);
-    for (std::size_t r = 0; r < ranks; ++r) {
-      const restored_state::actor_block& b = blocks[r];
-      if (b.aai.empty()) continue;
-      writers[r].put('a');
-      writers[r].put_strings(b.classes);
-      writers[r].put_vector(b.class_index);
-      writers[r].put_vector(b.aai);
-      writers[r].put_vector(b.rng_counter);
-      writers[r].put_vector(b.creations);
-      writers[r].put_vector(b.state_size);
-      writers[r].put_string(b.archive);
-    }
-    blocks.clear();
-    // Schedules, as two columns per destination.
+    // Schedules, as two columns per other destination.
     std::vector<std::vector<std::uint64_t>> ticks(ranks), aais(ranks);
     for (std::size_t i = 0; i < s.agenda_aai.size(); ++i) {
       const auto home = static_cast<std::size_t>(where.rank_of(s.agenda_aai[i]));
+      if (home == me) {
+        out.agenda.emplace_back(s.agenda_tick[i], s.agenda_aai[i]);
+        continue;
+      }
       ticks[home].push_back(s.agenda_tick[i]);
       aais[home].push_back(s.agenda_aai[i]);
     }
@@ -369,7 +386,6 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
   const std::vector<std::vector<std::byte>> received = net.all_to_all(outgoing);
   outgoing.clear();
 
-  restored_state out;
   for (const auto& buffer : received) {
     byte_reader r(buffer);
     while (!r.done()) {
@@ -383,10 +399,10 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         case 'a': {
           restored_state::actor_block b;
           b.classes = r.get_strings();
-          b.class_index = r.get_vector<std::uint32_t>();
+          b.class_index = r.get_vector<std::uint64_t>();
           b.aai = r.get_vector<aai_t>();
           b.rng_counter = r.get_vector<std::uint64_t>();
-          b.creations = r.get_vector<std::uint32_t>();
+          b.creations = r.get_vector<std::uint64_t>();
           b.state_size = r.get_vector<std::uint64_t>();
           b.archive = r.get_string();
           std::uint64_t bytes = 0;

@@ -504,7 +504,8 @@ void simulation::restore(restored_state&& restored) {
       void* storage = table_.allocate(cls);
       actor* a;
       try {
-        a = &load_actor({&cls, block.aai[i], block.rng_counter[i], block.creations[i]}, state, storage);
+        a = &load_actor({&cls, block.aai[i], block.rng_counter[i], static_cast<std::uint32_t>(block.creations[i])}, state,
+                        storage);
       } catch (...) {
         table_.release(cls, storage);
         throw;

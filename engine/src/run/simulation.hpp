@@ -60,10 +60,10 @@ struct restored_state {
   /// their states concatenated in row order.
   struct actor_block {
     std::vector<std::string> classes;        ///< class names, as the old shard listed them
-    std::vector<std::uint32_t> class_index;  ///< per row, into classes
+    std::vector<std::uint64_t> class_index;  ///< per row, into classes
     std::vector<aai_t> aai;
     std::vector<std::uint64_t> rng_counter;
-    std::vector<std::uint32_t> creations;
+    std::vector<std::uint64_t> creations;
     std::vector<std::uint64_t> state_size;
     std::string archive;
   };

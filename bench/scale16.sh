@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The scale-out figures of bench/scale.sh on a 16-core machine, in one
+# command (about 5 minutes): PHOLD at 10^7, 10^8 and 2*10^8 LPs and 10^8 idle
+# actors on 16 ranks, one rank per core, and 10^7 LPs on one rank for the
+# per-rank comparison. Run from the project root with a bundle beside it
+# (see the shared bench16 notes: make-bundle.sh, then on the machine
+# `source .bench16/install.sh`):
+#   bash bench/scale16.sh [BUNDLE]          BUNDLE defaults to .bench16
+set -euo pipefail
+bundle=${1:-.bench16}
+export KAIROS=$bundle/kairos/bin/kairos SCENARIOS=$bundle/kairos MPIRUN_FLAGS="--map-by core --bind-to core"
+scale=$(dirname "${BASH_SOURCE[0]}")/scale.sh
+nproc; free -g | head -2
+bash "$scale" 16 phold 1e7 1e8 2e8
+bash "$scale" 16 idle 1e8
+bash "$scale" 1 phold 1e7
