@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -135,51 +136,55 @@ transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std:
   return outcome;
 }
 
-std::vector<std::vector<std::byte>> mpi_transport::gather(const std::vector<std::byte>& mine) {
-  const auto my_size = static_cast<std::uint64_t>(mine.size());
-  std::vector<std::uint64_t> sizes(rank_ == 0 ? size_ : 0);
-  check(MPI_Gather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, comm_), "MPI_Gather");
+namespace {
+
+/// Where each rank's bytes sit in one buffer holding all of them, as the
+/// MPI_*gatherv calls want it (int counts: at most 2 GiB in all).
+struct byte_layout {
   std::vector<int> counts, displacements;
-  std::vector<std::byte> all;
-  if (rank_ == 0) {
-    std::uint64_t total = 0;
+  std::uint64_t total = 0;
+
+  byte_layout(const std::vector<std::uint64_t>& sizes, std::string_view what) {
     for (std::uint64_t s : sizes) {
       counts.push_back(static_cast<int>(s));
       displacements.push_back(static_cast<int>(total));
       total += s;
+      if (total > static_cast<std::uint64_t>(INT_MAX)) throw runtime_error(fmt::format("{} exceed 2 GiB", what));
     }
-    if (total > static_cast<std::uint64_t>(INT_MAX)) throw runtime_error("results to gather exceed 2 GiB");
-    all.resize(total);
   }
-  check(MPI_Gatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), counts.data(),
-                    displacements.data(), MPI_BYTE, 0, comm_),
+  /// The buffer cut back into each rank's bytes.
+  std::vector<std::vector<std::byte>> split(const std::vector<std::byte>& all) const {
+    std::vector<std::vector<std::byte>> out;
+    for (std::size_t r = 0; r < counts.size(); ++r)
+      out.emplace_back(all.begin() + displacements[r], all.begin() + displacements[r] + counts[r]);
+    return out;
+  }
+};
+
+}  // namespace
+
+std::vector<std::vector<std::byte>> mpi_transport::gather(const std::vector<std::byte>& mine) {
+  const auto my_size = static_cast<std::uint64_t>(mine.size());
+  std::vector<std::uint64_t> sizes(rank_ == 0 ? size_ : 0);
+  check(MPI_Gather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, comm_), "MPI_Gather");
+  const byte_layout layout(sizes, "results to gather");  // empty off rank 0
+  std::vector<std::byte> all(layout.total);
+  check(MPI_Gatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), layout.counts.data(),
+                    layout.displacements.data(), MPI_BYTE, 0, comm_),
         "MPI_Gatherv");
-  std::vector<std::vector<std::byte>> out;
-  for (int r = 0; r < static_cast<int>(counts.size()); ++r)
-    out.emplace_back(all.begin() + displacements[r], all.begin() + displacements[r] + counts[r]);
-  return out;
+  return layout.split(all);
 }
 
 std::vector<std::vector<std::byte>> mpi_transport::all_gather(const std::vector<std::byte>& mine) {
   const auto my_size = static_cast<std::uint64_t>(mine.size());
   std::vector<std::uint64_t> sizes(static_cast<std::size_t>(size_));
   check(MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, comm_), "MPI_Allgather");
-  std::vector<int> counts, displacements;
-  std::uint64_t total = 0;
-  for (std::uint64_t s : sizes) {
-    counts.push_back(static_cast<int>(s));
-    displacements.push_back(static_cast<int>(total));
-    total += s;
-    if (total > static_cast<std::uint64_t>(INT_MAX)) throw runtime_error("data to share between ranks exceeds 2 GiB");
-  }
-  std::vector<std::byte> all(total);
-  check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), counts.data(),
-                       displacements.data(), MPI_BYTE, comm_),
+  const byte_layout layout(sizes, "data to share between ranks");
+  std::vector<std::byte> all(layout.total);
+  check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), layout.counts.data(),
+                       layout.displacements.data(), MPI_BYTE, comm_),
         "MPI_Allgatherv");
-  std::vector<std::vector<std::byte>> out;
-  for (std::size_t r = 0; r < counts.size(); ++r)
-    out.emplace_back(all.begin() + displacements[r], all.begin() + displacements[r] + counts[r]);
-  return out;
+  return layout.split(all);
 }
 
 std::vector<std::uint64_t> mpi_transport::exclusive_prefix_sum(const std::vector<std::uint64_t>& mine) {
