@@ -165,34 +165,25 @@ std::vector<std::byte> file::read_bytes(hid_t parent, const std::string& name) c
   return read_all<std::byte>(parent, name, H5T_NATIVE_UINT8);
 }
 
-void file::write_f64(hid_t parent, const std::string& name, const std::vector<double>& data, std::size_t rows,
-                     std::size_t cols) const {
-  const hsize_t dims[2] = {rows, cols};
-  handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-  handle set(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-             H5Dclose);
-  if (!set) fail(fmt::format("cannot create dataset '{}'", name));
-  if (!data.empty() && H5Dwrite(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
-    fail(fmt::format("cannot write dataset '{}' (disk full?)", name));
-}
-
-handle file::create_table(hid_t parent, const std::string& name, hid_t stored_as, std::uint64_t rows,
-                          std::uint64_t cols) const {
-  const hsize_t dims[2] = {rows, cols};
-  handle space(H5Screate_simple(cols ? 2 : 1, dims, nullptr), H5Sclose);
+handle file::create_table(hid_t parent, const std::string& name, hid_t stored_as,
+                          std::initializer_list<std::uint64_t> dims) const {
+  const std::vector<hsize_t> extent(dims.begin(), dims.end());
+  handle space(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr), H5Sclose);
   handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
   if (!set) fail(fmt::format("cannot create dataset '{}'", name));
   return set;
 }
 
 void file::write_rows(hid_t table, const std::string& name, hid_t memory_type, std::uint64_t first, std::uint64_t rows,
-                      std::uint64_t cols, const void* data) const {
-  if (rows == 0) return;
-  const int rank = cols ? 2 : 1;
-  const hsize_t start[2] = {first, 0}, count[2] = {rows, cols};
+                      const void* data) const {
   handle file_space(H5Dget_space(table), H5Sclose);
+  hsize_t extent[2] = {0, 0};
+  const int rank = file_space ? H5Sget_simple_extent_dims(file_space.get(), extent, nullptr) : -1;
+  if (rank < 1 || rank > 2) fail(fmt::format("dataset '{}' is not a table", name));
+  const hsize_t start[2] = {first, 0}, count[2] = {rows, extent[1]};
+  if (rows == 0 || (rank == 2 && extent[1] == 0)) return;  // nothing to write
   handle memory_space(H5Screate_simple(rank, count, nullptr), H5Sclose);
-  if (!file_space || !memory_space ||
+  if (!memory_space ||
       H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
       H5Dwrite(table, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data) < 0)
     fail(fmt::format("cannot write rows {}..{} of dataset '{}' (disk full?)", first, first + rows, name));

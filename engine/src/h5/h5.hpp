@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,17 +77,14 @@ class file {
   /// `compress` (filter 32015, registered by the engine).
   void write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size, bool compress) const;
   std::vector<std::byte> read_bytes(hid_t parent, const std::string& name) const;
-  /// rows x cols float64 dataset.
-  void write_f64(hid_t parent, const std::string& name, const std::vector<double>& data, std::size_t rows,
-                 std::size_t cols) const;
-  /// A rows x cols table (cols 0: one dimension) of file type `stored_as`,
-  /// contiguous, to be filled by write_rows.
-  handle create_table(hid_t parent, const std::string& name, hid_t stored_as, std::uint64_t rows,
-                      std::uint64_t cols) const;
+  /// A contiguous table of file type `stored_as` with dimensions `dims`
+  /// ({rows} or {rows, columns}), to be filled by write_rows.
+  handle create_table(hid_t parent, const std::string& name, hid_t stored_as,
+                      std::initializer_list<std::uint64_t> dims) const;
   /// Writes rows [first, first + rows) of a table from `data` (native type
-  /// `memory_type`, rows x max(cols, 1) values).
+  /// `memory_type`, every column of each row).
   void write_rows(hid_t table, const std::string& name, hid_t memory_type, std::uint64_t first, std::uint64_t rows,
-                  std::uint64_t cols, const void* data) const;
+                  const void* data) const;
   void attr_string(hid_t object, const std::string& name, std::string_view value) const;
   void attr_strings(hid_t object, const std::string& name, const std::vector<std::string>& values) const;
   void attr_u64(hid_t object, const std::string& name, std::uint64_t value, hid_t stored_as = H5T_STD_U64LE) const;

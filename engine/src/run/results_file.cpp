@@ -76,9 +76,9 @@ results_writer::results_writer(const std::filesystem::path& path, const scenario
     t.group = f.create_group(group.get(), probes[p].name);
     f.attr_strings(t.group.get(), "curves", probes[p].curves);
     const std::uint64_t total = rows[p].total;
-    t.tick = f.create_table(t.group.get(), "tick", H5T_STD_U64LE, total, 0);
-    t.aai = f.create_table(t.group.get(), "aai", H5T_STD_U64LE, total, 0);
-    t.value = f.create_table(t.group.get(), "value", H5T_IEEE_F64LE, total, probes[p].curves.size());
+    t.tick = f.create_table(t.group.get(), "tick", H5T_STD_U64LE, {total});
+    t.aai = f.create_table(t.group.get(), "aai", H5T_STD_U64LE, {total});
+    t.value = f.create_table(t.group.get(), "value", H5T_IEEE_F64LE, {total, probes[p].curves.size()});
     open_->tables.push_back(std::move(t));
   }
 }
@@ -91,11 +91,9 @@ void results_writer::write_rows() {
     const probe_rows& r = rows_[p];
     const open_file::probe_tables& t = open_->tables[p];
     const std::uint64_t n = r.tick.size();
-    f.write_rows(t.tick.get(), probes_[p].name + "/tick", H5T_NATIVE_UINT64, r.first, n, 0, r.tick.data());
-    f.write_rows(t.aai.get(), probes_[p].name + "/aai", H5T_NATIVE_UINT64, r.first, n, 0, r.aai.data());
-    if (!probes_[p].curves.empty())
-      f.write_rows(t.value.get(), probes_[p].name + "/value", H5T_NATIVE_DOUBLE, r.first, n,
-                       probes_[p].curves.size(), r.values.data());
+    f.write_rows(t.tick.get(), probes_[p].name + "/tick", H5T_NATIVE_UINT64, r.first, n, r.tick.data());
+    f.write_rows(t.aai.get(), probes_[p].name + "/aai", H5T_NATIVE_UINT64, r.first, n, r.aai.data());
+    f.write_rows(t.value.get(), probes_[p].name + "/value", H5T_NATIVE_DOUBLE, r.first, n, r.values.data());
   }
 }
 
