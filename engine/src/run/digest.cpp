@@ -1,8 +1,5 @@
 #include "run/digest.hpp"
 
-#include <bit>
-#include <cstring>
-
 #include <fmt/format.h>
 #include <xxhash.h>
 
@@ -13,26 +10,22 @@ namespace kairos {
 
 namespace {
 
-/// Bytes to hash, integers written little-endian whatever the machine, so a
-/// field hashes the same on every architecture.
-class le_bytes {
+/// One element's fields in the state archive's encoding (numbers
+/// little-endian, text as length and bytes), so an element hashes the same
+/// on every architecture; reused element after element.
+class element_bytes {
  public:
-  void clear() { bytes_.clear(); }
-  void put(std::uint64_t v) {
-    if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
-    const auto at = bytes_.size();
-    bytes_.resize(at + sizeof v);
-    std::memcpy(bytes_.data() + at, &v, sizeof v);
+  element_bytes() : archive_(bytes_) {}
+  template <class... Fields>
+  XXH128_hash_t hash(const Fields&... fields) {
+    bytes_.clear();
+    (archive_ << ... << fields);
+    return XXH3_128bits(bytes_.data(), bytes_.size());
   }
-  void put(double v) { put(std::bit_cast<std::uint64_t>(v)); }
-  void put_text(std::string_view text) {
-    put(static_cast<std::uint64_t>(text.size()));
-    bytes_.insert(bytes_.end(), text.begin(), text.end());
-  }
-  XXH128_hash_t hash() const { return XXH3_128bits(bytes_.data(), bytes_.size()); }
 
  private:
-  std::vector<char> bytes_;
+  std::string bytes_;
+  state_oarchive archive_;
 };
 
 void add(std::array<std::uint64_t, 2>& sum, XXH128_hash_t h) {
@@ -77,7 +70,7 @@ digest_sums local_digest_sums(const probe_store& probes, const actor_table& acto
   workers.for_ranges(slices, 1, [&](std::size_t begin, std::size_t end, unsigned) {
     std::string state;  // one actor's at a time: its bytes depend on nothing else
     state_archive_writer archive(state);
-    le_bytes element;
+    element_bytes element;
     for (std::size_t s = begin; s < end; ++s) {
       digest_sums& part = parts[s];
       for (std::size_t i = s * slice; i < std::min(items, (s + 1) * slice); ++i) {
@@ -87,14 +80,9 @@ digest_sums local_digest_sums(const probe_store& probes, const actor_table& acto
         state.clear();
         archive.append(cls, *a);
         const XXH128_hash_t state_hash = XXH3_128bits(state.data(), state.size());
-        element.clear();
-        element.put(a->aai());
-        element.put_text(cls.name);
-        element.put(detail::actor_access::rng_counter(*a));
-        element.put(static_cast<std::uint64_t>(detail::actor_access::creations(*a)));
-        element.put(state_hash.low64);
-        element.put(state_hash.high64);
-        add(part.actors, element.hash());
+        add(part.actors, element.hash(a->aai(), cls.name, detail::actor_access::rng_counter(*a),
+                                      std::uint64_t{detail::actor_access::creations(*a)}, state_hash.low64,
+                                      state_hash.high64));
         ++part.actor_count;
       }
     }
@@ -102,18 +90,14 @@ digest_sums local_digest_sums(const probe_store& probes, const actor_table& acto
   digest_sums total;
   for (const digest_sums& part : parts) add(total, part);
 
-  le_bytes element;
+  element_bytes element;
   for (const probe_store::probe* p : probes.sorted()) {
+    const std::uint64_t key = probe_key(p->name);
     const std::size_t width = p->curves.size();
     for (const probe_store::sample& s : p->samples) {
-      element.clear();
-      element.put(probe_key(p->name));
-      element.put(s.tick);
-      element.put(static_cast<std::uint64_t>(s.diasca));
-      element.put(s.aai);
-      element.put(static_cast<std::uint64_t>(s.seq));
-      for (std::size_t c = 0; c < width; ++c) element.put(p->values[s.value_offset + c]);
-      add(total.samples, element.hash());
+      const auto sample_values = boost::serialization::make_array(p->values.data() + s.value_offset, width);
+      add(total.samples, element.hash(key, s.tick, std::uint64_t{s.diasca}, s.aai, std::uint64_t{s.seq},
+                                      sample_values));
       ++total.sample_count;
     }
   }
@@ -121,14 +105,14 @@ digest_sums local_digest_sums(const probe_store& probes, const actor_table& acto
 }
 
 std::uint64_t results_digest(const digest_sums& total, const std::vector<probe_schema>& probes) {
-  le_bytes all;
+  std::string bytes;
+  state_oarchive all(bytes);
   for (const probe_schema& p : probes) {
-    all.put_text(p.name);
-    all.put(static_cast<std::uint64_t>(p.curves.size()));
-    for (const std::string& c : p.curves) all.put_text(c);
+    all << p.name << std::uint64_t{p.curves.size()};
+    for (const std::string& c : p.curves) all << c;
   }
-  for (std::uint64_t w : total.words()) all.put(w);
-  return all.hash().low64;
+  for (std::uint64_t w : total.words()) all << w;
+  return XXH3_128bits(bytes.data(), bytes.size()).low64;
 }
 
 std::string digest_hex(std::uint64_t digest) { return fmt::format("{:016x}", digest); }

@@ -141,7 +141,7 @@ class state_oarchive {
       put(static_cast<std::underlying_type_t<T>>(value));
     } else if constexpr (std::is_arithmetic_v<T>) {
       put(value);
-    } else if constexpr (std::is_same_v<T, std::string>) {
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
       put(static_cast<std::uint64_t>(value.size()));
       save_binary(value.data(), value.size());
     } else if constexpr (std::is_same_v<T, boost::serialization::collection_size_type>) {
