@@ -52,6 +52,8 @@ std::uint64_t write_copy(const fs::path& path, const std::vector<std::byte>& ima
 
 }  // namespace
 
+bool stop_signal_seen() noexcept { return signal_seen != 0; }
+
 void install_signal_handlers() {
   struct sigaction action {};
   action.sa_handler = on_checkpoint_signal;
@@ -206,7 +208,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     m.engine_version = engine_version;
     m.scenario_text = scenario_text_;
     m.scenario_file = fs::absolute(scenario_.file).string();
-    m.output = output_.string();
+    m.output = fs::absolute(output_).lexically_normal().string();
     m.checkpointing = config_;
     m.shards.resize(static_cast<std::size_t>(net_.size()));
     std::vector<json> parsed;
@@ -232,37 +234,47 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
       if (problem.empty() && e.copies.size() != 1 + k)
         problem = fmt::format("shard {} has {} copies instead of {}", e.shard, e.copies.size(), 1 + k);
     m.write_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (problem.empty()) manifest_text = to_json(m).dump(1);
+    if (problem.empty()) manifest_text = checkpoint::manifest_text(m);
   }
   manifest_text = text_of(net_.broadcast(bytes_of(manifest_text)));
+  if (manifest_text.empty()) return abandon(name, dir, written, problem);
 
-  if (manifest_text.empty()) {
-    std::error_code ec;
-    for (const fs::path& p : written) fs::remove(p, ec);
-    fs::remove(dir, ec);  // only if empty: other ranks may share it
-    if (rank == 0)
-      std::fprintf(stderr,
-                   "kairos: warning: checkpoint %s abandoned: %s; the run goes on, and the latest committed checkpoint "
-                   "(%s) is untouched\n",
-                   name.c_str(), problem.c_str(),
-                   last_committed_ ? last_committed_->c_str() : "none from this run");
-    return false;
-  }
-
-  // 4. Commit: one manifest per directory, then the LATEST pointer. A
-  // checkpoint is committed as soon as one manifest is in place.
+  // 4. Commit: one manifest per directory. The checkpoint is committed only
+  // once every directory holds its manifest; if any write failed, the
+  // manifests that were written go again and the checkpoint is abandoned
+  // on every rank, so no run ever claims a commit that did not happen.
   std::string manifest_error;
   if (writes_manifest()) {
+    const fs::path path = dir / manifest_file;
+    written.insert(written.begin(), path);  // removed first if abandoned
     try {
-      write_durably(dir / manifest_file, manifest_text, "mid-manifest");
+      write_durably(path, manifest_text, "mid-manifest");
       test_hooks::crash_point("after-manifest");
-      write_durably(my_directory() / latest_file, name + "\n");
-      prune(my_directory(), resume_tick);
     } catch (const std::exception& e) {
       manifest_error = e.what();
     }
   }
-  const std::vector<std::vector<std::byte>> outcomes = net_.gather(bytes_of(manifest_error));
+  const std::vector<std::vector<std::byte>> manifest_errors = net_.gather(bytes_of(manifest_error));
+  if (net_.sum({manifest_error.empty() ? 0u : 1u})[0] > 0) {
+    for (std::size_t r = 0; r < manifest_errors.size(); ++r)
+      if (!manifest_errors[r].empty())
+        problem += fmt::format("{}rank {} could not write its manifest: {}", problem.empty() ? "" : "; ", r,
+                               text_of(manifest_errors[r]));
+    return abandon(name, dir, written, problem);
+  }
+
+  // 5. Committed everywhere. LATEST (a pointer for people) and pruning are
+  // housekeeping: their failure is a warning, not a lost checkpoint.
+  std::string housekeeping_error;
+  if (writes_manifest()) {
+    try {
+      write_durably(my_directory() / latest_file, name + "\n");
+      prune(my_directory(), resume_tick);
+    } catch (const std::exception& e) {
+      housekeeping_error = e.what();
+    }
+  }
+  const std::vector<std::vector<std::byte>> outcomes = net_.gather(bytes_of(housekeeping_error));
   last_committed_ = name;
   ++committed_;
   last_wall_ = std::chrono::steady_clock::now();
@@ -271,7 +283,9 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
   if (rank == 0) {
     for (std::size_t r = 0; r < outcomes.size(); ++r)
       if (!outcomes[r].empty())
-        std::fprintf(stderr, "kairos: warning: checkpoint %s: rank %zu could not write its manifest: %s\n",
+        std::fprintf(stderr,
+                     "kairos: warning: checkpoint %s is committed, but rank %zu could not update LATEST or remove "
+                     "older checkpoints: %s\n",
                      name.c_str(), r, text_of(outcomes[r]).c_str());
     std::fprintf(stderr,
                  "kairos: checkpoint %s committed: %d shard(s), %u replica(s) each, %.1f MiB per copy set, %.3f s "
@@ -279,6 +293,29 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
                  name.c_str(), net_.size(), k, static_cast<double>(copy_set_bytes) / (1 << 20), seconds, phases_.c_str());
   }
   return true;
+}
+
+bool checkpointer::abandon(const std::string& name, const fs::path& dir, const std::vector<fs::path>& written,
+                           const std::string& problem) {
+  // Manifest first (it is first in `written`): a checkpoint half removed
+  // by a crash here is merely uncommitted.
+  std::error_code ec;
+  for (const fs::path& p : written) {
+    fs::remove(p, ec);
+    if (p.filename() == manifest_file) {
+      try {
+        sync_directory(dir);
+      } catch (const std::exception&) {  // the removal stands; its durability is best effort
+      }
+    }
+  }
+  fs::remove(dir, ec);  // only if empty: other ranks may share it
+  if (net_.rank() == 0)
+    std::fprintf(stderr,
+                 "kairos: warning: checkpoint %s abandoned: %s; the run goes on, and the latest committed checkpoint "
+                 "(%s) is untouched\n",
+                 name.c_str(), problem.c_str(), last_committed_ ? last_committed_->c_str() : "none from this run");
+  return false;
 }
 
 void checkpointer::prune(const fs::path& dir, tick_t just_committed) const {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checkpoint/node_map.hpp"
 #include "checkpoint/settings.hpp"
@@ -20,6 +21,8 @@ namespace kairos::checkpoint {
 /// SIGTERM and SIGUSR1 ask for a checkpoint at the next tick boundary and a
 /// clean exit (batch-system preemption). Installed by `run` and `restart`.
 void install_signal_handlers();
+/// True once SIGTERM or SIGUSR1 reached this process.
+bool stop_signal_seen() noexcept;
 
 class checkpointer final : public tick_boundary_hook {
  public:
@@ -44,6 +47,10 @@ class checkpointer final : public tick_boundary_hook {
   /// Writes and commits one checkpoint; false if it was abandoned (an I/O
   /// error on some rank, reported by rank 0; the run goes on).
   bool take(simulation& sim, tick_t resume_tick);
+  /// Removes what this rank wrote of checkpoint `name` (manifest first) and
+  /// warns on rank 0; returns false.
+  bool abandon(const std::string& name, const std::filesystem::path& dir,
+               const std::vector<std::filesystem::path>& written, const std::string& problem);
   void prune(const std::filesystem::path& dir, tick_t just_committed) const;
   std::filesystem::path my_directory() const;
   bool writes_manifest() const;

@@ -50,7 +50,7 @@ void write_durably(const fs::path& path, const void* bytes, std::size_t size, st
   try {
     descriptor d{::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
     if (d.fd < 0) io_failure(temporary, "cannot create", errno);
-    if (test_hooks::write_must_fail()) io_failure(temporary, "cannot write", ENOSPC);
+    if (test_hooks::write_must_fail(path)) io_failure(temporary, "cannot write", ENOSPC);
     const auto* p = static_cast<const char*>(bytes);
     for (std::size_t left = size; left > 0;) {
       const ssize_t n = ::write(d.fd, p, left);
@@ -76,14 +76,29 @@ void write_durably(const fs::path& path, const void* bytes, std::size_t size, st
   sync_directory(path.parent_path());
 }
 
-std::vector<std::byte> read_whole_file(const fs::path& path) {
+std::vector<std::byte> read_whole_file(const fs::path& path, std::uint64_t max_bytes) {
   descriptor d{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (d.fd < 0) io_failure(path, "cannot open", errno);
-  const off_t end = ::lseek(d.fd, 0, SEEK_END);
-  if (end < 0 || ::lseek(d.fd, 0, SEEK_SET) < 0) io_failure(path, "cannot seek", errno);
-  std::vector<std::byte> out(static_cast<std::size_t>(end));
+  // The size on disk is only a hint for the buffer: a directory, a device or
+  // a file that grows while read must never size an allocation.
+  struct stat info {};
+  if (::fstat(d.fd, &info) != 0) io_failure(path, "cannot stat", errno);
+  if (!S_ISREG(info.st_mode)) throw runtime_error(fmt::format("{}: not a regular file", path.string()));
+  if (static_cast<std::uint64_t>(info.st_size) > max_bytes)
+    throw runtime_error(fmt::format("{}: {} bytes, more than the {} expected at most", path.string(), info.st_size,
+                                    max_bytes));
+  std::vector<std::byte> out(static_cast<std::size_t>(info.st_size));
   std::size_t at = 0;
-  while (at < out.size()) {
+  for (;;) {
+    if (at == out.size()) {
+      // At the size fstat gave: one more byte tells whether the file grew.
+      std::byte probe;
+      const ssize_t n = ::read(d.fd, &probe, 1);
+      if (n == 0) break;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) io_failure(path, "cannot read", errno);
+      throw runtime_error(fmt::format("{}: changed size while being read", path.string()));
+    }
     const ssize_t n = ::read(d.fd, out.data() + at, out.size() - at);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -94,6 +109,11 @@ std::vector<std::byte> read_whole_file(const fs::path& path) {
   }
   out.resize(at);
   return out;
+}
+
+bool is_regular_file(const fs::path& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
 }
 
 }  // namespace kairos::checkpoint

@@ -5,6 +5,7 @@
 // old file or the complete new one.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,11 @@ inline void write_durably(const std::filesystem::path& path, std::string_view te
 void sync_directory(const std::filesystem::path& dir);
 /// Creates the directory and its parents, syncing each new level's parent.
 void create_directories_durably(const std::filesystem::path& dir);
-/// The whole file; throws runtime_error naming the path when unreadable.
-std::vector<std::byte> read_whole_file(const std::filesystem::path& path);
+/// The whole file; throws runtime_error naming the path when it is not a
+/// regular file, is larger than `max_bytes` or cannot be read.
+std::vector<std::byte> read_whole_file(const std::filesystem::path& path,
+                                       std::uint64_t max_bytes = std::uint64_t{1} << 40);
+/// A regular file (or a link to one), not a directory or a device.
+bool is_regular_file(const std::filesystem::path& path);
 
 }  // namespace kairos::checkpoint

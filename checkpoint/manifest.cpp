@@ -1,8 +1,11 @@
 #include "checkpoint/manifest.hpp"
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
+#include "checkpoint/shard_file.hpp"
 #include "kairos/core/error.hpp"
+#include "scenario/scenario.hpp"
 
 namespace kairos::checkpoint {
 
@@ -33,35 +36,97 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(shard_copy, holder, node, file)
 
 std::string manifest::name() const { return checkpoint_name(tick, generation); }
 
+namespace {
+
+/// The manifest's own checksum: XXH3-64 of the compact dump of every field
+/// but itself. nlohmann::json keeps keys sorted and prints numbers so that
+/// they read back exactly, so the reader recomputes it from what it parsed,
+/// whatever the file's layout.
+std::uint64_t body_checksum(const json& body) {
+  const std::string text = body.dump();
+  return XXH3_64bits(text.data(), text.size());
+}
+
+constexpr const char* checksum_field = "manifest_xxh3";
+
+/// Throws checkpoint_error naming `where` unless the manifest describes a
+/// complete, well-formed checkpoint: one entry per rank, indices 0..ranks-1
+/// each once, every copy on a rank and node of that run under the file name
+/// its shard and holder give, and a scenario text that has its hash.
+void validate(const manifest& m, const std::string& where) {
+  const auto bad = [&](const std::string& what) { throw checkpoint_error(fmt::format("{}: {}", where, what)); };
+  if (m.ranks < 1 || m.nodes < 1 || m.nodes > m.ranks)
+    bad(fmt::format("{} rank(s) on {} node(s) is not a run", m.ranks, m.nodes));
+  if (m.shards.size() != static_cast<std::size_t>(m.ranks))
+    bad(fmt::format("lists {} shard(s) for a run of {} rank(s): incomplete", m.shards.size(), m.ranks));
+  std::vector<bool> seen(m.shards.size());
+  for (const shard_entry& e : m.shards) {
+    if (e.shard >= m.shards.size()) bad(fmt::format("shard index {} out of range (0..{})", e.shard, m.ranks - 1));
+    if (seen[e.shard]) bad(fmt::format("shard {} listed twice", e.shard));
+    seen[e.shard] = true;
+    if (e.copies.empty()) bad(fmt::format("shard {} has no copy", e.shard));
+    for (const shard_copy& c : e.copies) {
+      if (c.holder < 0 || c.holder >= m.ranks || c.node < 0 || c.node >= m.nodes ||
+          c.file != shard_file_name(e.shard, c.holder))
+        bad(fmt::format("shard {}: malformed copy '{}' (rank {}, node {})", e.shard, c.file, c.holder, c.node));
+    }
+  }
+  std::uint64_t text_hash = 0;
+  try {
+    text_hash = results_hash_of_text(m.scenario_text);
+  } catch (const std::exception& e) {
+    bad(fmt::format("stored scenario does not parse: {}", e.what()));
+  }
+  if (text_hash != m.scenario_hash)
+    bad(fmt::format("stored scenario hashes to {:016x}, the manifest says {:016x}", text_hash, m.scenario_hash));
+}
+
+}  // namespace
+
 json to_json(const manifest& m) {
   json shards = json::array();
   for (const shard_entry& s : m.shards) {
     shards.push_back(
         {{"shard", s.shard}, {"size", s.size}, {"xxh3", fmt::format("{:016x}", s.checksum)}, {"copies", s.copies}});
   }
-  return {{"format", "kairos-checkpoint-manifest"},
-          {"format_version", m.format_version},
-          {"generation", m.generation},
-          {"tick", m.tick},
-          {"ranks", m.ranks},
-          {"nodes", m.nodes},
-          {"replicas", m.replicas},
-          {"scenario_hash", fmt::format("{:016x}", m.scenario_hash)},
-          {"engine_version", m.engine_version},
-          {"scenario_file", m.scenario_file},
-          {"output", m.output},
-          {"write_seconds", m.write_seconds},
-          {"checkpointing", m.checkpointing},
-          {"shards", shards},
-          {"scenario", m.scenario_text}};
+  json body = {{"format", "kairos-checkpoint-manifest"},
+               {"format_version", m.format_version},
+               {"generation", m.generation},
+               {"tick", m.tick},
+               {"ranks", m.ranks},
+               {"nodes", m.nodes},
+               {"replicas", m.replicas},
+               {"scenario_hash", fmt::format("{:016x}", m.scenario_hash)},
+               {"engine_version", m.engine_version},
+               {"scenario_file", m.scenario_file},
+               {"output", m.output},
+               {"write_seconds", m.write_seconds},
+               {"checkpointing", m.checkpointing},
+               {"shards", shards},
+               {"scenario", m.scenario_text}};
+  body[checksum_field] = fmt::format("{:016x}", body_checksum(body));
+  return body;
 }
+
+std::string manifest_text(const manifest& m) { return to_json(m).dump(1) + "\n"; }
 
 manifest manifest_from_json(const std::string& text, const std::string& where) {
   try {
-    const json j = json::parse(text);
-    if (j.at("format") != "kairos-checkpoint-manifest") throw checkpoint_error(where + ": not a Kairos checkpoint manifest");
+    json j = json::parse(text);
+    if (!j.is_object() || !j.contains("format") || j["format"] != "kairos-checkpoint-manifest")
+      throw checkpoint_error(where + ": not a Kairos checkpoint manifest");
+    // The version first: another version may protect itself differently.
     manifest m;
     m.format_version = j.at("format_version");
+    if (m.format_version != format_version)
+      throw checkpoint_error(fmt::format("{}: checkpoint format version {} (this kairos reads version {})", where,
+                                         m.format_version, format_version));
+    if (!j.contains(checksum_field) || !j[checksum_field].is_string())
+      throw checkpoint_error(where + ": the manifest has no checksum (damaged, or written by an older kairos)");
+    const std::string stored = j[checksum_field].get<std::string>();
+    j.erase(checksum_field);
+    if (stored != fmt::format("{:016x}", body_checksum(j)))
+      throw checkpoint_error(where + ": manifest checksum mismatch (damaged)");
     m.generation = j.at("generation");
     m.tick = j.at("tick");
     m.ranks = j.at("ranks");
@@ -82,6 +147,7 @@ manifest manifest_from_json(const std::string& text, const std::string& where) {
       m.shards.push_back(std::move(e));
     }
     m.scenario_text = j.at("scenario");
+    validate(m, where);
     return m;
   } catch (const checkpoint_error&) {
     throw;

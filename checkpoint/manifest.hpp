@@ -2,8 +2,10 @@
 
 // The manifest of a checkpoint (manifest.json, one copy in each node's
 // checkpoint directory): what a committed checkpoint consists of, so that a
-// restart can find and verify every shard. Its presence is what makes a
-// checkpoint committed.
+// restart can find and verify every shard. It carries its own checksum, and
+// a restart treats a copy that fails it, or that describes an incomplete
+// checkpoint, as one damaged copy among the nodes' copies. A checkpoint is
+// committed once its manifest is in place in every checkpoint directory.
 
 #include <cstdint>
 #include <filesystem>
@@ -50,8 +52,14 @@ struct manifest {
   std::string name() const;
 };
 
+/// The manifest as JSON, its own checksum (manifest_xxh3) included.
 nlohmann::json to_json(const manifest& m);
-/// Throws checkpoint_error naming `where` when the JSON is not a manifest.
+/// The text of manifest.json.
+std::string manifest_text(const manifest& m);
+/// Parses and verifies a manifest. Throws checkpoint_error naming `where`
+/// when the text is not a manifest, fails its checksum, is of another format
+/// version, or does not describe a complete checkpoint (a shard per rank,
+/// each index once, well-formed copies, a scenario matching its hash).
 manifest manifest_from_json(const std::string& text, const std::string& where);
 
 /// "ckpt-000000001000-g1": sorts by tick.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -25,7 +27,7 @@ namespace {
 std::optional<shard_content> read_copy(const fs::path& path, const manifest& m, const shard_entry& e,
                                        std::string& problem) {
   try {
-    const std::vector<std::byte> image = read_whole_file(path);
+    const std::vector<std::byte> image = read_whole_file(path, e.size);
     if (image.size() != e.size) {
       problem = fmt::format("{}: {} bytes, the manifest says {} (truncated?)", path.string(), image.size(), e.size);
       return std::nullopt;
@@ -35,6 +37,10 @@ std::optional<shard_content> read_copy(const fs::path& path, const manifest& m, 
       return std::nullopt;
     }
     shard_content s = read_shard(image, path.string());
+    if (s.shards != static_cast<std::uint32_t>(m.ranks)) {
+      problem = fmt::format("{}: one of {} shard(s), the manifest says {}", path.string(), s.shards, m.ranks);
+      return std::nullopt;
+    }
     if (s.scenario_hash != m.scenario_hash || s.shard != e.shard || s.generation != m.generation ||
         s.position.resume_tick != m.tick) {
       problem = fmt::format("{}: belongs to another checkpoint or scenario than its manifest", path.string());
@@ -48,34 +54,88 @@ std::optional<shard_content> read_copy(const fs::path& path, const manifest& m, 
 }
 
 /// Newest first: by tick, then generation.
-std::vector<std::string> candidates_newest_first(const catalogue& all) {
-  std::vector<std::string> names;
-  for (const auto& [name, e] : all.checkpoints)
-    if (!e.manifests.empty()) names.push_back(name);
-  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-    tick_t ta, tb;
-    std::uint64_t ga, gb;
-    parse_checkpoint_name(a, ta, ga);
-    parse_checkpoint_name(b, tb, gb);
-    return std::tie(ta, ga) > std::tie(tb, gb);
-  });
-  return names;
+bool newer(const std::string& a, const std::string& b) {
+  tick_t ta, tb;
+  std::uint64_t ga, gb;
+  parse_checkpoint_name(a, ta, ga);
+  parse_checkpoint_name(b, tb, gb);
+  return std::tie(ta, ga) > std::tie(tb, gb);
 }
 
-/// The first manifest of `name` that reads, among those `c` sees.
-std::optional<std::string> readable_manifest(const catalogue::entry& e, std::string& problem) {
-  for (const fs::path& p : e.manifests) {
-    try {
-      const std::vector<std::byte> bytes = read_whole_file(p);
-      const std::string text = text_of(bytes);
-      manifest_from_json(text, p.string());
-      return text;
-    } catch (const std::exception& ex) {
-      problem = ex.what();
+/// Manifests are read with a bound: a manifest is a few hundred bytes per
+/// shard plus the scenario text.
+constexpr std::uint64_t max_manifest_bytes = std::uint64_t{256} << 20;
+
+/// What one rank finds in the manifest copies it sees, per checkpoint: each
+/// distinct text with the paths holding it, and the copies it cannot read.
+json read_manifest_copies(const catalogue& mine) {
+  json out = json::object();
+  for (const auto& [name, e] : mine.checkpoints) {
+    std::map<std::string, std::vector<std::string>> paths_of_text;
+    json unreadable = json::array();
+    for (const fs::path& p : e.manifests) {
+      try {
+        paths_of_text[text_of(read_whole_file(p, max_manifest_bytes))].push_back(p.string());
+      } catch (const std::exception& ex) {
+        unreadable.push_back(ex.what());
+      }
+    }
+    json texts = json::array();
+    for (auto& [text, paths] : paths_of_text) texts.push_back({{"text", text}, {"paths", paths}});
+    out[name] = {{"texts", texts}, {"unreadable", unreadable}};
+  }
+  return out;
+}
+
+/// One version of a checkpoint's manifest that passed its checks, and the
+/// copies holding it.
+struct manifest_version {
+  std::string name, text;
+  manifest parsed;
+  std::set<std::string> paths;
+};
+
+/// Every checkpoint's manifest copies, as the ranks reported them (each
+/// rank's read_manifest_copies), sorted into versions to try and problems.
+/// Within a checkpoint, the version held by most copies comes first: a copy
+/// that disagrees with the others is the damaged one.
+struct manifest_census {
+  std::vector<manifest_version> versions;  ///< newest checkpoint first
+  std::map<std::string, std::vector<std::string>> problems;  ///< per checkpoint: damaged copies and why
+
+  void add(const json& report) {
+    for (const auto& [name, found] : report.items()) {
+      std::vector<std::string>& why = problems[name];
+      for (const json& u : found.at("unreadable")) why.push_back(u.get<std::string>());
+      for (const json& t : found.at("texts")) {
+        const std::string text = t.at("text").get<std::string>();
+        const auto paths = t.at("paths").get<std::vector<std::string>>();
+        const auto same = std::find_if(versions.begin(), versions.end(),
+                                       [&](const manifest_version& v) { return v.name == name && v.text == text; });
+        if (same != versions.end()) {
+          same->paths.insert(paths.begin(), paths.end());
+          continue;
+        }
+        try {
+          manifest m = manifest_from_json(text, paths.front());
+          if (m.name() != name)
+            throw checkpoint_error(fmt::format("{}: describes checkpoint {}, not the one it is in", paths.front(),
+                                               m.name()));
+          versions.push_back({name, text, std::move(m), {paths.begin(), paths.end()}});
+        } catch (const std::exception& e) {
+          for (const std::string& p : paths) why.push_back(p == paths.front() ? e.what() : p + ": the same damage");
+        }
+      }
     }
   }
-  return std::nullopt;
-}
+
+  void order() {
+    std::stable_sort(versions.begin(), versions.end(), [](const manifest_version& a, const manifest_version& b) {
+      if (a.name != b.name) return newer(a.name, b.name);
+      return a.paths.size() > b.paths.size();
+    });
+  }
+};
 
 std::string dir_list(const std::vector<fs::path>& dirs) {
   std::string out;
@@ -90,13 +150,29 @@ std::string dir_list(const std::vector<fs::path>& dirs) {
 /// sees one, so a copy on any node's local storage counts.
 class checkpoint_search {
  public:
-  checkpoint_search(std::vector<catalogue> seen, std::map<std::string, std::string> manifests,
-                    std::optional<std::uint64_t> expected_hash, std::string where)
-      : seen_(std::move(seen)), manifests_(std::move(manifests)), expected_hash_(expected_hash), where_(std::move(where)) {
+  checkpoint_search(std::vector<catalogue> seen, manifest_census census, std::optional<std::uint64_t> expected_hash,
+                    std::optional<std::string> only, std::string where)
+      : seen_(std::move(seen)),
+        census_(std::move(census)),
+        expected_hash_(expected_hash),
+        only_(std::move(only)),
+        where_(std::move(where)) {
     catalogue all;
     for (const catalogue& c : seen_) all.merge(c);
-    candidates_ = candidates_newest_first(all);
     next_generation_ = static_cast<std::uint64_t>(all.highest_generation() + 1);
+    census_.order();
+    for (const auto& [name, e] : all.checkpoints)
+      if (!e.manifests.empty() && (!only_ || name == *only_)) ++committed_seen_;
+    // Checkpoints whose every manifest copy is damaged are rejected now.
+    for (const auto& [name, problems] : census_.problems) {
+      if (problems.empty() || (only_ && name != *only_)) continue;
+      const bool has_version = std::any_of(census_.versions.begin(), census_.versions.end(),
+                                           [&](const manifest_version& v) { return v.name == name; });
+      std::string why;
+      for (const std::string& p : problems) why += " [" + p + "]";
+      if (has_version) std::fprintf(stderr, "kairos: warning: %s: damaged manifest copies ignored:%s\n", name.c_str(), why.c_str());
+      else rejected_.push_back(fmt::format("{}: no intact manifest:{}", name, why));
+    }
   }
 
   /// The first message: a round of reads, or the failure.
@@ -123,8 +199,8 @@ class checkpoint_search {
     if (done) return {{"action", "use"}};
     if (problem.empty()) return round(false);
     rejected_.push_back(fmt::format("{}: {}", current_, problem));
-    std::fprintf(stderr, "kairos: %s is not usable (%s); trying an older checkpoint\n", current_.c_str(),
-                 problem.c_str());
+    std::fprintf(stderr, "kairos: %s is not usable (%s); trying %s\n", current_.c_str(), problem.c_str(),
+                 only_ ? "nothing else (--checkpoint names it)" : "another manifest copy or an older checkpoint");
     return next_candidate();
   }
 
@@ -136,31 +212,32 @@ class checkpoint_search {
   };
 
   json next_candidate() {
-    while (next_ < candidates_.size()) {
-      current_ = candidates_[next_++];
+    while (next_ < census_.versions.size()) {
+      const manifest_version& v = census_.versions[next_++];
+      if (only_ && v.name != *only_) continue;
+      current_ = v.name;
       try {
-        if (start_candidate()) return round(true);
+        if (start_candidate(v)) return round(true);
       } catch (const std::exception& e) {
         rejected_.push_back(e.what());
       }
     }
-    std::string why = candidates_.empty()
-                          ? fmt::format("no committed checkpoint under {} (looked for ckpt-*/{})", where_, manifest_file)
-                          : fmt::format("no usable checkpoint under {}", where_);
+    std::string why;
+    if (committed_seen_ == 0 && only_)
+      why = fmt::format("no committed checkpoint {} under {} (looked for {}/{})", *only_, where_, *only_, manifest_file);
+    else if (committed_seen_ == 0)
+      why = fmt::format("no committed checkpoint under {} (looked for ckpt-*/{})", where_, manifest_file);
+    else
+      why = fmt::format("no usable checkpoint under {}", where_);
     for (const std::string& r : rejected_) why += "\n  " + r;
     return {{"action", "fail"}, {"message", why}};
   }
 
-  /// Checks the candidate's manifest and finds who sees each shard; false
+  /// Takes up one manifest version and finds who sees each shard; false
   /// (with the reason recorded) if some shard has no copy anywhere.
-  bool start_candidate() {
-    const auto text = manifests_.find(current_);
-    if (text == manifests_.end()) throw checkpoint_error(fmt::format("{}: no readable manifest", current_));
-    manifest_text_ = text->second;
-    manifest_ = manifest_from_json(manifest_text_, current_);
-    if (manifest_.format_version != format_version)
-      throw checkpoint_error(fmt::format("{}: checkpoint format version {} (this kairos reads version {})", current_,
-                                         manifest_.format_version, format_version));
+  bool start_candidate(const manifest_version& v) {
+    manifest_text_ = v.text;
+    manifest_ = v.parsed;
     if (expected_hash_ && manifest_.scenario_hash != *expected_hash_)
       throw checkpoint_error(
           fmt::format("{}: taken from another scenario (results hash {:016x}, the given scenario has {:016x})",
@@ -170,7 +247,7 @@ class checkpoint_search {
     const int ranks = static_cast<int>(seen_.size());
     for (const shard_entry& e : manifest_.shards) {
       for (int i = 0; i < ranks; ++i) {
-        const int r = (static_cast<int>(e.shard) + i) % ranks;
+        const int r = static_cast<int>((e.shard + static_cast<unsigned>(i)) % static_cast<unsigned>(ranks));
         if (!paths_seen_by(r, e).empty()) shards_[e.shard].readers.push_back(r);
       }
       if (shards_[e.shard].readers.empty()) {
@@ -212,10 +289,11 @@ class checkpoint_search {
   }
 
   std::vector<catalogue> seen_;
-  std::map<std::string, std::string> manifests_;
+  manifest_census census_;
   std::optional<std::uint64_t> expected_hash_;
+  std::optional<std::string> only_;
   std::string where_;
-  std::vector<std::string> candidates_;
+  std::size_t committed_seen_ = 0;
   std::uint64_t next_generation_ = 0;
   std::size_t next_ = 0;
   std::vector<std::string> rejected_;
@@ -227,28 +305,24 @@ class checkpoint_search {
 }  // namespace
 
 found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& net,
-                                 std::optional<std::uint64_t> expected_hash) {
+                                 std::optional<std::uint64_t> expected_hash, std::optional<std::string> only) {
   const int rank = net.rank();
-  // What this rank sees, and the manifests it can read.
+  // What this rank sees, and the manifest copies it can read.
   const catalogue mine = catalogue::scan(dirs);
-  json report = {{"catalogue", mine.to_json()}, {"manifests", json::object()}};
-  for (const auto& [name, e] : mine.checkpoints) {
-    std::string problem;
-    if (const auto text = readable_manifest(e, problem)) report["manifests"][name] = *text;
-  }
+  const json report = {{"catalogue", mine.to_json()}, {"manifests", read_manifest_copies(mine)}};
   const std::vector<std::vector<std::byte>> reports = net.gather(bytes_of(report.dump()));
 
   std::optional<checkpoint_search> search;
   json message;
   if (rank == 0) {
     std::vector<catalogue> seen;
-    std::map<std::string, std::string> manifests;
+    manifest_census census;
     for (const auto& bytes : reports) {
       const json j = json::parse(text_of(bytes));
       seen.emplace_back().merge(j["catalogue"]);
-      for (const auto& [name, text] : j["manifests"].items()) manifests.emplace(name, text.get<std::string>());
+      census.add(j["manifests"]);
     }
-    search.emplace(std::move(seen), std::move(manifests), expected_hash, dir_list(dirs));
+    search.emplace(std::move(seen), std::move(census), expected_hash, std::move(only), dir_list(dirs));
     message = search->start();
   }
 
@@ -286,6 +360,22 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
     }
     const std::vector<std::vector<std::byte>> outcomes = net.gather(bytes_of(outcome.dump()));
     if (rank == 0) message = search->after(outcomes);
+  }
+}
+
+void accept_checkpoint_folders(std::vector<fs::path>& dirs, std::optional<std::string>& only) {
+  for (fs::path& dir : dirs) {
+    const fs::path absolute = fs::absolute(dir).lexically_normal();
+    tick_t tick;
+    std::uint64_t generation;
+    const std::string name = (absolute.has_filename() ? absolute : absolute.parent_path()).filename().string();
+    if (!parse_checkpoint_name(name, tick, generation)) continue;
+    if (only && *only != name)
+      throw error(exit_code::usage_error,
+                  fmt::format("{} is checkpoint {}, but {} is asked for: name one checkpoint", dir.string(), name, *only));
+    only = name;
+    // NODE_DIR/ckpt-...: the other nodes' copies are beside NODE_DIR.
+    dir = absolute.parent_path().parent_path();
   }
 }
 
@@ -448,44 +538,59 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
 void describe_checkpoints(const std::vector<fs::path>& dirs, std::FILE* out) {
   const catalogue all = catalogue::scan(dirs);
   if (all.checkpoints.empty()) throw checkpoint_error(fmt::format("no checkpoint under {}", dir_list(dirs)));
-  for (const std::string& name : candidates_newest_first(all)) {
+  manifest_census census;
+  census.add(read_manifest_copies(all));
+  census.order();
+  std::vector<std::string> names;
+  for (const auto& [name, e] : all.checkpoints) names.push_back(name);
+  std::sort(names.begin(), names.end(), newer);
+  for (const std::string& name : names) {
     const catalogue::entry& e = all.checkpoints.at(name);
-    std::string problem;
-    const auto text = readable_manifest(e, problem);
-    if (!text) {
-      fmt::print(out, "{}: manifest unreadable: {}\n", name, problem);
+    if (e.manifests.empty()) {
+      fmt::print(out, "{}: not committed (no manifest; an interrupted checkpoint)\n", name);
       continue;
     }
-    const manifest m = manifest_from_json(*text, name);
-    fmt::print(out, "{}: committed, resumes at tick {}, generation {}, {} shard(s) from {} rank(s) on {} node(s), {} "
-                    "replica(s), written in {:.3f} s\n",
-               name, m.tick, m.generation, m.shards.size(), m.ranks, m.nodes, m.replicas, m.write_seconds);
-    std::size_t usable_shards = 0;
-    for (const shard_entry& s : m.shards) {
-      std::string copies;
-      bool usable = false;
-      for (const shard_copy& c : s.copies) {
-        const auto f = e.files.find(c.file);
-        std::string state = "missing";
-        if (f != e.files.end()) {
-          state.clear();
-          for (const fs::path& p : f->second) {
-            std::string why;
-            const bool ok = read_copy(p, m, s, why).has_value();
-            usable = usable || ok;
-            state += (state.empty() ? "" : ", ") + (ok ? "ok" : why);
-          }
-        }
-        copies += fmt::format("\n      {} (node {}, rank {}): {}", c.file, c.node, c.holder, state);
-      }
-      usable_shards += usable ? 1 : 0;
-      fmt::print(out, "    shard {}: {} bytes, xxh3 {:016x}, {}{}\n", s.shard, s.size, s.checksum,
-                 usable ? "usable" : "NO INTACT COPY", copies);
+    std::vector<const manifest_version*> versions;
+    for (const manifest_version& v : census.versions)
+      if (v.name == name) versions.push_back(&v);
+    for (const std::string& p : census.problems[name]) fmt::print(out, "{}: damaged manifest copy: {}\n", name, p);
+    if (versions.empty()) {
+      fmt::print(out, "{}: no intact manifest (NOT usable)\n", name);
+      continue;
     }
-    fmt::print(out, "  => {}\n", usable_shards == m.shards.size() ? "usable" : "NOT usable");
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+      const manifest& m = versions[i]->parsed;
+      fmt::print(out,
+                 "{}: {}resumes at tick {}, generation {}, {} shard(s) from {} rank(s) on {} node(s), {} replica(s), "
+                 "written in {:.3f} s; manifest held by {} cop{}\n",
+                 name, versions.size() > 1 ? fmt::format("manifest version {} of {}: ", i + 1, versions.size()) : "",
+                 m.tick, m.generation, m.shards.size(), m.ranks, m.nodes, m.replicas, m.write_seconds,
+                 versions[i]->paths.size(), versions[i]->paths.size() == 1 ? "y" : "ies");
+      std::size_t usable_shards = 0;
+      for (const shard_entry& s : m.shards) {
+        std::string copies;
+        bool usable = false;
+        for (const shard_copy& c : s.copies) {
+          const auto f = e.files.find(c.file);
+          std::string state = "missing";
+          if (f != e.files.end()) {
+            state.clear();
+            for (const fs::path& p : f->second) {
+              std::string why;
+              const bool ok = read_copy(p, m, s, why).has_value();
+              usable = usable || ok;
+              state += (state.empty() ? "" : ", ") + (ok ? "ok" : why);
+            }
+          }
+          copies += fmt::format("\n      {} (node {}, rank {}): {}", c.file, c.node, c.holder, state);
+        }
+        usable_shards += usable ? 1 : 0;
+        fmt::print(out, "    shard {}: {} bytes, xxh3 {:016x}, {}{}\n", s.shard, s.size, s.checksum,
+                   usable ? "usable" : "NO INTACT COPY", copies);
+      }
+      fmt::print(out, "  => {}\n", usable_shards == m.shards.size() ? "usable" : "NOT usable");
+    }
   }
-  for (const auto& [name, e] : all.checkpoints)
-    if (e.manifests.empty()) fmt::print(out, "{}: not committed (no manifest; an interrupted checkpoint)\n", name);
 }
 
 }  // namespace kairos::checkpoint

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <string>
 #include <vector>
 
 #include "checkpoint/manifest.hpp"
@@ -27,9 +29,18 @@ struct found_checkpoint {
 /// Collective. Throws checkpoint_error (on the rank that reports it;
 /// failure_elsewhere on the others) when no checkpoint is usable, naming for
 /// each candidate the shards without an intact copy and what is wrong with
-/// each copy. With `expected_hash`, a checkpoint of another scenario is refused.
+/// each copy. With `expected_hash`, a checkpoint of another scenario is refused;
+/// with `only`, no checkpoint but the one of that name is considered.
+/// Every copy of a checkpoint's manifest is read: a copy that fails its
+/// checksum or its checks, or disagrees with the copies held by more nodes,
+/// is passed over like a damaged shard copy.
 found_checkpoint find_checkpoint(const std::vector<std::filesystem::path>& dirs, transport& net,
-                                 std::optional<std::uint64_t> expected_hash);
+                                 std::optional<std::uint64_t> expected_hash, std::optional<std::string> only = {});
+
+/// `kairos restart` given a checkpoint's own folder (NODE_DIR/ckpt-...):
+/// searches the directory holding the node directories instead, for that
+/// checkpoint only. Throws usage errors for two different named checkpoints.
+void accept_checkpoint_folders(std::vector<std::filesystem::path>& dirs, std::optional<std::string>& only);
 
 /// Collective, once the run's plugins are loaded: sends every actor,
 /// schedule, probe and total read from the old shards to its rank under

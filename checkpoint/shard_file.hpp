@@ -33,7 +33,8 @@
 namespace kairos::checkpoint {
 
 /// 2: actor states in kairos's state archive (little-endian, no Boost preambles).
-inline constexpr std::uint64_t format_version = 2;
+/// 3: the manifest carries its own checksum and must list a shard per rank.
+inline constexpr std::uint64_t format_version = 3;
 inline constexpr const char* format_name = "kairos-checkpoint";
 
 /// Totals a rank accumulated; summed over shards on restart.

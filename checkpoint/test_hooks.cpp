@@ -30,9 +30,23 @@ void crash_point(std::string_view point) {
   std::raise(SIGKILL);
 }
 
-bool write_must_fail() {
+namespace {
+/// The commit phase a checkpoint file belongs to, from its name.
+std::string phase_of(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  if (name == "manifest.json") return "manifest";
+  if (name == "LATEST") return "latest";
+  unsigned shard = 0, holder = 0;
+  if (std::sscanf(name.c_str(), "shard-%u-on-%u.h5", &shard, &holder) == 2) return shard == holder ? "shard" : "replica";
+  return "other";
+}
+}  // namespace
+
+bool write_must_fail(const std::filesystem::path& path) {
   const char* spec = std::getenv("KAIROS_TEST_WRITE_ERROR");
-  return spec && std::string(spec) == now_tag();
+  if (!spec) return false;
+  const std::string s(spec), tag = now_tag();
+  return s == tag || s == tag + ":" + phase_of(path);
 }
 
 }  // namespace kairos::checkpoint::test_hooks

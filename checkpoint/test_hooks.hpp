@@ -4,10 +4,13 @@
 // so that real runs under mpirun can be made to fail at precise points:
 //
 //   KAIROS_TEST_CRASH=POINT:RANK:N     SIGKILL rank RANK at POINT of its N-th checkpoint
-//   KAIROS_TEST_WRITE_ERROR=RANK:N     rank RANK's writes in its N-th checkpoint fail with ENOSPC
+//   KAIROS_TEST_WRITE_ERROR=RANK:N[:PHASE]   rank RANK's writes in its N-th checkpoint fail with
+//                                      ENOSPC: all of them, or only those of PHASE (shard,
+//                                      replica, manifest, latest)
 //
 // Unset (the normal case) they cost one branch per checkpoint step.
 
+#include <filesystem>
 #include <string_view>
 
 namespace kairos::checkpoint::test_hooks {
@@ -24,7 +27,7 @@ inline constexpr std::string_view crash_points[] = {
 void begin_checkpoint(int rank);
 /// Kills this process with SIGKILL if KAIROS_TEST_CRASH names this point now.
 void crash_point(std::string_view point);
-/// True if this rank's writes in the current checkpoint must fail.
-bool write_must_fail();
+/// True if this rank's write of `path` in the current checkpoint must fail.
+bool write_must_fail(const std::filesystem::path& path);
 
 }  // namespace kairos::checkpoint::test_hooks

@@ -114,6 +114,12 @@ int plot_results(const std::string& results) {
 
 void print_outcome(const kairos::run_report& report) {
   if (report.rank != 0) return;
+  if (report.nothing_saved) {
+    std::printf("kairos: stopped by a signal before the first tick: nothing was simulated and nothing saved. Start "
+                "again with:\n  %s\n",
+                report.resume_hint.c_str());
+    return;
+  }
   if (report.interrupted) {
     std::printf("kairos: stopped after a checkpoint on a signal; no results written yet. Resume with:\n  %s\n",
                 report.resume_hint.c_str());
@@ -215,10 +221,17 @@ int main(int argc, char** argv) {
                       "Output directory (default: the interrupted run's)", restart_options.progress,
                       restart_options.tm_fanout);
   restart->add_option("--scenario", restart_scenario, "Refuse a checkpoint that was not taken from this scenario");
+  std::string restart_checkpoint;
+  restart->add_option("--checkpoint", restart_checkpoint,
+                      "Restart from this checkpoint (a name such as ckpt-000000001000-g0), not the newest usable one");
+  restart->add_flag("--force", restart_options.force,
+                    "Replace results already in the interrupted run's output directory (without --output)");
   add_checkpoint_flags(*restart, restart_options.checkpoint);
   restart->footer(
       "Example, after losing a node of a 4-rank run with --replicas 1:\n"
       "  mpirun -n 3 kairos restart out/checkpoints\n"
+      "From an older checkpoint, its results beside the first run's:\n"
+      "  mpirun -n 3 kairos restart out/checkpoints --checkpoint ckpt-000000001000-g0 --output out/again\n"
       "Exit status 4 when no checkpoint is usable; the message names the shards without an intact copy.");
 
   std::string inspect_path;
@@ -241,8 +254,10 @@ int main(int argc, char** argv) {
     const int code = (!rank || std::string(rank) == "0") ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
     return code == 0 ? 0 : static_cast<int>(kairos::exit_code::usage_error);
   }
-  const mpi_session mpi(*run ? options.threads : *restart ? restart_options.threads : 1);
+  // Before MPI starts (half a second on some machines): a batch system's
+  // SIGTERM in that time must ask for a clean stop, not end the process.
   if (*run || *restart) kairos::checkpoint::install_signal_handlers();
+  const mpi_session mpi(*run ? options.threads : *restart ? restart_options.threads : 1);
 
   try {
     if (*run) {
@@ -252,6 +267,8 @@ int main(int argc, char** argv) {
       print_outcome(kairos::run_scenario(options));
     } else if (*restart) {
       for (const std::string& d : restart_dirs) restart_options.dirs.emplace_back(d);
+      if (!restart_checkpoint.empty()) restart_options.from_checkpoint = restart_checkpoint;
+      kairos::checkpoint::accept_checkpoint_folders(restart_options.dirs, restart_options.from_checkpoint);
       if (!restart_output.empty()) restart_options.output = restart_output;
       if (!restart_scenario.empty()) restart_options.scenario = restart_scenario;
       restart_options.progress = restart_options.progress || isatty(STDERR_FILENO);

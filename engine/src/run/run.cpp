@@ -204,13 +204,23 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
   sim.set_tick_boundary_hook(&checkpoints);
   sim.show_progress(progress && net.rank() == 0);
   const auto setup_end = std::chrono::steady_clock::now();
-  sim.run();
-
   run_report r;
   r.ranks = net.size();
   r.rank = net.rank();
   r.output_dir = s.output;
   r.restarted_from = restarted_from;
+
+  // A stop signal during set-up: nothing was simulated, so there is nothing
+  // to save; every rank stops before the first tick.
+  if (net.sum({checkpoint::stop_signal_seen() ? 1u : 0u})[0] > 0) {
+    r.interrupted = r.nothing_saved = true;
+    r.end_reason = "signal before the first tick";
+    r.resume_hint = restarted_from.empty()
+                        ? fmt::format("kairos run {}   (from the start)", s.file.string())
+                        : fmt::format("the same kairos restart command (checkpoint {} is untouched)", restarted_from);
+    return r;
+  }
+  sim.run();
   r.checkpoints_committed = checkpoints.checkpoints_committed();
   if (sim.interrupted()) {
     r.interrupted = true;
@@ -282,17 +292,30 @@ run_report restart_run(const restart_options& options) {
     collectively(*net, [&] { given = load_scenario(*options.scenario, {}); });
     expected_hash = results_hash(*given);
   }
-  checkpoint::found_checkpoint found = checkpoint::find_checkpoint(options.dirs, *net, expected_hash);
+  checkpoint::found_checkpoint found =
+      checkpoint::find_checkpoint(options.dirs, *net, expected_hash, options.from_checkpoint);
   const checkpoint::manifest& m = found.chosen;
   if (net->rank() == 0)
     std::fprintf(stderr, "kairos: restarting from %s (tick %llu, taken on %d rank(s)) on %d rank(s)\n",
                  m.name().c_str(), static_cast<unsigned long long>(m.tick), m.ranks, net->size());
 
-  // The run's own scenario, as the checkpoint recorded it.
+  // The run's own scenario, as the checkpoint recorded it, and its output
+  // directory unless another is named. Results already there (the run
+  // finished, or another restart did) are never replaced silently.
   run_options again;
   again.scenario = m.scenario_file;
   again.scenario_text = m.scenario_text;
   again.output = options.output ? *options.output : std::filesystem::path(m.output);
+  if (!options.output && !options.force)
+    collectively(*net, [&] {
+      if (net->rank() != 0) return;
+      for (const char* file : {"results.h5", "summary.json"})
+        if (std::filesystem::exists(*again.output / file))
+          throw error(exit_code::usage_error, fmt::format(
+              "{}: already holds the results of a run; restarting would replace them. Pass --output DIR for the "
+              "restarted run's results, or --force to replace them",
+              (*again.output / file).string()));
+    });
   const std::unique_ptr<scenario> s = set_up(again, *net);
   if (results_hash(*s) != m.scenario_hash) {
     if (net->rank() != 0) throw failure_elsewhere(0, exit_code::checkpoint_error);

@@ -385,14 +385,25 @@ void resolve_actors(scenario& s) {
   }
 }
 
-std::uint64_t results_hash(const scenario& s) {
-  toml::table relevant = *s.root;
+namespace {
+std::uint64_t results_hash_of_table(toml::table relevant) {
   relevant.erase("checkpoint");
   if (toml::table* sim = relevant["simulation"].as_table()) sim->erase("output");
   std::ostringstream text;
   text << relevant;
   const std::string all = std::move(text).str();
   return XXH3_64bits(all.data(), all.size());
+}
+}  // namespace
+
+std::uint64_t results_hash(const scenario& s) { return results_hash_of_table(*s.root); }
+
+std::uint64_t results_hash_of_text(const std::string& text) {
+  try {
+    return results_hash_of_table(toml::parse(text));
+  } catch (const toml::parse_error& e) {
+    throw scenario_error(fmt::format("effective scenario text: {}", e.description()));
+  }
 }
 
 }  // namespace kairos

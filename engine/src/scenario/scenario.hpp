@@ -71,6 +71,9 @@ void resolve_actors(scenario& s);
 /// without [checkpoint] and simulation.output. A checkpoint only restores
 /// into a run with the same hash.
 std::uint64_t results_hash(const scenario& s);
+/// The same from an effective scenario's text (as a checkpoint stores it),
+/// without loading plugins. Throws scenario_error if the text does not parse.
+std::uint64_t results_hash_of_text(const std::string& text);
 
 /// Parses "20ms", "500s", "1.5min", "2h", "1d" (or a bare number of seconds);
 /// with allow_frequency also "100Hz". Throws scenario_error naming the node.

@@ -41,6 +41,8 @@ struct restart_options {
   std::optional<std::filesystem::path> scenario; ///< if given, the checkpoint must be of this scenario
   unsigned threads = 1;
   std::optional<std::filesystem::path> output;   ///< default: the interrupted run's
+  std::optional<std::string> from_checkpoint;    ///< restart from this checkpoint (name), not the newest usable
+  bool force = false;                            ///< may replace results already in the interrupted run's output
   bool progress = false;
   int tm_fanout = 4;
   checkpoint_flags checkpoint;
@@ -74,6 +76,7 @@ struct run_report {
   std::filesystem::path output_dir;
   /// The run stopped at a checkpoint on a signal; results are not written.
   bool interrupted = false;
+  bool nothing_saved = false;                    ///< interrupted before the first tick: no checkpoint needed
   std::string resume_hint;                       ///< how to go on, when interrupted
   std::string restarted_from;                    ///< checkpoint name, for a restarted run
   std::uint64_t checkpoints_committed = 0;
