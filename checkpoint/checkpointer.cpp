@@ -60,6 +60,13 @@ void install_signal_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGUSR1, &action, nullptr);
+  // A launcher may hand the signals over blocked; one already pending is
+  // delivered now, and asks for a stop like any other.
+  sigset_t ours;
+  sigemptyset(&ours);
+  sigaddset(&ours, SIGTERM);
+  sigaddset(&ours, SIGUSR1);
+  sigprocmask(SIG_UNBLOCK, &ours, nullptr);
 }
 
 checkpointer::checkpointer(const scenario& s, settings config, fs::path output, transport& net,

@@ -106,7 +106,10 @@ struct manifest_census {
   void add(const json& report) {
     for (const auto& [name, found] : report.items()) {
       std::vector<std::string>& why = problems[name];
-      for (const json& u : found.at("unreadable")) why.push_back(u.get<std::string>());
+      const auto note = [&why](const std::string& problem) {  // ranks sharing a file system see the same copies
+        if (std::find(why.begin(), why.end(), problem) == why.end()) why.push_back(problem);
+      };
+      for (const json& u : found.at("unreadable")) note(u.get<std::string>());
       for (const json& t : found.at("texts")) {
         const std::string text = t.at("text").get<std::string>();
         const auto paths = t.at("paths").get<std::vector<std::string>>();
@@ -123,7 +126,8 @@ struct manifest_census {
                                                m.name()));
           versions.push_back({name, text, std::move(m), {paths.begin(), paths.end()}});
         } catch (const std::exception& e) {
-          for (const std::string& p : paths) why.push_back(p == paths.front() ? e.what() : p + ": the same damage");
+          note(e.what());
+          for (std::size_t i = 1; i < paths.size(); ++i) note(paths[i] + ": the same damage");
         }
       }
     }
@@ -171,7 +175,7 @@ class checkpoint_search {
       std::string why;
       for (const std::string& p : problems) why += " [" + p + "]";
       if (has_version) std::fprintf(stderr, "kairos: warning: %s: damaged manifest copies ignored:%s\n", name.c_str(), why.c_str());
-      else rejected_.push_back(fmt::format("{}: no intact manifest:{}", name, why));
+      else reject(fmt::format("{}: no intact manifest:{}", name, why));
     }
   }
 
@@ -198,9 +202,7 @@ class checkpoint_search {
     }
     if (done) return {{"action", "use"}};
     if (problem.empty()) return round(false);
-    rejected_.push_back(fmt::format("{}: {}", current_, problem));
-    std::fprintf(stderr, "kairos: %s is not usable (%s); trying %s\n", current_.c_str(), problem.c_str(),
-                 only_ ? "nothing else (--checkpoint names it)" : "another manifest copy or an older checkpoint");
+    reject(fmt::format("{}: {}", current_, problem));
     return next_candidate();
   }
 
@@ -219,7 +221,7 @@ class checkpoint_search {
       try {
         if (start_candidate(v)) return round(true);
       } catch (const std::exception& e) {
-        rejected_.push_back(e.what());
+        reject(e.what());
       }
     }
     std::string why;
@@ -260,8 +262,15 @@ class checkpoint_search {
     if (missing.empty()) return true;
     std::string problem = fmt::format("{}: {} shard(s) without a usable copy: ", current_, missing.size());
     for (std::size_t i = 0; i < missing.size(); ++i) problem += (i ? "; " : "") + missing[i];
-    rejected_.push_back(problem);
+    reject(problem);
     return false;
+  }
+
+  /// Records why a checkpoint (or one version of its manifest) is not used,
+  /// for the final error, and says so now: the run may go on from another.
+  void reject(const std::string& why) {
+    rejected_.push_back(why);
+    std::fprintf(stderr, "kairos: not usable: %s\n", why.c_str());
   }
 
   std::vector<std::string> paths_seen_by(int rank, const shard_entry& e) const {
@@ -533,6 +542,36 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
     }
   }
   return out;
+}
+
+bool is_shard_copy_name(const fs::path& path) {
+  unsigned shard = 0, holder = 0;
+  int consumed = 0;
+  const std::string name = path.filename().string();
+  return std::sscanf(name.c_str(), "shard-%u-on-%u.h5%n", &shard, &holder, &consumed) == 2 &&
+         static_cast<std::size_t>(consumed) == name.size();
+}
+
+std::string verify_shard_copy(const fs::path& path) {
+  const fs::path beside = path.parent_path().empty() ? fs::path(manifest_file) : path.parent_path() / manifest_file;
+  const std::string file = path.filename().string();
+  manifest m;
+  try {
+    m = manifest_from_json(text_of(read_whole_file(beside, max_manifest_bytes)), beside.string());
+  } catch (const std::exception& e) {
+    throw checkpoint_error(fmt::format("{}: cannot be verified, so it is not opened (HDF5 may crash on a damaged "
+                                       "file): no intact manifest beside it ({})",
+                                       path.string(), e.what()));
+  }
+  for (const shard_entry& e : m.shards)
+    for (const shard_copy& c : e.copies) {
+      if (c.file != file) continue;
+      std::string problem;
+      if (!read_copy(path, m, e, problem)) throw checkpoint_error(problem);
+      return fmt::format("verified against {}: {} bytes, xxh3 {:016x}", beside.string(), e.size, e.checksum);
+    }
+  throw checkpoint_error(fmt::format("{}: cannot be verified, so it is not opened: {} does not list it", path.string(),
+                                     beside.string()));
 }
 
 void describe_checkpoints(const std::vector<fs::path>& dirs, std::FILE* out) {

@@ -48,6 +48,15 @@ void accept_checkpoint_folders(std::vector<std::filesystem::path>& dirs, std::op
 /// no plugin defines.
 restored_state distribute(std::vector<shard_content>&& shards, const placement& where, transport& net);
 
+/// True for a file named as a shard copy (shard-NNNNN-on-NNNNN.h5).
+bool is_shard_copy_name(const std::filesystem::path& path);
+
+/// Checks a shard copy against the manifest.json beside it (size and XXH3)
+/// before anything hands its bytes to HDF5, which may crash on a damaged
+/// file. Returns how it was verified; throws checkpoint_error when the copy
+/// is damaged or cannot be verified (no intact manifest beside it lists it).
+std::string verify_shard_copy(const std::filesystem::path& path);
+
 /// `kairos inspect DIR`: the checkpoints under DIR, each with its tick,
 /// shards, copies and whether it is usable from what this machine sees.
 void describe_checkpoints(const std::vector<std::filesystem::path>& dirs, std::FILE* out);

@@ -1,9 +1,13 @@
 """Shared helpers of the checkpoint tests: run kairos (alone or under
 mpiexec), read digests, locate checkpoints and shard copies."""
+import atexit
+import ctypes
 import glob
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,9 +28,9 @@ class Kairos:
             return [self.kairos] + args
         return [self.mpiexec, "-n", str(ranks), "--oversubscribe", self.kairos] + args
 
-    def run(self, ranks, args, env=None, check=True):
+    def run(self, ranks, args, env=None, check=True, cwd=None):
         result = subprocess.run(self.command(ranks, args), capture_output=True, text=True, timeout=TIMEOUT,
-                                env=dict(ENV, **(env or {})))
+                                env=dict(ENV, **(env or {})), cwd=cwd)
         if check and result.returncode != 0:
             fail(f"{' '.join(self.command(ranks, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
         return result
@@ -42,8 +46,30 @@ class Kairos:
         return result
 
     def start(self, ranks, args, env=None):
-        return subprocess.Popen(self.command(ranks, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=dict(ENV, **(env or {})))
+        """Starts a run in a session of its own (so that everything it
+        started can be ended together) and remembers it for cleanup."""
+        job = subprocess.Popen(self.command(ranks, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=dict(ENV, **(env or {})), start_new_session=True)
+        STARTED.append(job)
+        return job
+
+
+STARTED = []
+
+
+def end_started_jobs():
+    """Kills every process group this test started that is still there: a
+    failing test never leaves an mpiexec or a rank running."""
+    for job in STARTED:
+        if job.poll() is None:
+            try:
+                os.killpg(job.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            job.wait()
+
+
+atexit.register(end_started_jobs)
 
 
 def phold(end, lps=256, remote=0.5):
@@ -87,21 +113,71 @@ def copies(root, checkpoint, shard):
     return sorted(glob.glob(f"{root}/*/{checkpoint}/shard-{shard:05d}-on-*.h5"))
 
 
-def rank_pids(ranks_wanted):
-    """PIDs of running kairos ranks whose MPI rank is in ranks_wanted."""
-    pids = []
+def rank_pids(job, ranks_wanted):
+    """PIDs of the kairos ranks of `job` (a process from Kairos.start: the
+    launcher, or a rank itself) whose MPI rank is in ranks_wanted. Only that
+    job's descendants are looked at, never other users' processes; the rank
+    comes from Open MPI's OMPI_COMM_WORLD_RANK or MPICH's PMI_RANK."""
+    parent_of = {}
     for proc in glob.glob("/proc/[0-9]*"):
         try:
-            with open(f"{proc}/environ", "rb") as f:
+            with open(f"{proc}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parent_of[int(os.path.basename(proc))] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+
+    def descends_from_job(pid):
+        while pid > 1:
+            if pid == job.pid:
+                return True
+            pid = parent_of.get(pid, 0)
+        return False
+
+    pids = []
+    for pid in parent_of:
+        if not descends_from_job(pid):
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
                 env = dict(e.split(b"=", 1) for e in f.read().split(b"\0") if b"=" in e)
-            with open(f"{proc}/comm") as f:
+            with open(f"/proc/{pid}/comm") as f:
                 comm = f.read().strip()
         except OSError:
             continue
-        rank = env.get(b"OMPI_COMM_WORLD_RANK")
+        rank = env.get(b"OMPI_COMM_WORLD_RANK", env.get(b"PMI_RANK"))
         if comm == "kairos" and rank is not None and int(rank) in ranks_wanted:
-            pids.append(int(os.path.basename(proc)))
+            pids.append(pid)
     return pids
+
+
+def read_manifest(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def write_manifest(path, m, sign=True):
+    """Writes a manifest, by default with a checksum that matches its content
+    (else with the checksum it was read with),
+    as a hostile or buggy writer could (the checksum is XXH3-64 of the compact,
+    key-sorted dump of every other field; write_seconds is made 0.5 so both
+    JSON libraries print it alike)."""
+    m = dict(m)
+    if sign:
+        m.pop("manifest_xxh3", None)
+        m["write_seconds"] = 0.5
+        body = json.dumps(m, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        m["manifest_xxh3"] = f"{xxh3_64(body.encode()):016x}"
+    with open(path, "w") as f:
+        json.dump(m, f, indent=1)
+
+
+def xxh3_64(data):
+    """XXH3-64, from the xxHash library the engine links."""
+    lib = ctypes.CDLL("libxxhash.so.0")
+    lib.XXH3_64bits.restype = ctypes.c_uint64
+    lib.XXH3_64bits.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    return lib.XXH3_64bits(data, len(data))
 
 
 def fail(message):

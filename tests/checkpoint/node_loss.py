@@ -38,7 +38,7 @@ def kill_case(k, tmp):
             fail("no two checkpoints within the time limit")
         time.sleep(0.02)
     victim = 2
-    pids = rank_pids({victim})
+    pids = rank_pids(run, {victim})
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     run.wait(timeout=120)

@@ -169,14 +169,21 @@ void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
 }
 
 /// `kairos inspect PATH`: a checkpoint directory, a checkpoint shard or a
-/// results file.
-void inspect(const std::string& path) {
+/// results file. A shard copy is verified against its manifest before HDF5
+/// reads it, unless `unverified`.
+void inspect(const std::string& path, bool unverified) {
   namespace fs = std::filesystem;
   if (fs::is_directory(path)) {
     kairos::checkpoint::describe_checkpoints({path}, stdout);
     return;
   }
   if (!fs::exists(path)) throw kairos::error(kairos::exit_code::usage_error, path + ": no such file or directory");
+  if (kairos::checkpoint::is_shard_copy_name(path)) {
+    if (unverified) std::printf("%s: NOT verified (--unverified)\n", path.c_str());
+    else std::printf("%s: %s\n", path.c_str(), kairos::checkpoint::verify_shard_copy(path).c_str());
+    kairos::checkpoint::describe_shard(path, stdout);
+    return;
+  }
   if (kairos::checkpoint::is_shard_file(path)) {
     kairos::checkpoint::describe_shard(path, stdout);
     return;
@@ -237,6 +244,9 @@ int main(int argc, char** argv) {
   std::string inspect_path;
   CLI::App* inspect_cmd = app.add_subcommand("inspect", "Describe a results file, a checkpoint directory or a shard");
   inspect_cmd->add_option("path", inspect_path, "results.h5, a checkpoint directory, or a shard-*.h5")->required();
+  bool inspect_unverified = false;
+  inspect_cmd->add_flag("--unverified", inspect_unverified,
+                        "Open a shard copy even when no manifest beside it verifies it (a damaged file may crash HDF5)");
 
   std::string plot_path;
   CLI::App* plot = app.add_subcommand("plot", "Plot every probe of a results file to PNGs (needs python3-matplotlib)");
@@ -274,7 +284,7 @@ int main(int argc, char** argv) {
       restart_options.progress = restart_options.progress || isatty(STDERR_FILENO);
       print_outcome(kairos::restart_run(restart_options));
     } else if (*inspect_cmd) {
-      inspect(inspect_path);
+      inspect(inspect_path, inspect_unverified);
     } else if (*plot) {
       return plot_results(plot_path);
     } else if (*info) {
