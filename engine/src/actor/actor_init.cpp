@@ -42,7 +42,12 @@ void actor_init::out_of_range(std::string_view key, std::int64_t v) const {
 
 random_law actor_init::law(std::string_view key) const {
   const toml::node& n = scenario_params(key).require(key);
-  if (n.is_number()) return {random_law::kind::constant, n.value<double>().value()};
+  const auto exact = [&](const toml::node& v) {
+    const std::optional<double> x = v.value<double>();
+    if (!x) params_->fail(&v, key, "too large to be exact as a floating-point number (beyond 2^53)");
+    return *x;
+  };
+  if (n.is_number()) return {random_law::kind::constant, exact(n)};
   if (!n.is_table())
     params_->fail(&n, key, "expected a number or a random law table such as { law = \"uniform\", min = 1, max = 6 }");
   const toml::table& t = *n.as_table();
@@ -54,7 +59,9 @@ random_law actor_init::law(std::string_view key) const {
   auto number = [&](std::string_view field) {
     const toml::node* v = t.get(field);
     if (!v || !v->is_number()) params_->fail(v ? v : &n, key, fmt::format("random law needs a number '{}'", field));
-    return v->value<double>().value();
+    const double x = exact(*v);
+    if (!std::isfinite(x)) params_->fail(v, key, fmt::format("random law '{}' must be finite", field));
+    return x;
   };
   const toml::node* name = t.get("law");
   if (!name || !name->is_string()) params_->fail(&n, key, "random law table needs a string 'law'");
@@ -65,6 +72,9 @@ random_law actor_init::law(std::string_view key) const {
     r.a = number("min");
     r.b = number("max");
     if (r.b < r.a) params_->fail(&n, key, "random law has max < min");
+    // Integer draws happen in 64-bit integers: bounds a double holds exactly.
+    if (r.law == random_law::kind::uniform_int && (std::fabs(r.a) > 0x1.0p53 || std::fabs(r.b) > 0x1.0p53))
+      params_->fail(&n, key, "uniform_int bounds must lie within +-2^53");
   } else if (law == "gaussian") {
     r.law = random_law::kind::gaussian;
     r.a = number("mean");

@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,6 +32,12 @@ std::uint64_t peak_rss_bytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+std::uint64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                               : ~std::uint64_t{0};
 }
 
 std::unique_ptr<transport> make_transport(int fanout) {
@@ -100,6 +107,7 @@ std::unique_ptr<scenario> set_up(const run_options& options, transport& net) {
     const auto search = plugin_search_path(s->file.has_parent_path() ? s->file.parent_path() : ".");
     for (const std::string& plugin : s->plugins) registry::instance().load_plugin(plugin, search);
     resolve_actors(*s);
+    check_population_fits(*s, net.size(), physical_memory_bytes());
     if (options.output) s->output = *options.output;
   });
   if (!net.all_equal(setup_fingerprint(*s))) {

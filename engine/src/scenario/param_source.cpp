@@ -42,7 +42,9 @@ std::int64_t param_source::get_int(std::string_view key) const {
 double param_source::get_double(std::string_view key) const {
   const toml::node& n = require(key);
   if (!n.is_number()) fail(&n, key, "expected a number");
-  return n.value<double>().value();
+  const std::optional<double> exact = n.value<double>();
+  if (!exact) fail(&n, key, "too large to be exact as a floating-point number (beyond 2^53)");
+  return *exact;
 }
 
 std::string param_source::get_string(std::string_view key) const {

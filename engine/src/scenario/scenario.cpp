@@ -63,6 +63,8 @@ void check_keys(const scenario& s, const toml::table& t, std::string_view table,
       fail(s, &value, fmt::format("{}.{}", field, key.str()), "unknown field");
 }
 
+constexpr std::ptrdiff_t max_key_depth = 256;
+
 // "a.b.c=value": walks (creating) tables down to c and sets it. The value is
 // parsed as a TOML value; anything that does not parse is taken as a string.
 void apply_override(scenario& s, const std::string& assignment) {
@@ -79,7 +81,10 @@ void apply_override(scenario& s, const std::string& assignment) {
     value_holder.insert_or_assign("v", text);
   }
 
-  // Components name table keys, or array indices: actors.2.count.
+  // Components name table keys, or array indices: actors.2.count. As deep
+  // as a scenario file may nest (the TOML parser's limit), no deeper.
+  if (std::count(path.begin(), path.end(), '.') >= max_key_depth)
+    throw scenario_error(fmt::format("--set {}...: more than {} key components", path.substr(0, 40), max_key_depth));
   toml::node* node = s.root.get();
   std::string_view rest = path;
   for (;;) {
@@ -130,7 +135,9 @@ void read_simulation(scenario& s) {
   if (stop && stop_tick) fail(s, stop_tick, "simulation.stop_tick", "give either stop or stop_tick, not both");
   if (stop) {
     const double seconds = parse_seconds(s, *stop, "simulation.stop", false);
-    s.stop_tick = static_cast<tick_t>(std::llround(seconds / s.tick_seconds));
+    const double ticks = std::round(seconds / s.tick_seconds);
+    if (!(ticks < 0x1.0p62)) fail(s, stop, "simulation.stop", "beyond the last tick a run can reach (2^62 ticks)");
+    s.stop_tick = static_cast<tick_t>(ticks);
   }
   if (stop_tick) {
     const std::int64_t t = expect_integer(s, *stop_tick, "simulation.stop_tick");
@@ -189,6 +196,9 @@ void read_checkpoint(scenario& s) {
 }
 
 void add_name(scenario& s, const std::string& name, actor_range range, const toml::node* node, std::string_view field) {
+  // Names become parts of probe names, which are paths in results.h5.
+  if (name.empty() || name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
+    fail(s, node, field, fmt::format("name '{}' is empty or contains '/' (names become parts of probe names)", name));
   if (!s.named.emplace(name, range).second) fail(s, node, field, fmt::format("name '{}' is used twice", name));
 }
 
@@ -298,7 +308,9 @@ double parse_seconds(const scenario& s, const toml::node& node, std::string_view
   double value = 0;
   std::string unit = "s";
   if (node.is_number()) {
-    value = node.value<double>().value();
+    const std::optional<double> exact = node.value<double>();
+    if (!exact) fail(s, &node, field, "too large to be exact as a floating-point number (beyond 2^53)");
+    value = *exact;
   } else if (node.is_string()) {
     const std::string& text = node.as_string()->get();
     std::size_t used = 0;
@@ -383,6 +395,19 @@ void resolve_actors(scenario& s) {
     section_population pop(s, name);
     info->populate(section(source), pop);
   }
+}
+
+void check_population_fits(const scenario& s, int ranks, std::uint64_t memory_bytes) {
+  const double per_rank = static_cast<double>(s.actor_count) / std::max(ranks, 1) * min_bytes_per_actor;
+  if (s.blocks.empty() || per_rank <= static_cast<double>(memory_bytes)) return;
+  const actor_block& largest = *std::max_element(
+      s.blocks.begin(), s.blocks.end(), [](const actor_block& a, const actor_block& b) { return a.count < b.count; });
+  const bool listed = largest.field.starts_with("actors[");
+  throw scenario_error(fmt::format(
+      "{}: {}{} actors of class {} (of {} in all) cannot fit: at least {} bytes each makes {:.3g} GiB per rank over {} "
+      "rank(s), and this machine has {:.3g} GiB",
+      s.file.string(), listed ? largest.field + ".count = " : largest.field + ": ", largest.count, largest.cls->name,
+      s.actor_count, min_bytes_per_actor, per_rank / (1 << 30), ranks, static_cast<double>(memory_bytes) / (1 << 30)));
 }
 
 namespace {

@@ -67,6 +67,16 @@ std::unique_ptr<scenario> parse_scenario(std::string text, const std::filesystem
 /// classes declare, and numbers the actors (AAIs in scenario order).
 void resolve_actors(scenario& s);
 
+/// The least memory an actor takes, whatever its class (measured: 33 bytes
+/// per idle actor): what check_population_fits assumes.
+inline constexpr std::uint64_t min_bytes_per_actor = 32;
+
+/// Throws scenario_error naming the largest block's count when the
+/// scenario's actors cannot fit `ranks` ranks of `memory_bytes` each, even at
+/// min_bytes_per_actor: a count no machine of this size can allocate is an
+/// input error, not an out-of-memory failure an hour later.
+void check_population_fits(const scenario& s, int ranks, std::uint64_t memory_bytes);
+
 /// Hash of everything that decides a run's results: the effective scenario
 /// without [checkpoint] and simulation.output. A checkpoint only restores
 /// into a run with the same hash.

@@ -41,12 +41,13 @@ class random_stream {
 
   /// Uniform integer in [lo, hi], unbiased (rejection on the top range).
   std::int64_t uniform_int(std::int64_t lo, std::int64_t hi) noexcept {
-    const std::uint64_t span = static_cast<std::uint64_t>(hi - lo) + 1;
+    // In unsigned arithmetic, which wraps where signed would overflow.
+    const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
     if (span == 0) return static_cast<std::int64_t>(next_u64());  // full 64-bit range
     const std::uint64_t limit = ~std::uint64_t{0} - (~std::uint64_t{0} % span);
     std::uint64_t x;
     do x = next_u64(); while (x >= limit);
-    return lo + static_cast<std::int64_t>(x % span);
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + x % span);
   }
 
   /// Exponential with the given mean (-mean * ln U).
