@@ -1,5 +1,9 @@
 #include "checkpoint/manifest.hpp"
 
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
 #include <fmt/format.h>
 #include <xxhash.h>
 
@@ -29,10 +33,61 @@ bool parse_checkpoint_name(const std::string& name, tick_t& tick, std::uint64_t&
   return true;
 }
 
+namespace {
+
+/// An integer field, range-checked for T: a manifest is input, and a float
+/// or an out-of-range number converted blindly would be undefined behaviour.
+template <class T>
+T whole_value(const json& v, std::string_view key) {
+  const auto out_of_range = [&] { return checkpoint_error(fmt::format("field '{}' out of range: {}", key, v.dump())); };
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) throw out_of_range();
+    return static_cast<T>(u);
+  }
+  if (!v.is_number_integer()) throw checkpoint_error(fmt::format("field '{}' is not an integer: {}", key, v.dump()));
+  const auto i = v.get<std::int64_t>();
+  if (i < 0 && !std::is_signed_v<T>) throw out_of_range();
+  if (i < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+      (i > 0 && static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())))
+    throw out_of_range();
+  return static_cast<T>(i);
+}
+
+template <class T>
+T whole(const json& j, const char* key) {
+  return whole_value<T>(j.at(key), key);
+}
+
+}  // namespace
+
 // JSON field names are the member names.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(settings, every_ticks, every_seconds, at_ticks, auto_mtbf_seconds, replicas,
-                                   retention, ranks_per_node, dir)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(shard_copy, holder, node, file)
+void to_json(json& j, const settings& c) {
+  j = {{"every_ticks", c.every_ticks}, {"every_seconds", c.every_seconds},
+       {"at_ticks", c.at_ticks},       {"auto_mtbf_seconds", c.auto_mtbf_seconds},
+       {"replicas", c.replicas},       {"retention", c.retention},
+       {"ranks_per_node", c.ranks_per_node}, {"dir", c.dir}};
+}
+
+void from_json(const json& j, settings& c) {
+  c.every_ticks = whole<std::uint64_t>(j, "every_ticks");
+  c.every_seconds = j.at("every_seconds").get<double>();
+  c.at_ticks.clear();
+  for (const json& t : j.at("at_ticks")) c.at_ticks.push_back(whole_value<tick_t>(t, "at_ticks"));
+  c.auto_mtbf_seconds = j.at("auto_mtbf_seconds").get<double>();
+  c.replicas = whole<unsigned>(j, "replicas");
+  c.retention = whole<unsigned>(j, "retention");
+  c.ranks_per_node = whole<int>(j, "ranks_per_node");
+  c.dir = j.at("dir").get<std::string>();
+}
+
+void to_json(json& j, const shard_copy& c) { j = {{"holder", c.holder}, {"node", c.node}, {"file", c.file}}; }
+
+void from_json(const json& j, shard_copy& c) {
+  c.holder = whole<int>(j, "holder");
+  c.node = whole<int>(j, "node");
+  c.file = j.at("file").get<std::string>();
+}
 
 std::string manifest::name() const { return checkpoint_name(tick, generation); }
 
@@ -117,7 +172,7 @@ manifest manifest_from_json(const std::string& text, const std::string& where) {
       throw checkpoint_error(where + ": not a Kairos checkpoint manifest");
     // The version first: another version may protect itself differently.
     manifest m;
-    m.format_version = j.at("format_version");
+    m.format_version = whole<std::uint64_t>(j, "format_version");
     if (m.format_version != format_version)
       throw checkpoint_error(fmt::format("{}: checkpoint format version {} (this kairos reads version {})", where,
                                          m.format_version, format_version));
@@ -127,11 +182,11 @@ manifest manifest_from_json(const std::string& text, const std::string& where) {
     j.erase(checksum_field);
     if (stored != fmt::format("{:016x}", body_checksum(j)))
       throw checkpoint_error(where + ": manifest checksum mismatch (damaged)");
-    m.generation = j.at("generation");
-    m.tick = j.at("tick");
-    m.ranks = j.at("ranks");
-    m.nodes = j.at("nodes");
-    m.replicas = j.at("replicas");
+    m.generation = whole<std::uint64_t>(j, "generation");
+    m.tick = whole<tick_t>(j, "tick");
+    m.ranks = whole<int>(j, "ranks");
+    m.nodes = whole<int>(j, "nodes");
+    m.replicas = whole<unsigned>(j, "replicas");
     m.scenario_hash = std::stoull(j.at("scenario_hash").get<std::string>(), nullptr, 16);
     m.engine_version = j.at("engine_version");
     m.scenario_file = j.at("scenario_file");
@@ -140,14 +195,17 @@ manifest manifest_from_json(const std::string& text, const std::string& where) {
     m.checkpointing = j.at("checkpointing").get<settings>();
     for (const json& s : j.at("shards")) {
       shard_entry e;
-      e.shard = s.at("shard");
-      e.size = s.at("size");
+      e.shard = whole<std::uint32_t>(s, "shard");
+      e.size = whole<std::uint64_t>(s, "size");
       e.checksum = std::stoull(s.at("xxh3").get<std::string>(), nullptr, 16);
       e.copies = s.at("copies").get<std::vector<shard_copy>>();
       m.shards.push_back(std::move(e));
     }
     m.scenario_text = j.at("scenario");
     validate(m, where);
+    // In shard order, so that shards[i] is shard i for every reader.
+    std::sort(m.shards.begin(), m.shards.end(),
+              [](const shard_entry& a, const shard_entry& b) { return a.shard < b.shard; });
     return m;
   } catch (const checkpoint_error&) {
     throw;

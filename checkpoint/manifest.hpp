@@ -52,6 +52,12 @@ struct manifest {
   std::string name() const;
 };
 
+void to_json(nlohmann::json& j, const settings& c);
+/// Throws for a missing field, a wrong type or an integer out of range.
+void from_json(const nlohmann::json& j, settings& c);
+void to_json(nlohmann::json& j, const shard_copy& c);
+void from_json(const nlohmann::json& j, shard_copy& c);
+
 /// The manifest as JSON, its own checksum (manifest_xxh3) included.
 nlohmann::json to_json(const manifest& m);
 /// The text of manifest.json.

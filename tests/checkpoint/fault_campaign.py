@@ -169,9 +169,9 @@ class Campaign:
         elif change == "renumber":
             entry["shard"] = rng.choice([entry["shard"] + 1, RANKS, 2 ** 32 - 1, -1])
         elif change == "holder" and entry.get("copies"):
-            rng.choice(entry["copies"])["holder"] = rng.choice([0, 1, 2, 7, -3])
+            rng.choice(entry["copies"])["holder"] = rng.choice([0, 1, 2, 7, -3, 1.5, "1"])
         elif change == "ranks":
-            m["ranks"] = rng.choice([1, 2, 4, 10 ** 9])
+            m["ranks"] = rng.choice([1, 2, 4, 10 ** 9, 1e300, 2.5, -1])
         elif change == "tick":
             m["tick"] = m.get("tick", 0) + rng.choice([1, -1, 2000])
         elif change == "duplicate":

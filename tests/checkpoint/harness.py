@@ -29,8 +29,17 @@ class Kairos:
         return [self.mpiexec, "-n", str(ranks), "--oversubscribe", self.kairos] + args
 
     def run(self, ranks, args, env=None, check=True, cwd=None):
-        result = subprocess.run(self.command(ranks, args), capture_output=True, text=True, timeout=TIMEOUT,
-                                env=dict(ENV, **(env or {})), cwd=cwd)
+        """Runs to the end; on a timeout, the whole job (launcher and ranks)
+        is killed before the test fails."""
+        job = subprocess.Popen(self.command(ranks, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               errors="replace", env=dict(ENV, **(env or {})), cwd=cwd, start_new_session=True)
+        try:
+            out, err = job.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(job.pid, signal.SIGKILL)
+            job.communicate()
+            fail(f"{' '.join(self.command(ranks, args))} still running after {TIMEOUT} s: killed")
+        result = subprocess.CompletedProcess(job.args, job.returncode, out, err)
         if check and result.returncode != 0:
             fail(f"{' '.join(self.command(ranks, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
         return result

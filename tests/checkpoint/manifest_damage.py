@@ -136,6 +136,17 @@ def main():
               and "one of 2 shard(s), the manifest says 1" in r.stderr,
               "a manifest rewritten as a 1-rank run: the shards' own count disagrees, the older checkpoint used")
 
+        # Numbers of the wrong kind, under a valid checksum: refused, never
+        # converted blindly.
+        def huge_float(m):
+            m["ranks"] = 1e300
+            m["shards"][0]["copies"][0]["holder"] = 0.5
+
+        r = restart(damaged(lambda s: edit_every(s, huge_float)))
+        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
+              and "field 'ranks' is not an integer" in r.stderr,
+              "a float where an integer belongs (re-signed): refused, the older checkpoint used")
+
         # Every checkpoint's every manifest damaged: exit 4 naming each.
         r = restart(damaged(lambda s: [edit_every(s, drop_last, name=n) for n in (NEWER, OLDER)]))
         check(r.returncode == 4 and f"{NEWER}: no intact manifest" in r.stderr and f"{OLDER}: no intact manifest"
