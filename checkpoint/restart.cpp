@@ -66,6 +66,12 @@ bool newer(const std::string& a, const std::string& b) {
 /// shard plus the scenario text.
 constexpr std::uint64_t max_manifest_bytes = std::uint64_t{256} << 20;
 
+// Bytes read from disk (manifest texts, file names) travel between ranks as
+// JSON; the dumps replace invalid UTF-8 instead of throwing, so a damaged
+// manifest arrives as a text that fails its checksum, never as an error.
+
+std::vector<std::byte> wire(const json& j) { return bytes_of(j.dump(-1, ' ', false, json::error_handler_t::replace)); }
+
 /// What one rank finds in the manifest copies it sees, per checkpoint: each
 /// distinct text with the paths holding it, and the copies it cannot read.
 json read_manifest_copies(const catalogue& mine) {
@@ -319,7 +325,7 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
   // What this rank sees, and the manifest copies it can read.
   const catalogue mine = catalogue::scan(dirs);
   const json report = {{"catalogue", mine.to_json()}, {"manifests", read_manifest_copies(mine)}};
-  const std::vector<std::vector<std::byte>> reports = net.gather(bytes_of(report.dump()));
+  const std::vector<std::vector<std::byte>> reports = net.gather(wire(report));
 
   std::optional<checkpoint_search> search;
   json message;
@@ -339,7 +345,7 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
   // until rank 0 says which checkpoint to use or that none is usable.
   found_checkpoint found;
   for (;;) {
-    message = json::parse(text_of(net.broadcast(bytes_of(message.dump()))));
+    message = json::parse(text_of(net.broadcast(wire(message))));
     if (message["action"] == "fail") {
       if (rank == 0) throw checkpoint_error(message["message"].get<std::string>());
       throw failure_elsewhere(0, exit_code::checkpoint_error);
@@ -367,7 +373,7 @@ found_checkpoint find_checkpoint(const std::vector<fs::path>& dirs, transport& n
       if (problems.empty()) outcome["ok"].push_back(e.shard);
       else outcome["failed"][std::to_string(e.shard)] = problems;
     }
-    const std::vector<std::vector<std::byte>> outcomes = net.gather(bytes_of(outcome.dump()));
+    const std::vector<std::vector<std::byte>> outcomes = net.gather(wire(outcome));
     if (rank == 0) message = search->after(outcomes);
   }
 }
