@@ -116,8 +116,8 @@ class Campaign:
                 f.seek(page * 4096)
                 f.write(bytes(min(4096, size - page * 4096)))
             return f"page {page} of {name} zeroed"
-        if kind == "swap":
-            other = rng.choice(everything)
+        if kind == "swap" and len(everything) > 1:
+            other = rng.choice([p for p in everything if p != target])
             tmp = target + ".swap"
             os.rename(target, tmp)
             os.rename(other, target)
