@@ -206,7 +206,10 @@ class checkpoint_search {
       problem += fmt::format("{}shard {} has no intact copy:", problem.empty() ? "" : "; ", shard);
       for (const std::string& p : s.problems) problem += " [" + p + "]";
     }
-    if (done) return {{"action", "use"}};
+    if (done) {
+      for (const std::string& why : rejected_) std::fprintf(stderr, "kairos: passed over: %s\n", why.c_str());
+      return {{"action", "use"}};
+    }
     if (problem.empty()) return round(false);
     reject(fmt::format("{}: {}", current_, problem));
     return next_candidate();
@@ -272,12 +275,10 @@ class checkpoint_search {
     return false;
   }
 
-  /// Records why a checkpoint (or one version of its manifest) is not used,
-  /// for the final error, and says so now: the run may go on from another.
-  void reject(const std::string& why) {
-    rejected_.push_back(why);
-    std::fprintf(stderr, "kairos: not usable: %s\n", why.c_str());
-  }
+  /// Records why a checkpoint (or one version of its manifest) is not used:
+  /// the final error lists them all, and a restart that goes on from an
+  /// older one prints them first.
+  void reject(const std::string& why) { rejected_.push_back(why); }
 
   std::vector<std::string> paths_seen_by(int rank, const shard_entry& e) const {
     std::vector<std::string> paths;

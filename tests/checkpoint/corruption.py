@@ -58,7 +58,7 @@ def main():
 
         truncate(second)
         again = k.run(2, ["restart", store, "--output", f"{tmp}/r2", *elsewhere("r2")])
-        check(re.search(rf"not usable: {newer}: .*shard 1 has no intact copy.*checksum mismatch.*truncated", again.stderr)
+        check(re.search(rf"passed over: {newer}: .*shard 1 has no intact copy.*checksum mismatch.*truncated", again.stderr)
               is not None, f"both copies bad: {newer} reported unusable, naming shard 1 and each copy's fault")
         check(restarted_from(again) == older and digest(again) == expected,
               f"fell back to {restarted_from(again)}, same digest")

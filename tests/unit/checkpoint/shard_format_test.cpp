@@ -5,11 +5,16 @@
 
 #include <bit>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <xxhash.h>
+
 #include "checkpoint/manifest.hpp"
 #include "checkpoint/node_map.hpp"
 #include "checkpoint/shard_file.hpp"
 #include "h5/h5.hpp"
 #include "kairos/core/error.hpp"
+#include "scenario/scenario.hpp"
 
 namespace kairos::checkpoint {
 namespace {
@@ -138,7 +143,8 @@ TEST(NodeMap, ReplicasGoToOtherNodes) {
   EXPECT_EQ(directory_for("/scratch/ckpt/node{node}/r{rank}", 3, 12), "/scratch/ckpt/node3/r12");
 }
 
-TEST(Manifest, SurvivesJsonAndNamesSortByTick) {
+/// A complete manifest of a 4-rank run on 2 nodes with one replica.
+manifest complete_manifest() {
   manifest m;
   m.format_version = format_version;
   m.generation = 2;
@@ -146,14 +152,24 @@ TEST(Manifest, SurvivesJsonAndNamesSortByTick) {
   m.ranks = 4;
   m.nodes = 2;
   m.replicas = 1;
-  m.scenario_hash = 0xfedcba9876543210ull;
-  m.scenario_text = "[simulation]\n";
+  m.scenario_text = "[simulation]\nseed = 3\n";
+  m.scenario_hash = results_hash_of_text(m.scenario_text);
   m.checkpointing.at_ticks = {10, 20};
-  m.shards = {{0, 100, 0xffffffffffffffffull, {{0, 0, "shard-00000-on-00000.h5"}, {2, 1, "shard-00000-on-00002.h5"}}}};
-  const manifest back = manifest_from_json(to_json(m).dump(), "test");
+  for (std::uint32_t s = 0; s < 4; ++s) {
+    const int holder = static_cast<int>((s + 2) % 4);  // a rank on the other node
+    m.shards.push_back({s, 100 + s, 0xffffffffffffff00ull + s,
+                        {{static_cast<int>(s), static_cast<int>(s / 2), shard_file_name(s, static_cast<int>(s))},
+                         {holder, holder / 2, shard_file_name(s, holder)}}});
+  }
+  return m;
+}
+
+TEST(Manifest, SurvivesJsonAndNamesSortByTick) {
+  const manifest m = complete_manifest();
+  const manifest back = manifest_from_json(manifest_text(m), "test");
   EXPECT_EQ(back.name(), "ckpt-000000123456-g2");
   EXPECT_EQ(back.scenario_hash, m.scenario_hash);
-  EXPECT_EQ(back.shards[0].checksum, m.shards[0].checksum);
+  EXPECT_EQ(back.shards[3].checksum, m.shards[3].checksum);
   EXPECT_EQ(back.shards[0].copies[1].holder, 2);
   EXPECT_EQ(back.checkpointing.at_ticks, m.checkpointing.at_ticks);
   tick_t tick;
@@ -164,6 +180,62 @@ TEST(Manifest, SurvivesJsonAndNamesSortByTick) {
   EXPECT_FALSE(parse_checkpoint_name("ckpt-000000000100-g7.tmp", tick, generation));
   EXPECT_LT(checkpoint_name(99, 5), checkpoint_name(100, 0));
   EXPECT_THROW(manifest_from_json("{\"format\": \"other\"}", "x"), checkpoint_error);
+}
+
+/// The message manifest_from_json throws for `text`, or "" if it accepts it.
+std::string refusal(const std::string& text) {
+  try {
+    manifest_from_json(text, "m");
+    return "";
+  } catch (const checkpoint_error& e) {
+    return e.what();
+  }
+}
+
+TEST(Manifest, OneChangedCharacterFailsTheChecksum) {
+  std::string text = manifest_text(complete_manifest());
+  text.replace(text.find("seed = 3"), 8, "seed = 4");
+  EXPECT_NE(refusal(text).find("checksum mismatch"), std::string::npos);
+}
+
+TEST(Manifest, AnIncompleteOrImpossibleCheckpointIsRefusedUnderAValidChecksum) {
+  // Each change goes through to_json, so the checksum matches the content.
+  const auto refused_with = [](auto change) {
+    manifest m = complete_manifest();
+    change(m);
+    return refusal(manifest_text(m));
+  };
+  EXPECT_NE(refused_with([](manifest& m) { m.shards.pop_back(); }).find("lists 3 shard(s) for a run of 4"),
+            std::string::npos);
+  EXPECT_NE(refused_with([](manifest& m) { m.shards.clear(); }).find("incomplete"), std::string::npos);
+  EXPECT_NE(refused_with([](manifest& m) { m.shards[1].shard = 9; }).find("shard index 9 out of range"),
+            std::string::npos);
+  EXPECT_NE(refused_with([](manifest& m) { m.shards[1].shard = 0; }).find("shard 0 listed twice"), std::string::npos);
+  EXPECT_NE(refused_with([](manifest& m) { m.shards[2].copies[1].holder = 7; }).find("malformed copy"),
+            std::string::npos);
+  EXPECT_NE(refused_with([](manifest& m) { m.shards[2].copies[0].file = "../../etc/passwd"; }).find("malformed copy"),
+            std::string::npos);
+  EXPECT_NE(refused_with([](manifest& m) { m.shards[2].copies.clear(); }).find("has no copy"), std::string::npos);
+  EXPECT_NE(refused_with([](manifest& m) { m.scenario_text += "x = 1\n"; }).find("stored scenario hashes to"),
+            std::string::npos);
+  EXPECT_EQ(refused_with([](manifest& m) { std::swap(m.shards[0], m.shards[3]); }), "");  // order is free
+}
+
+TEST(Manifest, IntegersOfTheWrongKindAreRefusedNotConverted) {
+  nlohmann::json j = to_json(complete_manifest());
+  const auto resigned = [](nlohmann::json body) {
+    body.erase("manifest_xxh3");
+    const std::string dump = body.dump();
+    body["manifest_xxh3"] = fmt::format("{:016x}", XXH3_64bits(dump.data(), dump.size()));
+    return body.dump(1);
+  };
+  EXPECT_EQ(refusal(resigned(j)), "");
+  nlohmann::json huge = j;
+  huge["ranks"] = 1e300;
+  EXPECT_NE(refusal(resigned(huge)).find("field 'ranks' is not an integer"), std::string::npos);
+  nlohmann::json negative = j;
+  negative["shards"][0]["shard"] = -1;
+  EXPECT_NE(refusal(resigned(negative)).find("field 'shard' out of range"), std::string::npos);
 }
 
 }  // namespace
