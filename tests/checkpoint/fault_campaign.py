@@ -27,6 +27,8 @@ import json
 import os
 import random
 import shutil
+import signal
+import subprocess
 import sys
 import time
 
@@ -196,8 +198,20 @@ class Campaign:
                 os.kill(pid, 9)
             except ProcessLookupError:
                 pass
-        run.communicate(timeout=300)
         what = f"rank {victim} killed after {delay:.2f} s" + ("" if pids else " (the run had already ended)")
+        try:
+            run.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            # Open MPI 4.1's mpiexec can hang when a rank dies while the job
+            # is still starting, after every other rank has exited. That is
+            # the launcher's fault, not kairos's: a rank still alive is.
+            alive = [p for p in rank_pids(run, set(range(RANKS))) if not zombie(p)]
+            os.killpg(run.pid, signal.SIGKILL)
+            run.communicate()
+            if alive:
+                self.judge("kill", what + f": ranks {alive} still running after 120 s", HUNG)
+                return
+            what += "; every rank exited but mpiexec hung (Open MPI), killed"
         if run.returncode == 0:
             what += "; the run finished first"
         self.judge("kill", what, self.restart(f"{out}/checkpoints"))
@@ -219,6 +233,17 @@ class Campaign:
             self.judge("disk_full", f"KAIROS_TEST_WRITE_ERROR={spec}: restart from its store",
                        self.restart(f"{out}/checkpoints"))
         shutil.rmtree(out, ignore_errors=True)
+
+
+HUNG = subprocess.CompletedProcess([], -1, "", "hung")
+
+
+def zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def digest_or_none(result):
