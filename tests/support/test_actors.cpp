@@ -36,6 +36,12 @@ void scheduler::on_first_diasca(kairos::context& ctx) {
 creator::creator(kairos::actor_init& init)
     : at_(init.get<kairos::tick_t>("at")), children_(init.get<int>("children")) {}
 
+void self_aware::on_first_diasca(kairos::context& ctx) {
+  const bool knew = aai_in_constructor_ == aai() && aai_from_init_ == aai() && aai() != kairos::no_aai;
+  ctx.record(probe_, knew ? 1.0 : 0.0);
+  if (aai() < (kairos::aai_t{1} << 63)) ctx.schedule_at(1);  // scenario actors create one more
+}
+
 void creator::act_spontaneous(kairos::context& ctx) {
   for (int i = 0; i < children_; ++i) ctx.send(ctx.create<child>(), hello{});
 }
@@ -53,6 +59,7 @@ void thrower::act_spontaneous(kairos::context&) { throw std::runtime_error("mode
 
 KAIROS_REGISTER_ACTOR(pinger, "test.pinger", {"peer", ""}, {"at", ""}, {"count", ""});
 KAIROS_REGISTER_ACTOR(ponger, "test.ponger");
+KAIROS_REGISTER_ACTOR(self_aware, "test.self_aware");
 KAIROS_REGISTER_ACTOR(scheduler, "test.scheduler", {"a", ""}, {"b", ""}, {"withdraw_a", ""});
 KAIROS_REGISTER_ACTOR(creator, "test.creator", {"at", ""}, {"children", ""});
 KAIROS_REGISTER_ACTOR(child, "test.child");

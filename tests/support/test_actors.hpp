@@ -97,6 +97,23 @@ class child final : public kairos::actor {
   kairos::probe_id probe_;
 };
 
+/// Notes in its constructor whether aai() already gives its own AAI, and
+/// records {1} (yes) or {0} on its first diasca (probe "self"). A scenario
+/// actor of this class creates one more of it at tick 1.
+class self_aware final : public kairos::actor {
+ public:
+  self_aware() = default;  // blank, for loading
+  explicit self_aware(kairos::actor_init& init)
+      : aai_in_constructor_(aai()), aai_from_init_(init.aai()), probe_(init.probe("self", {"knew"})) {}
+  void on_first_diasca(kairos::context& ctx);
+  void act_spontaneous(kairos::context& ctx) { ctx.create<self_aware>(); }
+  template <class A> void serialize(A& ar, unsigned) { ar & aai_in_constructor_ & aai_from_init_ & probe_; }
+
+ private:
+  kairos::aai_t aai_in_constructor_ = kairos::no_aai, aai_from_init_ = kairos::no_aai;
+  kairos::probe_id probe_;
+};
+
 /// Deletes itself at tick `at`; also answers pings until then.
 class deleter final : public kairos::actor {
  public:

@@ -56,10 +56,41 @@ void registry::add_class_locked(const class_info* info, std::string_view origin)
     throw plugin_error(fmt::format("actor class '{}' is defined twice: by plugin '{}' and by plugin '{}' ({})",
                                    info->name, (*it)->plugin, info->plugin, origin));
   }
+  check_messages_locked(info);
   const_cast<class_info*>(info)->id = static_cast<std::uint32_t>(classes_.size());
   classes_.push_back(info);
   std::string plugin(info->plugin);
   if (std::find(plugins_.begin(), plugins_.end(), plugin) == plugins_.end()) plugins_.push_back(plugin);
+}
+
+namespace {
+/// "soda::ask_cost" out of a detail::type_signature text.
+std::string_view message_type_of_signature(std::string_view signature) {
+  const std::size_t at = signature.find("M = ");
+  if (at == std::string_view::npos) return signature;
+  const std::string_view rest = signature.substr(at + 4);
+  return rest.substr(0, rest.find_first_of(";]"));
+}
+}  // namespace
+
+void registry::check_messages_locked(const class_info* info) {
+  // Dispatch goes by type id alone: two C++ types under one message name,
+  // or two names hashing to one id, would reach the wrong handler.
+  for (const handler_entry& h : info->handlers) {
+    const auto [it, fresh] = messages_.try_emplace(h.type, &h, info);
+    if (fresh) continue;
+    const auto& [first, first_class] = it->second;
+    if (first->message_name != h.message_name)
+      throw plugin_error(fmt::format(
+          "message names '{}' (handled by class '{}') and '{}' (handled by class '{}') hash to the same id; rename one",
+          first->message_name, first_class->name, h.message_name, info->name));
+    if (first->cpp_type != h.cpp_type)
+      throw plugin_error(fmt::format(
+          "two message types are named '{}': {} (handled by class '{}') and {} (handled by class '{}'); give each its "
+          "own KAIROS_MESSAGE name",
+          h.message_name, message_type_of_signature(first->cpp_type), first_class->name,
+          message_type_of_signature(h.cpp_type), info->name));
+  }
 }
 
 void registry::add_section_locked(const section_info* info, std::string_view origin) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -48,11 +49,16 @@ class registry {
   };
   void commit_pending_locked(std::string_view origin);
   void add_class_locked(const class_info* info, std::string_view origin);
+  /// Throws plugin_error when a class handles a message whose name or type id
+  /// another registered handler uses for another message type.
+  void check_messages_locked(const class_info* info);
   void add_section_locked(const section_info* info, std::string_view origin);
 
   std::recursive_mutex mutex_;
   std::vector<pending> pending_;
   std::vector<const class_info*> classes_;
+  /// Every handled message type id, with the first handler seen for it.
+  std::map<message_type_id, std::pair<const handler_entry*, const class_info*>> messages_;
   std::vector<const section_info*> sections_;
   std::vector<std::string> plugins_;
 };

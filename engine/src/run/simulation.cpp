@@ -69,6 +69,7 @@ void simulation::create_scenario_actors() {
       void* storage = table_.allocate(*b.cls);
       actor* object;
       try {
+        const detail::aai_scope constructing(aai);
         object = b.cls->construct(storage, init);
       } catch (const error&) {
         table_.release(*b.cls, storage);

@@ -65,6 +65,18 @@ params = { a = 5, b = 7, withdraw_a = true }
   EXPECT_EQ(out.probes.at("scheduler")[0].tick, 7u);
 }
 
+TEST(TimeModel, AnActorKnowsItsAaiInsideItsConstructor) {
+  const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.self_aware"
+count = 2
+)");
+  const auto& self = out.probes.at("self");
+  ASSERT_EQ(self.size(), 4u);  // two scenario actors, two created at tick 1
+  for (const auto& s : self) EXPECT_EQ(s.values.at(0), 1.0) << "actor " << s.aai << " at tick " << s.tick;
+}
+
 TEST(TimeModel, CreatedActorGetsItsIdAtOnceAndRunsFirstDiascaBeforeMessages) {
   const auto out = run_text(R"(
 [simulation]

@@ -10,7 +10,26 @@
 namespace kairos {
 
 class context;
-namespace detail { struct actor_access; }
+namespace detail {
+struct actor_access;
+
+/// The AAI of the actor whose constructor runs on this thread: the engine
+/// sets it around every construction (see aai_scope), so that aai() already
+/// answers inside a model's constructor.
+extern thread_local aai_t aai_under_construction;
+
+/// Sets aai_under_construction for one construction.
+class aai_scope {
+ public:
+  explicit aai_scope(aai_t aai) noexcept : saved_(aai_under_construction) { aai_under_construction = aai; }
+  ~aai_scope() { aai_under_construction = saved_; }
+  aai_scope(const aai_scope&) = delete;
+  aai_scope& operator=(const aai_scope&) = delete;
+
+ private:
+  aai_t saved_;
+};
+}  // namespace detail
 
 /// Base class of every model actor.
 ///
@@ -21,7 +40,8 @@ namespace detail { struct actor_access; }
 /// functions here and the engine's share of an actor is 24 bytes.
 class actor {
  public:
-  /// This actor's placement-independent identifier.
+  /// This actor's placement-independent identifier, already inside its
+  /// constructor.
   aai_t aai() const noexcept { return aai_; }
 
   /// Runs on the first diasca after creation (diasca 0 of tick 0 for the
@@ -35,7 +55,7 @@ class actor {
   using handles = kairos::handles<>;
 
  protected:
-  actor() = default;
+  actor() noexcept : aai_(detail::aai_under_construction) {}
   ~actor() = default;
 
  private:

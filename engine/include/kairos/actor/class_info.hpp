@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 
 #include "kairos/actor/message.hpp"
 #include "kairos/actor/state_archive.hpp"
@@ -27,6 +28,7 @@ struct handler_entry {
   message_type_id type;
   std::string_view message_name;
   void (*invoke)(actor&, const void* payload, context&);
+  std::string_view cpp_type;  ///< names the C++ type (detail::type_signature)
 };
 
 /// Everything the engine knows about an actor class: built once per class by
@@ -58,13 +60,17 @@ struct class_info {
 
 namespace detail {
 
+/// A type's name as written in C++, for messages.
+std::string demangled(const char* mangled);
+
 template <class T>
 inline const class_info* registered_class = nullptr;
 
 template <class T>
 const class_info& registered_class_of() {
   if (registered_class<T> == nullptr)
-    throw std::logic_error("actor class created before registration (missing KAIROS_REGISTER_ACTOR?)");
+    throw std::logic_error(std::string("actor class ") + demangled(typeid(T).name()) +
+                           " created before registration (missing KAIROS_REGISTER_ACTOR?)");
   return *registered_class<T>;
 }
 

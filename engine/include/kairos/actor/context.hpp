@@ -126,6 +126,7 @@ class context {
     actor_init init(child, nullptr, *run_, *services_);
     T* object;
     try {
+      const detail::aai_scope constructing(child);
       object = ::new (storage) T(init, std::forward<Args>(args)...);
     } catch (...) {
       services_->release_actor(cls, storage);

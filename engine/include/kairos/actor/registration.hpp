@@ -33,10 +33,18 @@ void invoke_handler(actor& a, const void* payload, context& ctx) {
 template <class T, class Handles>
 struct handler_table;
 
+/// A compile-time text naming M (the compiler's signature of this function,
+/// which spells out M): lets the registry tell apart two C++ types that
+/// were given the same message name.
+template <class M>
+constexpr std::string_view type_signature() noexcept {
+  return __PRETTY_FUNCTION__;
+}
+
 template <class T, class... Ms>
 struct handler_table<T, handles<Ms...>> {
-  static constexpr std::array<handler_entry, sizeof...(Ms)> entries{
-      handler_entry{Ms::kairos_message_type, Ms::kairos_message_name, &invoke_handler<T, Ms>}...};
+  static constexpr std::array<handler_entry, sizeof...(Ms)> entries{handler_entry{
+      Ms::kairos_message_type, Ms::kairos_message_name, &invoke_handler<T, Ms>, type_signature<Ms>()}...};
 };
 
 template <class T>

@@ -12,6 +12,8 @@ inline constexpr const char* engine_version = "0.1.0";
 /// message layout) changes shape: the loader refuses plugins built against
 /// another value instead of letting them corrupt memory.
 /// 2: actor states go through kairos::state_oarchive / state_iarchive.
-inline constexpr std::uint32_t abi_version = 2;
+/// 3: actors take their AAI from detail::aai_under_construction; handler
+///    entries name their message's C++ type.
+inline constexpr std::uint32_t abi_version = 3;
 
 }  // namespace kairos
