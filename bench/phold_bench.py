@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PHOLD throughput on 1 or 2 ranks, set beside ROSS's figures (PHOLD.md).
+"""PHOLD throughput on 1 or 2 ranks, set beside ROSS's figures (docs/phold.md).
 
 Runs `kairos run scenarios/phold.toml` for each configuration and thread
 count, several times, reads summary.json, and prints the median and spread of
@@ -24,7 +24,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KAIROS = os.path.join(ROOT, "build", "bin", "kairos")
 
-# (label, overrides, ROSS Mevents/s from PHOLD.md: 1 rank, 2 ranks conservative)
+# (label, overrides, ROSS Mevents/s from docs/phold.md: 1 rank, 2 ranks conservative)
 CONFIGS = [
     ("1024 LPs, L=1.0, r=0.1", dict(lps=1024, remote=0.1, lookahead=1.0, end=20000), {1: 4.30}),
     ("1024 LPs, L=0.1, r=0.1", dict(lps=1024, remote=0.1, lookahead=0.1, end=20000), {1: 4.03}),

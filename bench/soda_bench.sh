@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sim-Diasca's soda benchmarking case (shared BENCHMARKS.md) at its three
+# Sim-Diasca's soda benchmarking case (docs/benchmarks.md) at its three
 # scales, 1 and 2 threads, median of REPEATS runs: activations per second of
 # the simulation loop and peak RSS, to set beside Sim-Diasca 2.4.7's figures.
 #   bench/soda_bench.sh [REPEATS]

@@ -1,6 +1,6 @@
 #pragma once
 
-// Takes checkpoints during a run (DESIGN.md §5): decides when, writes this
+// Takes checkpoints during a run (docs/design.md §5): decides when, writes this
 // rank's shard and the replicas it holds for others, and commits the
 // checkpoint with manifests once every copy is written and verified.
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// PHOLD, the standard parallel discrete-event benchmark (see PHOLD.md), on
+// PHOLD, the standard parallel discrete-event benchmark (docs/phold.md), on
 // ticks and diascas. Mapping: an event due at tick T is a spontaneous
 // activation of its LP at T. An event for another LP travels as a message
 // (processed at diasca 1) carrying its due tick; the receiver keeps it and

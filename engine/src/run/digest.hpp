@@ -11,7 +11,7 @@
 
 namespace kairos {
 
-/// One rank's part of the results digest (DESIGN.md §3), or the sum of every
+/// One rank's part of the results digest (docs/design.md §3), or the sum of every
 /// rank's: a multiset hash. Each actor's final state and each probe sample
 /// is hashed on its own (128 bits, over a fixed byte order), and the hashes
 /// are added modulo 2^64 lane by lane. Addition does not care in which order

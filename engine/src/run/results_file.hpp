@@ -11,7 +11,7 @@
 
 namespace kairos {
 
-/// Writes results.h5 (DESIGN.md §8): /probes/<name>/{tick,value,aai} with a
+/// Writes results.h5 (docs/design.md §8): /probes/<name>/{tick,value,aai} with a
 /// `curves` attribute, and /run attributes. On several ranks the file is
 /// shared (parallel HDF5): every rank makes the same calls in the same
 /// order, and each writes its own rows of every probe. It is written under

@@ -77,7 +77,7 @@ struct restored_state {
 };
 
 /// One rank's simulation: its actors, agenda and the diasca loop of
-/// DESIGN.md §2. Everything actors do while active lands in per-worker
+/// docs/design.md §2. Everything actors do while active lands in per-worker
 /// buffers that the end of the diasca applies in a canonical order; messages
 /// and new actors for other ranks go out through the transport, and the
 /// time-manager tree decides what comes next.

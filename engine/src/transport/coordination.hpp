@@ -42,7 +42,7 @@ struct diasca_decision {
   std::uint32_t checkpoint_wanted = 0;  ///< with next_tick: checkpoint before it
 };
 
-/// The root's rule (DESIGN.md §2): go on while the diasca had activity; at a
+/// The root's rule (docs/design.md §2): go on while the diasca had activity; at a
 /// quiet diasca end the tick and jump to the earliest scheduled tick, unless
 /// an actor asked to stop or nothing is left.
 inline diasca_decision decide(const diasca_report& r) noexcept {

@@ -1,4 +1,4 @@
-// Canonical and ergodic message order (DESIGN.md §3).
+// Canonical and ergodic message order (docs/design.md §3).
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>

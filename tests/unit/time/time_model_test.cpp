@@ -1,4 +1,4 @@
-// The time model of DESIGN.md §2, one rule per test.
+// The time model of docs/design.md §2, one rule per test.
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
