@@ -1,6 +1,6 @@
 // A model built outside the Kairos tree: each greeter greets the next one
 // once, at tick `at`, and records on its probe the diasca a greeting arrived.
-#include <kairos/actor/registration.hpp>
+#include <kairos/kairos.hpp>
 
 namespace greeter {
 
