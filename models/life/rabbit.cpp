@@ -15,7 +15,7 @@ kairos::tick_t ticks_from(const kairos::random_law& law, kairos::context& ctx) {
 }  // namespace
 
 rabbit::rabbit(kairos::actor_init& init)
-    : census_(init.actors("census").first),
+    : census_(init.actors("census", "life.census").first),
       lifespan_(init.law("lifespan")),
       litter_interval_(init.law("litter_interval")),
       litter_placement_(init.get_or<std::string>("litter_placement", "")) {}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <kairos/actor/registration.hpp>
 #include <kairos/scenario/section.hpp>
@@ -65,7 +66,9 @@ void populate(const kairos::section& s, kairos::population& p) {
     return v;
   };
   c.lps = static_cast<std::uint64_t>(positive_int("lps", 1024));
-  c.start_events = static_cast<std::uint32_t>(positive_int("start_events", 1));
+  const std::int64_t start_events = positive_int("start_events", 1);
+  if (start_events > std::numeric_limits<std::uint32_t>::max()) s.fail("start_events", "must be < 2^32");
+  c.start_events = static_cast<std::uint32_t>(start_events);
   c.remote = s.has("remote") ? s.get_double("remote") : 0.25;
   if (c.remote < 0 || c.remote > 1) s.fail("remote", "must be in [0, 1]");
   c.mean = s.has("mean") ? s.get_double("mean") : 1.0;
@@ -75,6 +78,11 @@ void populate(const kairos::section& s, kairos::population& p) {
   if (!s.has("end")) s.fail("end", "is required (simulated time units)");
   const double end = s.get_double("end");
   if (!(end > 0)) s.fail("end", "must be > 0");
+  // Ticks are 64-bit integers: the end, and the longest delay an event can
+  // draw (the exponential's tail is under 37 means), must stay well inside.
+  if (!(end * c.ticks_per_unit < 0x1.0p62)) s.fail("end", "end x ticks_per_unit is beyond 2^62 ticks");
+  if (!(c.mean * 64 * c.ticks_per_unit < 0x1.0p62))
+    s.fail("ticks_per_unit", "mean x ticks_per_unit is too large: event delays would overflow the tick range");
   c.end_tick = static_cast<kairos::tick_t>(std::llround(end * c.ticks_per_unit));
   logical_process::settings = c;
   p.add("phold.lp", c.lps, s);

@@ -7,7 +7,7 @@ namespace soda {
 namespace {
 // A customer given a group of machines picks one uniformly with its stream.
 kairos::aai_t pick_machine(kairos::actor_init& init) {
-  const kairos::actor_range machines = init.actors("machine");
+  const kairos::actor_range machines = init.actors("machine", "soda.machine");
   if (machines.count == 1) return machines.first;
   kairos::random_stream rng = init.random();
   return machines.first + static_cast<kairos::aai_t>(rng.uniform_int(0, static_cast<std::int64_t>(machines.count) - 1));

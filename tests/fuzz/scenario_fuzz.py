@@ -45,6 +45,11 @@ KNOWN = [
     ("soda-deterministic.toml", ['actors.0.names=["a/b", "c"]'], "contains '/'"),
     ("soda-deterministic.toml", ["simulation.stop=1e300"], "simulation.stop"),
     ("phold.toml", ["simulation.tick=0.0"], "simulation.tick"),
+    # Found by the fuzzer (seed 7, cases 1385 and 45): model parameters a model must check itself.
+    ("phold.toml", ["phold.ticks_per_unit=9223372036854775807"], "ticks_per_unit is beyond 2^62 ticks"),
+    ("phold.toml", ["phold.mean=1e300", "phold.end=1e-200"], "event delays would overflow"),
+    ("soda-benchmark.toml", ["actors.2.group=other", "actors.4.group=machines"],
+     "names actors of class 'soda.customer' (actors[4]), where actors of class 'soda.machine' are needed"),
 ]
 
 EXTREMES = ["0", "-1", "1", "2", "-9223372036854775808", "9223372036854775807", "18446744073709551616",
@@ -125,6 +130,7 @@ def main():
     parser.add_argument("--long", action="store_true", help="2,000 cases and a 60-minute budget")
     parser.add_argument("--budget", type=float, default=240, help="seconds for the random cases")
     parser.add_argument("--timeout", type=float, default=20, help="seconds per case")
+    parser.add_argument("--only", type=int, default=None, help="replay only this random case of the seed")
     args = parser.parse_args()
     if args.long:
         args.count, args.budget = max(args.count, 2000), max(args.budget, 3600)
@@ -134,7 +140,7 @@ def main():
     failures, tally = [], {}
     work = tempfile.mkdtemp(prefix="kairos-fuzz-")
     try:
-        for name, sets, fragment in KNOWN:
+        for name, sets, fragment in KNOWN if args.only is None else []:
             code, err = run_case(args.kairos, os.path.join(args.scenarios, name), SHRINK[name] + sets,
                                  f"{work}/known", args.timeout)
             ok = code == 2 and fragment in err and not sanitizer_report(err)
@@ -159,7 +165,8 @@ def main():
                 kind = "set"
                 for _ in range(rng.randint(1, 3)):
                     sets.append(f"{rng.choice(keys)}={rng.choice(EXTREMES)}")
-            # The mutated file sits beside the shipped ones' plugins' search path.
+            if args.only is not None and case != args.only:
+                continue
             path = f"{work}/case-{case}.toml"
             with open(path, "w") as f:
                 f.write(text)
@@ -170,7 +177,8 @@ def main():
                 shutil.copy(path, f"{work}/failed-{case}.toml")
                 failures.append(f"case {case} ({name}, {kind}, --set {sets[len(SHRINK[name]):]}): {outcome}\n"
                                 f"{err[-2000:]}")
-                print(f"FAIL: case {case}: {name} {kind}: {outcome}")
+                print(f"FAIL: case {case}: {name} {kind} --set {sets[len(SHRINK[name]):]}: {outcome}: "
+                      f"{err.strip().splitlines()[-1] if err.strip() else ''}", flush=True)
             shutil.rmtree(f"{work}/out-{case}", ignore_errors=True)
             os.remove(path)
         print(f"random cases: {sum(tally.values())}, outcomes: {tally}")

@@ -99,6 +99,18 @@ actor_range actor_init::actors(std::string_view key) const {
   return it->second;
 }
 
+actor_range actor_init::actors(std::string_view key, std::string_view required_class) const {
+  const actor_range range = actors(key);
+  for (const actor_block& b : params_->owner().blocks) {
+    const bool overlaps = b.first_aai < range.first + range.count && range.first < b.first_aai + b.count;
+    if (overlaps && b.cls->name != required_class)
+      params_->fail(params_->find(key), key,
+                    fmt::format("'{}' names actors of class '{}' ({}), where actors of class '{}' are needed",
+                                get_string(key), b.cls->name, b.field, required_class));
+  }
+  return range;
+}
+
 random_stream actor_init::random() noexcept { return random_stream(stream_key(run_->seed, aai_), rng_counter_); }
 
 probe_id actor_init::probe(std::string_view name, std::initializer_list<std::string_view> curves) {

@@ -67,6 +67,9 @@ class actor_init {
 
   /// The actors a string parameter names: an actor's or a group's name.
   actor_range actors(std::string_view key) const;
+  /// The same, checked to be scenario actors of `required_class` only: a
+  /// scenario error naming the parameter otherwise.
+  actor_range actors(std::string_view key, std::string_view required_class) const;
 
   /// The actor's own random stream (the same one `context::random` gives).
   random_stream random() noexcept;
