@@ -29,7 +29,24 @@ using nlohmann::json;
 namespace {
 
 volatile std::sig_atomic_t signal_seen = 0;
+volatile std::sig_atomic_t interrupts_seen = 0;
 extern "C" void on_checkpoint_signal(int) { signal_seen = 1; }
+
+// Ctrl-C: the first asks for a checkpoint and a clean stop, like SIGTERM;
+// the second ends the process at once. Only async-signal-safe calls here.
+extern "C" void on_interrupt(int) {
+  const std::sig_atomic_t before = interrupts_seen;
+  interrupts_seen = before + 1;
+  if (before > 0) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+    return;
+  }
+  signal_seen = 1;
+  static const char note[] =
+      "\nkairos: interrupted: checkpointing at the next tick boundary, then stopping (Ctrl-C again to abort)\n";
+  [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, note, sizeof note - 1);
+}
 
 /// Every rank's host name, on every rank.
 std::vector<std::string> host_names(transport& net) {
@@ -60,12 +77,17 @@ void install_signal_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGUSR1, &action, nullptr);
+  struct sigaction interrupt {};
+  interrupt.sa_handler = on_interrupt;
+  sigemptyset(&interrupt.sa_mask);
+  sigaction(SIGINT, &interrupt, nullptr);
   // A launcher may hand the signals over blocked; one already pending is
   // delivered now, and asks for a stop like any other.
   sigset_t ours;
   sigemptyset(&ours);
   sigaddset(&ours, SIGTERM);
   sigaddset(&ours, SIGUSR1);
+  sigaddset(&ours, SIGINT);
   sigprocmask(SIG_UNBLOCK, &ours, nullptr);
 }
 

@@ -19,9 +19,10 @@
 namespace kairos::checkpoint {
 
 /// SIGTERM and SIGUSR1 ask for a checkpoint at the next tick boundary and a
-/// clean exit (batch-system preemption). Installed by `run` and `restart`.
+/// clean exit (batch-system preemption); so does a first Ctrl-C (SIGINT),
+/// and a second one ends the process. Installed by `run` and `restart`.
 void install_signal_handlers();
-/// True once SIGTERM or SIGUSR1 reached this process.
+/// True once SIGTERM, SIGUSR1 or SIGINT reached this process.
 bool stop_signal_seen() noexcept;
 
 class checkpointer final : public tick_boundary_hook {

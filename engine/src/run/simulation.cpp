@@ -113,7 +113,7 @@ void simulation::run() {
   std::vector<activation>().swap(activations_);  // give the memory back before digest and output
   std::vector<detail::message_record>().swap(inbox_);
   stats_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  if (progress_) std::fputc('\n', stderr);
+  if (progress_ && stderr_is_terminal_) std::fputc('\n', stderr);
 }
 
 diasca_decision simulation::run_tick(tick_t tick, bool start) {
@@ -548,7 +548,10 @@ void simulation::maybe_print_progress(tick_t tick) {
     if (done > 0) line += fmt::format(" eta={}", hms(elapsed * (1 - done) / done));
   }
   line += fmt::format(" act/s={:.2e} actors={}", static_cast<double>(stats_.activations) / elapsed, table_.size());
-  std::fprintf(stderr, "\r%s   ", line.c_str());
+  // A terminal gets one line rewritten in place; a file or a pipe (a batch
+  // job's log) gets whole lines.
+  if (stderr_is_terminal_) std::fprintf(stderr, "\r%s   ", line.c_str());
+  else std::fprintf(stderr, "kairos: progress: %s\n", line.c_str());
   std::fflush(stderr);
 }
 

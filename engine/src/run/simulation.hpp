@@ -1,5 +1,7 @@
 #pragma once
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -176,6 +178,7 @@ class simulation final : private detail::engine_services {
 
   bool stop_requested_ = false;
   bool progress_ = false;
+  bool stderr_is_terminal_ = isatty(STDERR_FILENO) != 0;
   bool interrupted_ = false;
   tick_boundary_hook* hook_ = nullptr;
   tick_t first_tick_ = 0;  ///< 0, or the resume tick of a restored run
