@@ -108,6 +108,8 @@ struct manifest_version {
 struct manifest_census {
   std::vector<manifest_version> versions;  ///< newest checkpoint first
   std::map<std::string, std::vector<std::string>> problems;  ///< per checkpoint: damaged copies and why
+  std::set<std::pair<std::string, std::string>> examined;    ///< (checkpoint, text) parsed already: each text once
+  std::set<std::string> damaged_paths;                       ///< copies already named in `problems`
 
   void add(const json& report) {
     for (const auto& [name, found] : report.items()) {
@@ -125,6 +127,12 @@ struct manifest_census {
           same->paths.insert(paths.begin(), paths.end());
           continue;
         }
+        if (!examined.insert({name, text}).second) {  // found damaged when another rank reported it
+          for (const std::string& p : paths)
+            if (damaged_paths.insert(p).second) note(p + ": the same damage");
+          continue;
+        }
+        damaged_paths.insert(paths.begin(), paths.end());  // reported below if this text is damaged
         try {
           manifest m = manifest_from_json(text, paths.front());
           if (m.name() != name)
@@ -132,7 +140,7 @@ struct manifest_census {
                                                m.name()));
           versions.push_back({name, text, std::move(m), {paths.begin(), paths.end()}});
         } catch (const std::exception& e) {
-          note(e.what());
+          note(e.what());  // names paths.front()
           for (std::size_t i = 1; i < paths.size(); ++i) note(paths[i] + ": the same damage");
         }
       }
