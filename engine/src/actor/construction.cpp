@@ -11,7 +11,7 @@
 
 namespace kairos::detail {
 
-thread_local aai_t aai_under_construction = no_aai;
+[[gnu::tls_model("initial-exec")]] constinit thread_local aai_t aai_under_construction = no_aai;
 
 std::string demangled(const char* mangled) {
   int status = 0;

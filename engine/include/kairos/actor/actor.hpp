@@ -15,8 +15,11 @@ struct actor_access;
 
 /// The AAI of the actor whose constructor runs on this thread: the engine
 /// sets it around every construction (see aai_scope), so that aai() already
-/// answers inside a model's constructor.
-extern thread_local aai_t aai_under_construction;
+/// answers inside a model's constructor. Initial-exec: the engine library is
+/// loaded with the program, so plugins reach the variable at a fixed offset
+/// instead of through __tls_get_addr on every construction; constinit spares
+/// them the check for a thread-local initialiser.
+[[gnu::tls_model("initial-exec")]] extern thread_local constinit aai_t aai_under_construction;
 
 /// Sets aai_under_construction for one construction.
 class aai_scope {
