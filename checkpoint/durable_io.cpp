@@ -111,9 +111,4 @@ std::vector<std::byte> read_whole_file(const fs::path& path, std::uint64_t max_b
   return out;
 }
 
-bool is_regular_file(const fs::path& path) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
-}
-
 }  // namespace kairos::checkpoint

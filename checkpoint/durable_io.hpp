@@ -29,7 +29,5 @@ void create_directories_durably(const std::filesystem::path& dir);
 /// regular file, is larger than `max_bytes` or cannot be read.
 std::vector<std::byte> read_whole_file(const std::filesystem::path& path,
                                        std::uint64_t max_bytes = std::uint64_t{1} << 40);
-/// A regular file (or a link to one), not a directory or a device.
-bool is_regular_file(const std::filesystem::path& path);
 
 }  // namespace kairos::checkpoint

@@ -45,10 +45,13 @@ def main():
             return k.run(ranks, ["restart", store, "--output", out, "--checkpoint-dir", f"{out}/checkpoints", *extra],
                          check=False)
 
-        def recovers(store, want_from, what):
-            r = restart(store)
-            check(r.returncode == 0 and digest(r) == expected and restarted_from(r) == want_from,
-                  f"{what}: restarted from {restarted_from(r)} (exit {r.returncode}), the uninterrupted digest")
+        def recovers(store, want_from, what, reason="", extra=()):
+            """The restart ends with the uninterrupted digest, from `want_from`,
+            and names `reason` (why a newer checkpoint was passed over)."""
+            r = restart(store, extra=extra)
+            check(r.returncode == 0 and digest(r) == expected and restarted_from(r) == want_from and reason in r.stderr,
+                  f"{what}: restarted from {restarted_from(r)} (exit {r.returncode}), the uninterrupted digest"
+                  + (f", '{reason}' named" if reason else ""))
 
         def manifest(store, node, name=NEWER):
             return f"{store}/node{node}/{name}/manifest.json"
@@ -80,10 +83,9 @@ def main():
 
         recovers(damaged(lambda s: edit(manifest(s, 1), out_of_range, True)), NEWER,
                  "one copy names shard 7 of 2, re-signed")
-        r = restart(damaged(lambda s: edit_every(s, out_of_range)))
-        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
-              and "shard index 7 out of range" in r.stderr,
-              "every copy names shard 7 of 2: the older checkpoint is used, the reason named")
+        recovers(damaged(lambda s: edit_every(s, out_of_range)), OLDER,
+                 "every copy names shard 7 of 2: the older checkpoint is used, the reason named",
+                 reason="shard index 7 out of range")
 
         # 2. One changed character of the stored scenario: a checksum
         # mismatch, in one copy (the other serves) or in both (the older
@@ -92,15 +94,13 @@ def main():
             m["scenario"] = m["scenario"].replace("seed = ", "seed = 9", 1)
 
         recovers(damaged(lambda s: edit(manifest(s, 0), seed_digit, False)), NEWER, "one copy's scenario text changed")
-        r = restart(damaged(lambda s: edit_every(s, seed_digit, sign=False)))
-        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
-              and "manifest checksum mismatch" in r.stderr,
-              "both copies' scenario text changed: checksum mismatch named, the older checkpoint used")
+        recovers(damaged(lambda s: edit_every(s, seed_digit, sign=False)), OLDER,
+                 "both copies' scenario text changed: checksum mismatch named, the older checkpoint used",
+                 reason="manifest checksum mismatch")
         # Re-signed, the changed scenario no longer matches its own hash.
-        r = restart(damaged(lambda s: edit_every(s, seed_digit)))
-        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
-              and "stored scenario hashes to" in r.stderr,
-              "scenario text changed under a valid checksum: refused during the search, the older checkpoint used")
+        recovers(damaged(lambda s: edit_every(s, seed_digit)), OLDER,
+                 "scenario text changed under a valid checksum: refused during the search, the older checkpoint used",
+                 reason="stored scenario hashes to")
 
         def checksum_digit(m):
             old = m["shards"][0]["xxh3"]
@@ -120,10 +120,9 @@ def main():
             m["shards"] = []
 
         for change, what in ((drop_last, "the last shard entry"), (drop_all, "every shard entry")):
-            r = restart(damaged(lambda s: edit_every(s, change)))
-            check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
-                  and "for a run of 2 rank(s): incomplete" in r.stderr,
-                  f"{what} dropped from every copy (re-signed): incomplete, the older checkpoint used")
+            recovers(damaged(lambda s: edit_every(s, change)), OLDER,
+                     f"{what} dropped from every copy (re-signed): incomplete, the older checkpoint used",
+                     reason="for a run of 2 rank(s): incomplete")
 
         def one_rank(m):
             m["shards"].pop()
@@ -131,10 +130,9 @@ def main():
             m["ranks"] = 1
             m["nodes"] = 1
 
-        r = restart(damaged(lambda s: edit_every(s, one_rank)))
-        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
-              and "one of 2 shard(s), the manifest says 1" in r.stderr,
-              "a manifest rewritten as a 1-rank run: the shards' own count disagrees, the older checkpoint used")
+        recovers(damaged(lambda s: edit_every(s, one_rank)), OLDER,
+                 "a manifest rewritten as a 1-rank run: the shards' own count disagrees, the older checkpoint used",
+                 reason="one of 2 shard(s), the manifest says 1")
 
         # Numbers of the wrong kind, under a valid checksum: refused, never
         # converted blindly.
@@ -142,10 +140,9 @@ def main():
             m["ranks"] = 1e300
             m["shards"][0]["copies"][0]["holder"] = 0.5
 
-        r = restart(damaged(lambda s: edit_every(s, huge_float)))
-        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
-              and "field 'ranks' is not an integer" in r.stderr,
-              "a float where an integer belongs (re-signed): refused, the older checkpoint used")
+        recovers(damaged(lambda s: edit_every(s, huge_float)), OLDER,
+                 "a float where an integer belongs (re-signed): refused, the older checkpoint used",
+                 reason="field 'ranks' is not an integer")
 
         # Every checkpoint's every manifest damaged: exit 4 naming each.
         r = restart(damaged(lambda s: [edit_every(s, drop_last, name=n) for n in (NEWER, OLDER)]))
@@ -167,10 +164,9 @@ def main():
         r = k.run(0, ["inspect", store], check=False)
         check(r.returncode == 0 and "not a regular file" in r.stdout, "inspect names the directory, no crash")
         store = damaged(dir_for_shard)
-        r = restart(store)
-        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected
-              and "not a regular file" in r.stderr,
-              "directories in place of every copy of shard 1: named, the older checkpoint used")
+        recovers(store, OLDER,
+                 "directories in place of every copy of shard 1: named, the older checkpoint used",
+                 reason="not a regular file")
         r = k.run(0, ["inspect", store], check=False)
         check(r.returncode == 0 and "NOT usable" in r.stdout, "inspect says the newer checkpoint is not usable")
 
@@ -192,12 +188,8 @@ def main():
 
         # 10. A chosen checkpoint, by name or by its folder.
         store = damaged(lambda s: None)
-        recovers_from = restart(store, extra=["--checkpoint", OLDER])
-        check(recovers_from.returncode == 0 and restarted_from(recovers_from) == OLDER
-              and digest(recovers_from) == expected, "--checkpoint OLDER: restarted from it, the same digest")
-        r = restart(f"{store}/node1/{OLDER}")
-        check(r.returncode == 0 and restarted_from(r) == OLDER and digest(r) == expected,
-              "a checkpoint's folder given: that checkpoint, its copies on every node found")
+        recovers(store, OLDER, "--checkpoint OLDER", extra=["--checkpoint", OLDER])
+        recovers(f"{store}/node1/{OLDER}", OLDER, "a checkpoint's folder given (its copies on every node found)")
         r = restart(store, extra=["--checkpoint", "ckpt-000000009999-g0"])
         check(r.returncode == 4 and "no committed checkpoint ckpt-000000009999-g0" in r.stderr,
               "--checkpoint naming no checkpoint: exit 4, named")
