@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <sstream>
 
@@ -48,14 +49,25 @@ extern "C" void on_interrupt(int) {
   [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, note, sizeof note - 1);
 }
 
-/// Every rank's host name, on every rank.
+/// Every rank's node name, on every rank: the name the batch system gives
+/// its node (Slurm's SLURMD_NODENAME, which is what its failure reports
+/// name), else the host name.
 std::vector<std::string> host_names(transport& net) {
   char name[256] = {};
-  gethostname(name, sizeof name - 1);
+  if (const char* slurm = std::getenv("SLURMD_NODENAME"); slurm && *slurm) std::snprintf(name, sizeof name, "%s", slurm);
+  else gethostname(name, sizeof name - 1);
   const std::vector<std::vector<std::byte>> all = net.gather(bytes_of(name));
   json j = json::array();
   for (const auto& n : all) j.push_back(text_of(n));
   return json::parse(text_of(net.broadcast(bytes_of(j.dump())))).get<std::vector<std::string>>();
+}
+
+node_map node_map_of(const std::vector<std::string>& hosts, const settings& config) {
+  try {
+    return node_map(hosts, config.ranks_per_node, config.node_names);
+  } catch (const std::invalid_argument& e) {
+    throw error(exit_code::usage_error, std::string("--node-names: ") + e.what());
+  }
 }
 
 std::uint64_t checksum(const std::vector<std::byte>& bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
@@ -97,7 +109,7 @@ checkpointer::checkpointer(const scenario& s, settings config, fs::path output, 
       config_(std::move(config)),
       output_(std::move(output)),
       net_(net),
-      nodes_(host_names(net), config_.ranks_per_node),
+      nodes_(node_map_of(host_names(net), config_)),
       scenario_hash_(results_hash(s)) {
   if (config_.dir.empty()) config_.dir = (output_ / "checkpoints" / "node{node}").string();
   // Absolute, so that a restart started elsewhere writes to the same place.
@@ -114,14 +126,16 @@ checkpointer::checkpointer(const scenario& s, settings config, fs::path output, 
 }
 
 fs::path checkpointer::my_directory() const {
-  return directory_for(config_.dir, nodes_.node_of(net_.rank()), net_.rank());
+  const int node = nodes_.node_of(net_.rank());
+  return directory_for(config_.dir, node, nodes_.name_of(node), net_.rank());
 }
 
 bool checkpointer::writes_manifest() const {
   // One writer per distinct directory: the lowest rank writing there.
   const fs::path mine = my_directory().lexically_normal();
   for (int r = 0; r < net_.rank(); ++r)
-    if (directory_for(config_.dir, nodes_.node_of(r), r).lexically_normal() == mine) return false;
+    if (directory_for(config_.dir, nodes_.node_of(r), nodes_.name_of(nodes_.node_of(r)), r).lexically_normal() == mine)
+      return false;
   return true;
 }
 

@@ -19,9 +19,13 @@ struct settings {
   unsigned replicas = 0;              ///< k: copies of each shard on k other nodes
   unsigned retention = 2;             ///< committed checkpoints kept (>= 2)
   int ranks_per_node = 0;             ///< >0: virtual nodes of this many ranks; 0: MPI host names
-  /// Where each rank writes; {node} and {rank} are replaced. Empty: the
-  /// output directory's checkpoints/node{node}.
+  /// Where each rank writes; {node}, {host} and {rank} are replaced. Empty:
+  /// the output directory's checkpoints/node{node}.
   std::string dir;
+  /// Names of the virtual nodes, in rank order (the {host} of each). Given
+  /// per launch, never carried on by a restart: the next run may have other
+  /// nodes.
+  std::vector<std::string> node_names;
 };
 
 }  // namespace kairos::checkpoint

@@ -14,4 +14,8 @@ KAIROS_PLUGIN_PATH="$work/model" "$work/prefix/bin/kairos" run "$here/greeter.to
 "$work/prefix/bin/kairos" inspect "$work/out/results.h5" | grep -q "greeter.bob: 1 sample(s), ticks 3..3"
 # The shipped models were installed beside the engine and load from there.
 "$work/prefix/bin/kairos" info soda | grep -q "Actor class soda.machine"
+# The supervisor is installed beside kairos and finds it there.
+OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 KAIROS_PLUGIN_PATH="$work/model" \
+  "$work/prefix/bin/kairos-launch" --virtual-nodes 2 --ranks-per-node 1 --launcher-args=--oversubscribe \
+  --output "$work/supervised" "$here/greeter.toml" 2>&1 | grep -q "kairos-launch: finished after 0 recovery"
 echo "out-of-tree model built and run against the installed engine"

@@ -164,7 +164,14 @@ void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
       ->check(CLI::PositiveNumber)
       ->group(group);
   cmd.add_option("--checkpoint-dir", f.dir,
-                 "Checkpoint directory per rank; {node} and {rank} are replaced (default OUTPUT/checkpoints/node{node})")
+                 "Checkpoint directory per rank; {node} (index), {host} (node name) and {rank} are replaced (default "
+                 "OUTPUT/checkpoints/node{node})")
+      ->group(group);
+  cmd.add_option("--node-names", f.node_names,
+                 "Names of the virtual nodes in rank order, comma-separated: their {host} in --checkpoint-dir "
+                 "(for a supervisor that keeps each virtual node's storage across restarts)")
+      ->delimiter(',')
+      ->needs("--ranks-per-node")
       ->group(group);
 }
 

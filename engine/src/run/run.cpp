@@ -201,6 +201,7 @@ checkpoint::settings with_flags(checkpoint::settings c, const checkpoint_flags& 
   if (f.retention) c.retention = *f.retention;
   if (f.ranks_per_node) c.ranks_per_node = *f.ranks_per_node;
   if (f.dir) c.dir = *f.dir;
+  c.node_names = f.node_names;
   return c;
 }
 

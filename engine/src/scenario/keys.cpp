@@ -32,7 +32,7 @@ constexpr std::array<key_doc, 24> keys{{
     {"checkpoint", "retention", "integer", "2", "committed checkpoints kept (at least 2)"},
     {"checkpoint", "ranks_per_node", "integer", "0 (host names)", "group ranks into virtual nodes of this size"},
     {"checkpoint", "dir", "string", "\"<output>/checkpoints/node{node}\"",
-     "where each rank writes its shards; {node} and {rank} are replaced"},
+     "where each rank writes its shards; {node} (index), {host} (node name) and {rank} are replaced"},
 }};
 }  // namespace
 

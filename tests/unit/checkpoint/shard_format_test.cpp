@@ -140,7 +140,19 @@ TEST(NodeMap, ReplicasGoToOtherNodes) {
   EXPECT_EQ(hosts.nodes(), 2);
   EXPECT_EQ(hosts.node_of(2), 0);
   EXPECT_EQ(hosts.replica_holders(0, 1), std::vector<int>{1});
-  EXPECT_EQ(directory_for("/scratch/ckpt/node{node}/r{rank}", 3, 12), "/scratch/ckpt/node3/r12");
+  EXPECT_EQ(hosts.name_of(1), "n2");
+  EXPECT_EQ(directory_for("/scratch/ckpt/node{node}/{host}/r{rank}", 3, "n7", 12), "/scratch/ckpt/node3/n7/r12");
+}
+
+TEST(NodeMap, VirtualNodesKeepTheirNames) {
+  EXPECT_EQ(node_map({"a", "a", "a", "a"}, 2).name_of(1), "node1");
+  const node_map survivors({"a", "a", "a", "a", "a", "a"}, 2, {"vnode0", "vnode2", "vnode3"});
+  EXPECT_EQ(survivors.name_of(1), "vnode2");
+  EXPECT_EQ(survivors.node_of(5), 2);
+  EXPECT_THROW(node_map({"a", "a"}, 1, {"x"}), std::invalid_argument);            // 1 name, 2 nodes
+  EXPECT_THROW(node_map({"a", "a"}, 1, {"x", "x"}), std::invalid_argument);       // twice
+  EXPECT_THROW(node_map({"a", "a"}, 1, {"x", "../y"}), std::invalid_argument);    // not a directory name
+  EXPECT_THROW(node_map({"a", "b"}, 0, {"x", "y"}), std::invalid_argument);       // hosts name themselves
 }
 
 /// A complete manifest of a 4-rank run on 2 nodes with one replica.

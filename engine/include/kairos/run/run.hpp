@@ -20,6 +20,7 @@ struct checkpoint_flags {
   std::optional<unsigned> retention;
   std::optional<int> ranks_per_node;
   std::optional<std::string> dir;
+  std::vector<std::string> node_names;  ///< virtual nodes' names, this launch only
 };
 
 /// What `kairos run` is asked to do.

@@ -1,0 +1,150 @@
+"""Starting kairos under a launcher (mpirun or srun), probing nodes, and
+reading what the launcher says when a run fails."""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+# Exit statuses of kairos itself (README, "Exit status"). Any of them from a
+# rank that printed "kairos: error:" is the run's verdict, never retried.
+KAIROS_STATUSES = {1: "model or runtime failure", 2: "usage or scenario error", 3: "plugin problem",
+                   4: "no usable checkpoint"}
+
+
+@dataclass
+class Report:
+    """What the launcher's output says about a failed run."""
+    dead_ranks: set = field(default_factory=set)      # ranks killed by a signal or lost with their node
+    dead_hosts: set = field(default_factory=set)      # nodes the launcher names as failed or hosting a dead rank
+    exit_codes: set = field(default_factory=set)      # exit codes of ranks that exited on their own (or MPI_Abort)
+    kairos_error: str | None = None                   # the first "kairos: error:" line
+
+    def kairos_verdict(self):
+        """kairos's own exit status when the run failed by kairos's own
+        decision (a model, scenario, plugin or checkpoint error), else None."""
+        if self.kairos_error is None:
+            return None
+        codes = sorted(c for c in self.exit_codes if c in KAIROS_STATUSES)
+        return codes[0] if codes else None
+
+
+def _expand(ranks):
+    """ "4-6,9" -> {4, 5, 6, 9} """
+    out = set()
+    for part in ranks.split(","):
+        low, _, high = part.partition("-")
+        out.update(range(int(low), int(high or low) + 1))
+    return out
+
+
+def _kairos_error(text):
+    m = re.search(r"^kairos: error: .*$", text, re.M)
+    return m.group(0) if m else None
+
+
+class Mpirun:
+    """Open MPI's mpirun (or another mpiexec taking -n and --host). Extra
+    arguments (e.g. --oversubscribe) come from --launcher-args."""
+    name = "mpirun"
+
+    def __init__(self, extra_args, program=None, virtual=False):
+        self.program = program or os.environ.get("MPIEXEC", "mpirun")
+        self.extra = list(extra_args)
+        self.virtual = virtual
+
+    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
+        if self.virtual:
+            return [self.program, "-n", str(ranks), *self.extra, *argv]
+        hostfile = workdir / "hostfile"
+        hostfile.write_text("".join(f"{n.name} slots={ranks_per_node}\n" for n in nodes))
+        return [self.program, "-n", str(ranks), "--hostfile", str(hostfile), "--map-by", f"ppr:{ranks_per_node}:node",
+                *self.extra, *argv]
+
+    def probe(self, node, timeout):
+        """Whether a real node answers: a one-process job on it."""
+        try:
+            done = subprocess.run([self.program, "-n", "1", "--host", node.name, *self.extra, "true"],
+                                  capture_output=True, timeout=timeout)
+            return done.returncode == 0
+        except subprocess.TimeoutExpired:
+            return False
+
+    def parse(self, text):
+        r = Report(kairos_error=_kairos_error(text))
+        for m in re.finditer(r"process rank (\d+) with PID \d+ on node (\S+) exited on signal (\d+)", text):
+            r.dead_ranks.add(int(m.group(1)))
+            r.dead_hosts.add(m.group(2))
+        for m in re.finditer(r"MPI_ABORT was invoked on rank \d+ in communicator \S+\s+with errorcode (\d+)", text):
+            r.exit_codes.add(int(m.group(1)))
+        # A daemon that vanished: its node is gone.
+        for m in re.finditer(r"Remote daemon: \S+ on node (\S+)", text):
+            r.dead_hosts.add(m.group(1))
+        return r
+
+
+class Srun:
+    """Slurm's srun, inside an allocation. --no-kill keeps the allocation
+    when a node fails; --kill-on-bad-exit ends the step when one rank dies,
+    so no rank waits forever for a dead peer."""
+    name = "srun"
+
+    def __init__(self, extra_args):
+        self.extra = list(extra_args)
+
+    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
+        del workdir
+        even = [f"--ntasks-per-node={ranks_per_node}"] if ranks == len(nodes) * ranks_per_node else []
+        return ["srun", "--no-kill", "--kill-on-bad-exit=1", f"--nodes={len(nodes)}", f"--ntasks={ranks}", *even,
+                "--nodelist=" + ",".join(n.name for n in nodes), *self.extra, *argv]
+
+    def probe(self, node, timeout):
+        """Whether Slurm still counts the node as up, and a task runs on it."""
+        try:
+            shown = subprocess.run(["scontrol", "show", "node", node.name], capture_output=True, text=True,
+                                   timeout=timeout).stdout
+            state = re.search(r"State=(\S+)", shown)
+            if not state or re.search(r"DOWN|DRAIN|FAIL|NOT_RESPONDING|\*", state.group(1)):
+                return False
+            done = subprocess.run(["srun", "--nodes=1", "--ntasks=1", f"--nodelist={node.name}", "--overlap",
+                                   "--immediate=5", "true"], capture_output=True, timeout=timeout)
+            return done.returncode == 0
+        except (subprocess.TimeoutExpired, OSError):
+            return False
+
+    def parse(self, text):
+        r = Report(kairos_error=_kairos_error(text))
+        for m in re.finditer(r"srun: error: (\S+): tasks? ([\d,\-]+): (.*)", text):
+            host, ranks, what = m.group(1), _expand(m.group(2)), m.group(3)
+            if code := re.match(r"Exited with exit code (\d+)", what):
+                r.exit_codes.add(int(code.group(1)))
+            elif not what.startswith("Terminated"):   # Terminated: ended by srun after another task failed
+                r.dead_ranks |= ranks
+                r.dead_hosts.add(host)
+        for m in re.finditer(r"srun: error: Node failure on (\S+)", text):
+            r.dead_hosts.add(m.group(1))
+        return r
+
+
+def make(kind, extra_args, virtual):
+    """The launcher to use: srun inside a Slurm allocation (when asked or,
+    for 'auto', when srun exists and SLURM_JOB_ID is set), else mpirun."""
+    extra = shlex.split(extra_args or "")
+    if kind == "auto":
+        kind = "srun" if os.environ.get("SLURM_JOB_ID") and shutil.which("srun") and not virtual else "mpirun"
+    return Srun(extra) if kind == "srun" else Mpirun(extra, virtual=virtual)
+
+
+def probe_all(launcher, nodes, timeout):
+    """The nodes that do not answer. Virtual nodes answer while their storage
+    exists; real ones are probed in parallel through the launcher."""
+    def alive(node):
+        if node.storage is not None:
+            return node.storage.is_dir()
+        return launcher.probe(node, timeout)
+    with ThreadPoolExecutor(max_workers=min(32, max(1, len(nodes)))) as pool:
+        answers = list(pool.map(alive, nodes))
+    return [n for n, ok in zip(nodes, answers) if not ok]

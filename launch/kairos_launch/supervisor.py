@@ -1,0 +1,284 @@
+"""The supervision loop: start the run, watch it, and after ranks die, drop
+the lost nodes and resume from the newest usable checkpoint on the others."""
+
+import json
+import math
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from . import launchers
+from .launchers import KAIROS_STATUSES
+from .nodes import NodeError
+
+FINISHED, STOPPED, GAVE_UP = 0, 5, 6   # our own exit statuses beside kairos's 1-4
+
+
+class Attempt:
+    """One launch of kairos: its output, forwarded line by line and read for
+    the facts the supervisor needs."""
+
+    def __init__(self, command, on_checkpoint_cost):
+        self.started = time.time()
+        self.lines = deque(maxlen=4000)
+        self.committed = []
+        self.restarted_from = None
+        self.restarted_at = None
+        self.done_line = None
+        self.stopped_on_signal = False
+        self._on_cost = on_checkpoint_cost
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        errors="replace", start_new_session=True)
+        self._readers = [threading.Thread(target=self._forward, args=(self.process.stdout, sys.stdout), daemon=True),
+                         threading.Thread(target=self._forward, args=(self.process.stderr, sys.stderr), daemon=True)]
+        for t in self._readers:
+            t.start()
+
+    def _forward(self, stream, to):
+        for line in stream:
+            to.write(line)
+            to.flush()
+            self.lines.append(line)
+            if m := re.match(r"kairos: checkpoint (\S+) committed: .* ([\d.]+) s \(", line):
+                self.committed.append(m.group(1))
+                self._on_cost(float(m.group(2)))
+            elif m := re.match(r"kairos: restarting from (\S+) ", line):
+                self.restarted_from, self.restarted_at = m.group(1), time.time()
+            elif line.startswith("kairos: done"):
+                self.done_line = line.strip()
+            elif line.startswith("kairos: stopped"):
+                self.stopped_on_signal = True
+
+    def wait(self, poll):
+        """Waits for the end, calling poll() about five times a second."""
+        while self.process.poll() is None:
+            poll()
+            time.sleep(0.2)
+        for t in self._readers:
+            t.join()
+        self.ended = time.time()
+        return self.process.returncode
+
+    def text(self):
+        return "".join(self.lines)
+
+
+class Supervisor:
+    def __init__(self, options, nodes, launcher, journal):
+        self.o = options
+        self.launcher = launcher
+        self.journal = journal
+        self.active = [n for n in nodes if not n.spare]
+        self.spares = [n for n in nodes if n.spare]
+        self.lost = []
+        self.recoveries = 0
+        self.ever_committed = []
+        self.first_ranks = None
+        self.stop_asked = None      # why we asked the run to stop: "time limit", "SIGTERM", ...
+        self.signals_seen = 0
+        self.attempt = None
+
+    # -- signals -------------------------------------------------------
+    def install_signal_handlers(self):
+        for s in (signal.SIGTERM, signal.SIGUSR1, signal.SIGINT):
+            signal.signal(s, self._on_signal)
+
+    def _on_signal(self, number, _frame):
+        self.signals_seen += 1
+        name = signal.Signals(number).name
+        if self.signals_seen > 1 and number == signal.SIGINT and self.attempt:
+            self.attempt.process.kill()   # a second Ctrl-C: stop now
+        self.stop_asked = self.stop_asked or name
+
+    def _poll(self):
+        if self.o.deadline.due() and not self.stop_asked:
+            self.stop_asked = "time limit"
+            self.journal.say(f"the job's time limit is {self.o.deadline.end - time.time():.0f} s away (margin "
+                             f"{self.o.deadline.margin():.0f} s): asking the run to checkpoint and stop")
+        if self.stop_asked and not getattr(self.attempt, "told_to_stop", False):
+            self.attempt.told_to_stop = True
+            # SIGUSR1: every launcher forwards it to the ranks, which
+            # checkpoint at the next tick boundary and exit 0.
+            self.attempt.process.send_signal(signal.SIGUSR1)
+
+    # -- what to launch ------------------------------------------------
+    def _layout(self):
+        """(nodes used, ranks per node, ranks) for the next launch: every
+        slot of the active nodes, or, with --rank-policy same, the first
+        launch's rank count spread over the nodes left."""
+        if self.o.rank_policy == "same" and self.first_ranks:
+            per_node = math.ceil(self.first_ranks / len(self.active))
+            used = self.active[:math.ceil(self.first_ranks / per_node)]
+            return used, per_node, self.first_ranks
+        return self.active, self.o.ranks_per_node, len(self.active) * self.o.ranks_per_node
+
+    def _node_flags(self, used, per_node):
+        if self.o.virtual:
+            return ["--ranks-per-node", str(per_node), "--node-names", ",".join(n.name for n in used),
+                    "--checkpoint-dir", str(self.o.storage / "{host}" / "checkpoints")]
+        return ["--checkpoint-dir", str(self.o.storage / "{host}")]
+
+    def _restart_dirs(self):
+        if self.o.virtual:
+            return [str(n.storage / "checkpoints") for n in self.active if (n.storage / "checkpoints").is_dir()]
+        return [str(self.o.storage)]
+
+    def _have_checkpoint(self):
+        if self.ever_committed:
+            return True
+        # From an earlier job (requeued, or started again): any committed
+        # checkpoint this host can see.
+        return any(self.o.storage.glob("*/ckpt-*/manifest.json")) or any(
+            self.o.storage.glob("*/checkpoints/ckpt-*/manifest.json"))
+
+    def _command(self, resume):
+        used, per_node, ranks = self._layout()
+        kairos = [self.o.kairos]
+        if resume:
+            kairos += ["restart", *self._restart_dirs(), *restart_flags(self.o.kairos_args)]
+        else:
+            kairos += ["run", self.o.scenario, "--output", str(self.o.output), *self.o.kairos_args]
+        kairos += self._node_flags(used, per_node)
+        command = self.launcher.command(used, per_node, ranks, kairos, self.journal.path.parent)
+        return command, used, per_node, ranks
+
+    # -- the loop ------------------------------------------------------
+    def run(self):
+        if (self.o.output / "summary.json").exists():
+            digest = json.loads((self.o.output / "summary.json").read_text()).get("digest", "?")
+            self.journal.say(f"{self.o.output} already holds the results of a finished run (digest={digest}); "
+                             f"nothing to do (remove it to run again)")
+            return FINISHED
+        resume = self._have_checkpoint()
+        if resume:
+            self.journal.say(f"committed checkpoints found under {self.o.storage}: resuming from the newest usable one")
+        while True:
+            command, used, per_node, ranks = self._command(resume)
+            self.first_ranks = self.first_ranks or ranks
+            self.attempt = Attempt(command, self._checkpoint_cost)
+            self.journal.state(attempt=self.recoveries, launcher_pid=self.attempt.process.pid, ranks=ranks,
+                               ranks_per_node=per_node, resumed=resume, command=command,
+                               nodes=[{"name": n.name, "ranks": list(range(i * per_node, min(ranks, (i + 1) * per_node))),
+                                       "storage": str(n.storage) if n.storage else None} for i, n in enumerate(used)],
+                               spares=[n.name for n in self.spares], lost=[n.name for n in self.lost])
+            self.journal.record("launched", ranks=ranks, nodes=[n.name for n in used], resume=resume,
+                                command=command)
+            rc = self.attempt.wait(self._poll)
+            self.ever_committed += self.attempt.committed
+            if resume and self.attempt.restarted_from:
+                self.journal.record("resumed", checkpoint=self.attempt.restarted_from, ranks=ranks,
+                                    search_seconds=round(self.attempt.restarted_at - self.attempt.started, 3))
+            verdict = self._verdict(rc)
+            if verdict is not None:
+                return verdict
+            outcome = self._recover(rc)
+            if outcome is not None:
+                return outcome
+            resume = self._have_checkpoint()
+
+    def _checkpoint_cost(self, seconds):
+        self.o.deadline.checkpoint_seconds = max(self.o.deadline.checkpoint_seconds, seconds)
+
+    def _verdict(self, rc):
+        """The end of the supervision, if this attempt decides it."""
+        a = self.attempt
+        if rc == 0 and a.done_line:
+            self.journal.record("finished", recoveries=self.recoveries, summary=a.done_line)
+            self.journal.say(f"finished after {self.recoveries} recovery(ies): {a.done_line}")
+            return FINISHED
+        if a.stopped_on_signal and (rc == 0 or self.stop_asked):
+            why = self.stop_asked or "a signal to the ranks"
+            self.journal.record("stopped", reason=why, checkpoints=a.committed[-1:] or None)
+            if self.o.requeue and why != "SIGINT":   # the time limit, its warning, or preemption
+                problem = self.o.requeue_fn()
+                if problem:
+                    self.journal.say(f"could not requeue the job: {problem}")
+                else:
+                    self.journal.say("requeued: the next start of this job resumes from the checkpoint just taken")
+            self.journal.say(f"stopped on {why} after a checkpoint; the same kairos-launch command resumes the run")
+            return STOPPED
+        if self.stop_asked and rc != 0:
+            self.journal.say(f"stopped on {self.stop_asked}; the run ended with status {rc} before it could "
+                             f"checkpoint. The same kairos-launch command resumes from the last committed checkpoint")
+            self.journal.record("stopped", reason=self.stop_asked, status=rc)
+            return STOPPED
+        report = self.launcher.parse(a.text())
+        code = report.kairos_verdict()
+        if code is None and rc in KAIROS_STATUSES and report.kairos_error and not report.dead_ranks:
+            code = rc
+        if code is not None:
+            self.journal.record("failed", status=code, why=KAIROS_STATUSES[code], error=report.kairos_error)
+            self.journal.say(f"the run failed with status {code} ({KAIROS_STATUSES[code]}); not retried: "
+                             f"{report.kairos_error}")
+            return code
+        if rc == 0:
+            self.journal.say("the run exited 0 without its summary line; treating it as a failure")
+        return None
+
+    def _recover(self, rc):
+        noticed = self.attempt.ended
+        report = self.launcher.parse(self.attempt.text())
+        probe_start = time.time()
+        lost = launchers.probe_all(self.launcher, self.active, self.o.probe_timeout)
+        probe_seconds = time.time() - probe_start
+        kept = sorted(h for h in report.dead_hosts if h in {n.name for n in self.active} - {n.name for n in lost})
+        self.recoveries += 1
+        incident = {"incident": self.recoveries, "launcher_status": rc, "dead_ranks": sorted(report.dead_ranks),
+                    "reported_hosts": sorted(report.dead_hosts), "lost": [n.name for n in lost],
+                    "probe_seconds": round(probe_seconds, 3),
+                    "noticed_after_seconds": round(noticed - self.attempt.started, 3)}
+        if self.recoveries > self.o.max_recoveries:
+            self.journal.record("gave up", reason="too many recoveries", **incident)
+            self.journal.say(f"the run failed again (status {rc}) after {self.o.max_recoveries} recoveries "
+                             f"(--max-recoveries): giving up")
+            return GAVE_UP
+        for node in lost:
+            self.active.remove(node)
+            self.lost.append(node)
+        taken = []
+        while self.spares and len(taken) < len(lost):
+            taken.append(self.spares.pop(0))
+        self.active += taken
+        if len(self.active) < self.o.min_nodes:
+            self.journal.record("gave up", reason="too few nodes", nodes_left=len(self.active), **incident)
+            self.journal.say(f"only {len(self.active)} node(s) left ({', '.join(n.name for n in self.active) or 'none'})"
+                             f", fewer than --min-nodes {self.o.min_nodes}: giving up")
+            return GAVE_UP
+        resume = self._have_checkpoint()
+        used, _, ranks = self._layout()
+        self.journal.record("incident", spares_used=[n.name for n in taken], nodes=[n.name for n in used],
+                            ranks=ranks, resume_from="newest usable checkpoint" if resume else "the start",
+                            **incident)
+        what = (f"ranks {','.join(map(str, sorted(report.dead_ranks)))} died" if report.dead_ranks
+                else f"the launcher exited with status {rc}")
+        self.journal.say(
+            f"incident {self.recoveries} at {time.strftime('%H:%M:%S')}: {what}; lost node(s): "
+            f"{', '.join(n.name for n in lost) or 'none'}"
+            + (f" (reported {', '.join(kept)} still answers: kept)" if kept else "")
+            + (f"; spare(s) {', '.join(n.name for n in taken)} brought in" if taken else "")
+            + f"; resuming on {ranks} rank(s) over {len(used)} node(s) from "
+            + ("the newest usable checkpoint" if resume else "the start (no checkpoint committed yet)"))
+        return None
+
+
+def restart_flags(args):
+    """The pass-through kairos flags that `kairos restart` also takes:
+    everything but --set (the checkpoint holds the effective scenario)."""
+    out, skipping = [], False
+    for a in args:
+        if a == "--set" or a.startswith("--set="):
+            skipping = a == "--set"
+            continue
+        if skipping and not a.startswith("-"):
+            continue
+        skipping = False
+        out.append(a)
+    return out
+
+
+__all__ = ["Supervisor", "NodeError", "FINISHED", "STOPPED", "GAVE_UP", "Path"]

@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""kairos-launch on virtual nodes: random node losses are survived, losses
+beyond k and model errors end the supervision cleanly.
+
+    supervised_losses.py KAIROS MPIEXEC KAIROS_LAUNCH MODE [--seed S]
+
+MODE "losses": 6 virtual nodes (one of them a spare), k=2. Two or three times
+at a random instant after the current launch has committed a checkpoint, 1
+or 2 random nodes are lost at once: their ranks are frozen, their storage
+deleted, then the ranks killed (a node dies with its disk). The supervisor
+must name exactly those nodes as lost, bring the spare in after the first
+loss, resume, and finish with the digest of the uninterrupted run.
+MODE "beyond_k": 4 nodes, k=1; two neighbouring nodes are lost at once, so
+one shard has no copy left: kairos restart exits 4, and so does the
+supervisor, after one incident.
+MODE "model_error": an actor throws; exit 1 after one launch, never retried.
+Only this test's own processes are ever signalled.
+"""
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "checkpoint"))
+from harness import ENV, PHOLD, STARTED, Kairos, check, fail, phold, rank_pids, reference  # noqa: E402
+
+TIMEOUT = 400
+
+
+class Supervised:
+    """A kairos-launch process whose merged output is collected line by line
+    with the time each line arrived."""
+
+    def __init__(self, command, env):
+        self.lines = []
+        self.done_reading = False
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        errors="replace", env=env, start_new_session=True)
+        STARTED.append(self.process)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append((time.time(), line))
+            sys.stdout.write("  | " + line)
+        self.done_reading = True
+
+    def wait_for(self, pattern, after=0, timeout=TIMEOUT):
+        """The index of the first line from `after` on matching pattern, or
+        None if the supervisor ended first."""
+        deadline = time.time() + timeout
+        i = after
+        while time.time() < deadline:
+            while i < len(self.lines):
+                if re.search(pattern, self.lines[i][1]):
+                    return i
+                i += 1
+            if self.done_reading:
+                return None
+            time.sleep(0.05)
+        fail(f"no line matching {pattern!r} within {timeout} s")
+
+    def finish(self):
+        try:
+            self.process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            fail(f"kairos-launch still running after {TIMEOUT} s: killed")
+        while not self.done_reading:
+            time.sleep(0.05)
+        return self.process.returncode
+
+    def text(self):
+        return "".join(line for _, line in self.lines)
+
+
+class Job:
+    def __init__(self, pid):
+        self.pid = pid
+
+
+def lose(out, names):
+    """Kills the given virtual nodes of the current launch with their disks.
+    Returns the instant of the kill."""
+    state = json.load(open(f"{out}/launch/state.json"))
+    nodes = {n["name"]: n for n in state["nodes"]}
+    ranks = {r for name in names for r in nodes[name]["ranks"]}
+    pids = rank_pids(Job(state["launcher_pid"]), ranks)
+    if len(pids) != len(ranks):
+        fail(f"found {len(pids)} process(es) for ranks {sorted(ranks)} of nodes {names}")
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)   # frozen, so nothing more reaches its disk
+    for name in names:
+        shutil.rmtree(nodes[name]["storage"])
+    killed = time.time()
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    return killed
+
+
+def journal(out):
+    with open(f"{out}/launch/incidents.jsonl") as f:
+        return [json.loads(line) for line in f]
+
+
+def supervise(launch, out, scenario, nodes, spares, kairos_args, env):
+    return Supervised([*launch, "--virtual-nodes", str(nodes), "--spares", str(spares), "--ranks-per-node", "1",
+                       "--launcher-args=--oversubscribe", "--max-recoveries", "4", "--output", out, scenario,
+                       "--", *kairos_args], env)
+
+
+def losses(k, launch, env, tmp, rng):
+    sets = phold(6000, lps=256)
+    expected = reference(k, PHOLD, sets, f"{tmp}/reference")
+    out = f"{tmp}/supervised"
+    run = supervise(launch, out, PHOLD, 6, 1, [*sets, "--replicas", "2", "--checkpoint-every", "30000"], env)
+    events = rng.randint(2, 3)
+    budget = 4                       # nodes that may go: 2 of 6 stay
+    killed_sets, detections = [], []
+    launched = 0
+    for event in range(events):
+        # A checkpoint of the current launch, then a random instant.
+        launched = run.wait_for(r"^kairos-launch: (incident|finished)|^kairos: checkpoint \S+ committed", launched)
+        if launched is None or "finished" in run.lines[launched][1]:
+            fail("the run finished before every planned loss happened: make it longer")
+        time.sleep(rng.uniform(0, 1.5))
+        state = json.load(open(f"{out}/launch/state.json"))
+        count = rng.randint(1, min(2, budget))
+        names = sorted(rng.sample([n["name"] for n in state["nodes"]], count))
+        budget -= count
+        print(f"loss {event + 1}: {names} (ranks {[n['ranks'] for n in state['nodes'] if n['name'] in names]})")
+        killed = lose(out, names)
+        noticed = run.wait_for(r"^kairos-launch: incident", launched)
+        if noticed is None:
+            fail(f"no incident reported after losing {names}")
+        detections.append(run.lines[noticed][0] - killed)
+        killed_sets.append(names)
+        launched = noticed + 1
+    rc = run.finish()
+    check(rc == 0, f"kairos-launch finished with status 0 after {events} loss events (got {rc})")
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", run.text())
+    check(got == [expected], f"the supervised run's digest equals the uninterrupted run's ({got} vs {expected})")
+    incidents = [e for e in journal(out) if e["event"] == "incident"]
+    check([sorted(e["lost"]) for e in incidents] == killed_sets,
+          f"each incident names exactly the nodes lost: {[e['lost'] for e in incidents]}")
+    check(incidents[0]["spares_used"] == ["vnode5"], "the spare is brought in after the first loss")
+    check(incidents[0]["ranks"] == 5 - len(killed_sets[0]) + 1, "the first resumption uses every slot left")
+    check(all(not {f"vnode{i}" for i in range(6)}.isdisjoint(e["nodes"]) for e in incidents), "journal names nodes")
+    resumed = [e for e in journal(out) if e["event"] == "resumed"]
+    check(len(resumed) == events, f"each resumption names the checkpoint used: {[e['checkpoint'] for e in resumed]}")
+    print("detection + probe after each loss (s): " + ", ".join(f"{d:.2f}" for d in detections))
+
+
+def beyond_k(k, launch, env, tmp, rng):
+    del k, rng
+    out = f"{tmp}/beyond"
+    run = supervise(launch, out, PHOLD, 4, 0, [*phold(6000, lps=128), "--replicas", "1", "--checkpoint-every", "30000"],
+                    env)
+    if run.wait_for(r"^kairos: checkpoint \S+ committed") is None:
+        fail("no checkpoint committed")
+    lose(out, ["vnode1", "vnode2"])   # shard 1's copies were on nodes 1 and 2
+    rc = run.finish()
+    check(rc == 4, f"losing 2 neighbouring nodes with k=1 ends with status 4 (got {rc})")
+    events = [e["event"] for e in journal(out)]
+    check(events.count("incident") == 1 and events[-1] == "failed", f"one incident, then the restart's failure: {events}")
+    check("has no intact copy" in run.text() or "no usable" in run.text(), "the restart says which shard is lost")
+
+
+def model_error(k, launch, env, tmp, rng):
+    del k, rng
+    scenario = f"{tmp}/throws.toml"
+    with open(scenario, "w") as f:
+        f.write('[simulation]\nplugins = ["testkit"]\n[[actors]]\nclass = "test.thrower"\nparams = { at = 5 }\n')
+    out = f"{tmp}/throws"
+    rc = supervise(launch, out, scenario, 3, 0, ["--replicas", "1"], env).finish()
+    check(rc == 1, f"a model error ends the supervision with status 1 (got {rc})")
+    events = [e["event"] for e in journal(out)]
+    check(events == ["launched", "failed"], f"launched once, never retried: {events}")
+
+
+def main():
+    kairos, mpiexec, launch, mode = sys.argv[1:5]
+    seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else random.randrange(1 << 30)
+    print(f"seed {seed} (replay with --seed {seed})")
+    env = dict(ENV, MPIEXEC=mpiexec, KAIROS_PLUGIN_PATH=os.path.join(os.path.dirname(kairos), "..", "lib", "kairos"))
+    with tempfile.TemporaryDirectory() as tmp:
+        {"losses": losses, "beyond_k": beyond_k, "model_error": model_error}[mode](
+            Kairos(kairos, mpiexec), [launch, "--kairos", kairos], env, tmp, random.Random(seed))
+
+
+if __name__ == "__main__":
+    main()
