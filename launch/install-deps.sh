@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages listed in launch/packages.txt that are not
-# installed yet. Shared by launch/demo.sh and tests/run.sh so the package list
+# install-deps.sh [LIST...]: installs the Debian packages listed in
+# launch/packages.txt (or in the given lists) that are not installed yet.
+# Shared by launch/demo.sh and tests/run.sh so the package list
 # lives in one place. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$here/packages.txt")
+lists=("$@")
+[ ${#lists[@]} -gt 0 ] || lists=("$here/packages.txt")
+mapfile -t wanted < <(cat "${lists[@]}" | grep -vE '^\s*(#|$)')
 missing=()
 for pkg in "${wanted[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then

@@ -5,7 +5,7 @@
 # build-asan/.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-"$root/launch/install-deps.sh"
+"$root/launch/install-deps.sh" "$root/launch/packages.txt" "$root/tests/packages.txt"
 if [ "${KAIROS_SANITIZE:-0}" = 1 ]; then
   build=$root/build-asan
   "$root/launch/build.sh" "$build" -DKAIROS_BUILD_TESTS=ON -DKAIROS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
