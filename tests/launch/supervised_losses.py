@@ -14,6 +14,9 @@ MODE "beyond_k": 4 nodes, k=1; two neighbouring nodes are lost at once, so
 one shard has no copy left: kairos restart exits 4, and so does the
 supervisor, after one incident.
 MODE "model_error": an actor throws; exit 1 after one launch, never retried.
+MODE "time_limit": the job's end is 7 s away with a 3 s margin: the run
+checkpoints and stops (exit 5); the same command then resumes it to the
+uninterrupted run's digest.
 Only this test's own processes are ever signalled.
 """
 import json
@@ -185,13 +188,31 @@ def model_error(k, launch, env, tmp, rng):
     check(events == ["launched", "failed"], f"launched once, never retried: {events}")
 
 
+def time_limit(k, launch, env, tmp, rng):
+    del rng
+    sets = phold(3000, lps=256)
+    expected = reference(k, PHOLD, sets, f"{tmp}/reference")
+    out = f"{tmp}/limited"
+    args = [*sets, "--replicas", "1", "--checkpoint-every", "10000000"]
+    first = supervise([*launch, "--end-time", str(time.time() + 7), "--end-margin", "3"], out, PHOLD, 3, 0, args, env)
+    rc = first.finish()
+    check(rc == 5, f"stopped before the time limit with status 5 (got {rc})")
+    check("asking the run to checkpoint and stop" in first.text() and "kairos: stopped after a checkpoint" in
+          first.text(), "the supervisor asked for the stop and the run checkpointed")
+    again = supervise(launch, out, PHOLD, 3, 0, args, env)
+    check(again.finish() == 0, "the same command resumes the run to its end")
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", again.text())
+    check(got == [expected], f"with the uninterrupted run's digest ({got} vs {expected})")
+    check("resuming from the newest usable one" in again.text(), "the second start resumed from the checkpoint")
+
+
 def main():
     kairos, mpiexec, launch, mode = sys.argv[1:5]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else random.randrange(1 << 30)
     print(f"seed {seed} (replay with --seed {seed})")
     env = dict(ENV, MPIEXEC=mpiexec, KAIROS_PLUGIN_PATH=os.path.join(os.path.dirname(kairos), "..", "lib", "kairos"))
     with tempfile.TemporaryDirectory() as tmp:
-        {"losses": losses, "beyond_k": beyond_k, "model_error": model_error}[mode](
+        {"losses": losses, "beyond_k": beyond_k, "model_error": model_error, "time_limit": time_limit}[mode](
             Kairos(kairos, mpiexec), [launch, "--kairos", kairos], env, tmp, random.Random(seed))
 
 
