@@ -141,4 +141,4 @@ def main(argv=None):
         return GAVE_UP
     finally:
         if supervisor.attempt and supervisor.attempt.process.poll() is None:
-            supervisor.attempt.process.kill()
+            supervisor.attempt.process.terminate()   # the launcher ends its ranks

@@ -10,11 +10,9 @@ import sys
 import threading
 import time
 from collections import deque
-from pathlib import Path
 
 from . import launchers
 from .launchers import KAIROS_STATUSES
-from .nodes import NodeError
 
 FINISHED, STOPPED, GAVE_UP = 0, 5, 6   # our own exit statuses beside kairos's 1-4
 
@@ -31,6 +29,7 @@ class Attempt:
         self.restarted_at = None
         self.done_line = None
         self.stopped_on_signal = False
+        self.told_to_stop = False
         self._on_cost = on_checkpoint_cost
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         errors="replace", start_new_session=True)
@@ -92,7 +91,7 @@ class Supervisor:
         self.signals_seen += 1
         name = signal.Signals(number).name
         if self.signals_seen > 1 and number == signal.SIGINT and self.attempt:
-            self.attempt.process.kill()   # a second Ctrl-C: stop now
+            self.attempt.process.terminate()   # a second Ctrl-C: the launcher ends the ranks now
         self.stop_asked = self.stop_asked or name
 
     def _poll(self):
@@ -100,7 +99,7 @@ class Supervisor:
             self.stop_asked = "time limit"
             self.journal.say(f"the job's time limit is {self.o.deadline.end - time.time():.0f} s away (margin "
                              f"{self.o.deadline.margin():.0f} s): asking the run to checkpoint and stop")
-        if self.stop_asked and not getattr(self.attempt, "told_to_stop", False):
+        if self.stop_asked and not self.attempt.told_to_stop:
             self.attempt.told_to_stop = True
             # SIGUSR1: every launcher forwards it to the ranks, which
             # checkpoint at the next tick boundary and exit 0.
@@ -280,5 +279,3 @@ def restart_flags(args):
         out.append(a)
     return out
 
-
-__all__ = ["Supervisor", "NodeError", "FINISHED", "STOPPED", "GAVE_UP", "Path"]
