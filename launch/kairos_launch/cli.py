@@ -107,7 +107,7 @@ def main(argv=None):
                 raise nodes.NodeError("--virtual-nodes needs --ranks-per-node")
             storage = (a.storage or output / "nodes").resolve()
             node_list = nodes.virtual(a.virtual_nodes, a.ranks_per_node, storage)
-            for n in node_list:
+            for n in node_list:   # a virtual node is alive while its storage exists
                 n.storage.mkdir(parents=True, exist_ok=True)
         elif a.hostfile:
             node_list = nodes.from_hostfile(a.hostfile, a.ranks_per_node)
@@ -123,8 +123,7 @@ def main(argv=None):
         say(str(e))
         return USAGE_ERROR
     launcher = launchers.make(a.launcher, a.launcher_args, virtual)
-    end = a.end_time if a.end_time is not None else (slurm.job_end_time() if launcher.name == "srun" or
-                                                      os.environ.get("SLURM_JOB_ID") else None)
+    end = a.end_time if a.end_time is not None else slurm.job_end_time()
     options = SimpleNamespace(
         scenario=str(Path(a.scenario).resolve()), kairos_args=a.kairos_args, output=output, storage=storage,
         virtual=virtual, ranks_per_node=per_node.pop(), kairos=find_kairos(a.kairos),

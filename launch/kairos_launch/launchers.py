@@ -23,13 +23,17 @@ class Report:
     exit_codes: set = field(default_factory=set)      # exit codes of ranks that exited on their own (or MPI_Abort)
     kairos_error: str | None = None                   # the first "kairos: error:" line
 
-    def kairos_verdict(self):
+    def kairos_verdict(self, launcher_status):
         """kairos's own exit status when the run failed by kairos's own
-        decision (a model, scenario, plugin or checkpoint error), else None."""
+        decision (a model, scenario, plugin or checkpoint error), else None:
+        a rank's exit code, or the launcher's status when no rank died (a
+        launcher may print no MPI_ABORT notice)."""
         if self.kairos_error is None:
             return None
         codes = sorted(c for c in self.exit_codes if c in KAIROS_STATUSES)
-        return codes[0] if codes else None
+        if codes:
+            return codes[0]
+        return launcher_status if launcher_status in KAIROS_STATUSES and not self.dead_ranks else None
 
 
 def _expand(ranks):

@@ -30,6 +30,7 @@ class Attempt:
         self.done_line = None
         self.stopped_on_signal = False
         self.told_to_stop = False
+        self.report = None          # the launcher's report, read once the attempt failed
         self._on_cost = on_checkpoint_cost
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         errors="replace", start_new_session=True)
@@ -117,29 +118,27 @@ class Supervisor:
         return self.active, self.o.ranks_per_node, len(self.active) * self.o.ranks_per_node
 
     def _node_flags(self, used, per_node):
+        # Every node writes to STORAGE/<its name>, whatever its kind, so a
+        # node keeps its checkpoints when the run resumes on other nodes.
+        flags = ["--checkpoint-dir", str(self.o.storage / "{host}")]
         if self.o.virtual:
-            return ["--ranks-per-node", str(per_node), "--node-names", ",".join(n.name for n in used),
-                    "--checkpoint-dir", str(self.o.storage / "{host}" / "checkpoints")]
-        return ["--checkpoint-dir", str(self.o.storage / "{host}")]
-
-    def _restart_dirs(self):
-        if self.o.virtual:
-            return [str(n.storage / "checkpoints") for n in self.active if (n.storage / "checkpoints").is_dir()]
-        return [str(self.o.storage)]
+            flags += ["--ranks-per-node", str(per_node), "--node-names", ",".join(n.name for n in used)]
+        return flags
 
     def _have_checkpoint(self):
         if self.ever_committed:
             return True
         # From an earlier job (requeued, or started again): any committed
         # checkpoint this host can see.
-        return any(self.o.storage.glob("*/ckpt-*/manifest.json")) or any(
-            self.o.storage.glob("*/checkpoints/ckpt-*/manifest.json"))
+        return any(self.o.storage.glob("*/ckpt-*/manifest.json"))
 
     def _command(self, resume):
         used, per_node, ranks = self._layout()
         kairos = [self.o.kairos]
         if resume:
-            kairos += ["restart", *self._restart_dirs(), *restart_flags(self.o.kairos_args)]
+            # Restart reads every node directory under STORAGE that this
+            # rank sees; a lost node's storage is gone with it.
+            kairos += ["restart", str(self.o.storage), *restart_flags(self.o.kairos_args)]
         else:
             kairos += ["run", self.o.scenario, "--output", str(self.o.output), *self.o.kairos_args]
         kairos += self._node_flags(used, per_node)
@@ -206,10 +205,8 @@ class Supervisor:
                              f"checkpoint. The same kairos-launch command resumes from the last committed checkpoint")
             self.journal.record("stopped", reason=self.stop_asked, status=rc)
             return STOPPED
-        report = self.launcher.parse(a.text())
-        code = report.kairos_verdict()
-        if code is None and rc in KAIROS_STATUSES and report.kairos_error and not report.dead_ranks:
-            code = rc
+        report = a.report = self.launcher.parse(a.text())
+        code = report.kairos_verdict(rc)
         if code is not None:
             self.journal.record("failed", status=code, why=KAIROS_STATUSES[code], error=report.kairos_error)
             self.journal.say(f"the run failed with status {code} ({KAIROS_STATUSES[code]}); not retried: "
@@ -221,7 +218,7 @@ class Supervisor:
 
     def _recover(self, rc):
         noticed = self.attempt.ended
-        report = self.launcher.parse(self.attempt.text())
+        report = self.attempt.report
         probe_start = time.time()
         lost = launchers.probe_all(self.launcher, self.active, self.o.probe_timeout)
         probe_seconds = time.time() - probe_start

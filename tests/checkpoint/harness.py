@@ -144,20 +144,24 @@ def rank_pids(job, ranks_wanted):
         return False
 
     pids = []
-    for pid in parent_of:
-        if not descends_from_job(pid):
-            continue
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                env = dict(e.split(b"=", 1) for e in f.read().split(b"\0") if b"=" in e)
-            with open(f"/proc/{pid}/comm") as f:
-                comm = f.read().strip()
-        except OSError:
-            continue
-        rank = env.get(b"OMPI_COMM_WORLD_RANK", env.get(b"PMI_RANK"))
-        if comm == "kairos" and rank is not None and int(rank) in ranks_wanted:
+    for pid in filter(descends_from_job, parent_of):
+        env = kairos_environment(pid)
+        rank = env.get(b"OMPI_COMM_WORLD_RANK", env.get(b"PMI_RANK")) if env else None
+        if rank is not None and int(rank) in ranks_wanted:
             pids.append(pid)
     return pids
+
+
+def kairos_environment(pid):
+    """The environment of process pid if it is a kairos, else None."""
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            if f.read().strip() != "kairos":
+                return None
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return dict(e.split(b"=", 1) for e in f.read().split(b"\0") if b"=" in e)
+    except OSError:
+        return None
 
 
 def read_manifest(path):

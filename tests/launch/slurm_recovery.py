@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "checkpoint"))
-from harness import ENV, PHOLD, Kairos, check, fail, phold, reference  # noqa: E402
+from harness import ENV, PHOLD, Kairos, check, fail, kairos_environment, phold, reference  # noqa: E402
 
 NODES = ["n1", "n2", "n3"]
 SKIP = 77
@@ -127,17 +127,14 @@ SlurmdLogFile={r}/slurmd-%n.log
 
 
 def ranks_on(job, node):
-    """PIDs of this job's kairos ranks on a Slurm node (never anyone else's)."""
+    """PIDs of this job's kairos ranks on a Slurm node (never anyone else's:
+    they are slurmstepd's children, so matched by job id and node name)."""
     pids = []
     for proc in glob.glob("/proc/[0-9]*"):
-        try:
-            if open(f"{proc}/comm").read().strip() != "kairos":
-                continue
-            env = dict(e.split(b"=", 1) for e in open(f"{proc}/environ", "rb").read().split(b"\0") if b"=" in e)
-        except OSError:
-            continue
-        if env.get(b"SLURM_JOB_ID") == job.encode() and env.get(b"SLURMD_NODENAME") == node.encode():
-            pids.append(int(os.path.basename(proc)))
+        pid = int(os.path.basename(proc))
+        env = kairos_environment(pid)
+        if env and env.get(b"SLURM_JOB_ID") == job.encode() and env.get(b"SLURMD_NODENAME") == node.encode():
+            pids.append(pid)
     return pids
 
 
