@@ -135,7 +135,8 @@ def losses(k, launch, env, tmp, rng):
             fail("the run finished before every planned loss happened: make it longer")
         time.sleep(rng.uniform(0, 1.5))
         state = json.load(open(f"{out}/launch/state.json"))
-        count = rng.randint(1, min(2, budget))
+        later = events - event - 1          # each later event must still lose a node
+        count = rng.randint(1, min(2, budget - later))
         names = sorted(rng.sample([n["name"] for n in state["nodes"]], count))
         budget -= count
         print(f"loss {event + 1}: {names} (ranks {[n['ranks'] for n in state['nodes'] if n['name'] in names]})")
