@@ -1,39 +1,61 @@
 #!/usr/bin/env bash
 # Coordination cost: wall time per empty diasca (one actor acting every tick,
-# sending nothing; see bench/ticker.toml) for rank counts and time-manager
-# fan-outs, median of REPEATS runs, plus the coordination messages per
-# diasca at the busiest rank. Ranks beyond the 2 cores are oversubscribed,
-# so those figures mostly measure time-sharing: read them as an upper bound.
+# sending nothing; see bench/ticker.toml) for each way ranks agree
+# (--coordination collective, and the tree at fan-outs 2, 4 and 16), next to
+# the MPI floor measured in the same command (kairos_allreduce_floor): an
+# 8-byte MPI_Allreduce, the engine's agreement alone (one MPI_Allreduce of six
+# words with a user-defined operation) and the same words through
+# MPI_Iallreduce. Medians of REPEATS
+# runs, the modes interleaved so that drift hits them alike; ratios are to
+# the 8-byte MPI_Allreduce.
 #   bench/coordination.sh [REPEATS]
+# TICKS (default 200000: empty diascas per run), RANKS (default "1 2 4 8 16"), KAIROS, FLOOR (the floor program) and
+# MPIRUN_FLAGS (default --oversubscribe) may be set. Ranks beyond the cores
+# time-share them: such figures measure scheduling more than the protocol.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-kairos=$root/build/bin/kairos
+kairos=${KAIROS:-$root/build/bin/kairos}
+floor=${FLOOR:-$(dirname "$kairos")/kairos_allreduce_floor}
+ticker=${TICKER:-$root/bench/ticker.toml}
 repeats=${1:-5}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-printf '| ranks | fan-out | tree depth | us per empty diasca, median (min-max) | coordination msgs per diasca, busiest rank |\n|---|---|---|---|---|\n'
-for np in 1 2 4 8 16; do
-  for fanout in 2 4 16; do
-    [ "$np" = 1 ] && [ "$fanout" != 2 ] && continue
-    for ((i = 0; i < repeats; i++)); do
+ticks=(--set "actors.0.params.ticks=${TICKS:-200000}")
+modes=("collective" "tree 2" "tree 4" "tree 16")
+printf '| ranks | Allreduce 8 B us | agreement alone us | Iallreduce 6 words us | collective us (x Allreduce) | tree k=2 us (x) | tree k=4 us (x) | tree k=16 us (x) |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for np in ${RANKS:-1 2 4 8 16}; do
+  launch=(mpirun -n "$np" ${MPIRUN_FLAGS:---oversubscribe})
+  floor_line="allreduce8_us=0 agreement6_us=0 iallreduce6_us=0"
+  [ "$np" != 1 ] && floor_line=$("${launch[@]}" "$floor")
+  for ((i = 0; i < repeats; i++)); do
+    for m in "${!modes[@]}"; do
+      read -r mode fanout <<<"${modes[$m]}"
       if [ "$np" = 1 ]; then
-        "$kairos" run "$root/bench/ticker.toml" --output "$out/$i" >/dev/null
+        [ "$m" = 0 ] && "$kairos" run "$ticker" "${ticks[@]}" --output "$out/$m-$i" >/dev/null
       else
-        mpiexec -n "$np" --oversubscribe "$kairos" run "$root/bench/ticker.toml" --tm-fanout "$fanout" --output "$out/$i" >/dev/null
+        "${launch[@]}" "$kairos" run "$ticker" "${ticks[@]}" --coordination "$mode" --tm-fanout "${fanout:-4}" \
+          --output "$out/$m-$i" >/dev/null
       fi
     done
-    /usr/bin/python3 - "$out" "$repeats" "$np" "$fanout" <<'PY'
-import json, math, statistics, sys
-out, n, np, fanout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-runs = [json.load(open(f"{out}/{i}/summary.json")) for i in range(n)]
-us = [r["wall_seconds"] / r["diascas"] * 1e6 for r in runs]
-depth, reach = 0, 1
-while reach < np:
-    depth += 1
-    reach += fanout ** depth
-msgs = runs[0].get("coordination_messages_busiest_rank", 0) / runs[0]["diascas"]
-print(f"| {np} | {fanout if np > 1 else '-'} | {depth} | {statistics.median(us):.1f} ({min(us):.1f}-{max(us):.1f}) | {msgs:.1f} |")
-PY
   done
+  /usr/bin/python3 - "$out" "$repeats" "$np" "${#modes[@]}" "$floor_line" <<'PY'
+import json, os, statistics, sys
+out, n, np, modes, floor_line = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+floor = dict(item.split("=") for item in floor_line.split())
+allreduce = float(floor["allreduce8_us"])
+cells = []
+for m in range(modes):
+    paths = [f"{out}/{m}-{i}/summary.json" for i in range(n)]
+    if not os.path.exists(paths[0]):
+        cells.append("-")
+        continue
+    runs = [json.load(open(p)) for p in paths]
+    us = statistics.median(r["wall_seconds"] / r["diascas"] * 1e6 for r in runs)
+    cells.append(f"{us:.2f} ({us / allreduce:.2f}x)" if allreduce > 0 else f"{us:.2f}")
+print(f"| {np} | {allreduce:.2f} | {float(floor['agreement6_us']):.2f} | {float(floor['iallreduce6_us']):.2f} | "
+      + " | ".join(cells) + " |")
+PY
+  rm -rf "${out:?}"/*
 done

@@ -131,14 +131,21 @@ void print_outcome(const kairos::run_report& report) {
 
 /// How a rank runs, for `run` and `restart` alike.
 void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, const char* output_help,
-                         bool& progress, int& fanout) {
+                         bool& progress, kairos::coordination& agreement, int& fanout) {
   cmd.add_option("--threads,-t", threads, "Worker threads inside this rank (results do not depend on it)")
       ->check(CLI::Range(1u, 1024u))
       ->default_val(1);
   cmd.add_option("--output,-o", output, output_help);
   cmd.add_flag("--progress", progress, "Show progress on stderr even when it is not a terminal");
+  const std::map<std::string, kairos::coordination> agreements{{"collective", kairos::coordination::collective},
+                                                                {"tree", kairos::coordination::tree}};
+  cmd.add_option("--coordination", agreement,
+                 "How the ranks of an MPI run agree at each diasca's end: one MPI_Iallreduce (collective) or a tree "
+                 "of time managers (tree); results do not depend on it")
+      ->transform(CLI::CheckedTransformer(agreements))
+      ->default_str("collective");
   cmd.add_option("--tm-fanout", fanout,
-                 "Children per time manager in the coordination tree of an MPI run (tree depth is log_fanout ranks)")
+                 "Children per time manager with --coordination tree (tree depth is log_fanout ranks)")
       ->check(CLI::Range(2, 1024))
       ->default_val(4);
 }
@@ -215,7 +222,7 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run a scenario");
   run->add_option("scenario", scenario, "Scenario TOML file")->required();
   add_execution_flags(*run, options.threads, output, "Output directory (default: simulation.output, else out/)",
-                      options.progress, options.tm_fanout);
+                      options.progress, options.agreement, options.tm_fanout);
   run->add_option("--set", options.overrides, "Override a scenario key, e.g. --set simulation.seed=7 (repeatable)")
       ->take_all();
   add_checkpoint_flags(*run, options.checkpoint);
@@ -233,7 +240,7 @@ int main(int argc, char** argv) {
       ->required();
   add_execution_flags(*restart, restart_options.threads, restart_output,
                       "Output directory (default: the interrupted run's)", restart_options.progress,
-                      restart_options.tm_fanout);
+                      restart_options.agreement, restart_options.tm_fanout);
   restart->add_option("--scenario", restart_scenario, "Refuse a checkpoint that was not taken from this scenario");
   std::string restart_checkpoint;
   restart->add_option("--checkpoint", restart_checkpoint,

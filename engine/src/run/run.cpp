@@ -40,12 +40,12 @@ std::uint64_t physical_memory_bytes() {
                                : ~std::uint64_t{0};
 }
 
-std::unique_ptr<transport> make_transport(int fanout) {
+std::unique_ptr<transport> make_transport(coordination agreement, int fanout) {
   int initialised = 0;
   MPI_Initialized(&initialised);
   int size = 1;
   if (initialised) MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (size > 1) return std::make_unique<mpi_transport>(MPI_COMM_WORLD, fanout);
+  if (size > 1) return std::make_unique<mpi_transport>(MPI_COMM_WORLD, agreement, fanout);
   return std::make_unique<single_rank_transport>();
 }
 
@@ -277,7 +277,7 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
 
 run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
-  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
+  std::unique_ptr<transport> net = make_transport(options.agreement, options.tm_fanout);
   const std::unique_ptr<scenario> s = set_up(options, *net);
 
   std::unique_ptr<simulation> sim;
@@ -292,7 +292,7 @@ run_report run_scenario(const run_options& options) {
 
 run_report restart_run(const restart_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
-  std::unique_ptr<transport> net = make_transport(options.tm_fanout);
+  std::unique_ptr<transport> net = make_transport(options.agreement, options.tm_fanout);
 
   // The scenario to check against, if one is named.
   std::optional<std::uint64_t> expected_hash;

@@ -31,7 +31,22 @@ bool launched_by_mpi() noexcept {
   return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
 }
 
-mpi_transport::mpi_transport(MPI_Comm comm, int fanout) : comm_(comm), fanout_(std::max(2, fanout)) {
+namespace {
+/// MPI's reduction function for agreement_words (any count of them).
+void combine_agreements(void* in, void* inout, int* count, MPI_Datatype*) {
+  const auto* from = static_cast<const agreement_words*>(in);
+  auto* into = static_cast<agreement_words*>(inout);
+  for (int i = 0; i < *count; ++i) into[i].combine(from[i]);
+}
+}  // namespace
+
+mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
+    : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)) {
+  static_assert(sizeof(agreement_words) == agreement_words::count * sizeof(std::uint64_t));
+  check(MPI_Type_contiguous(static_cast<int>(agreement_words::count), MPI_UINT64_T, &agreement_type_),
+        "MPI_Type_contiguous");
+  check(MPI_Type_commit(&agreement_type_), "MPI_Type_commit");
+  check(MPI_Op_create(&combine_agreements, 1, &agreement_op_), "MPI_Op_create");
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
   for (int k = 1; k <= fanout_; ++k) {
@@ -40,6 +55,14 @@ mpi_transport::mpi_transport(MPI_Comm comm, int fanout) : comm_(comm), fanout_(s
   }
   child_reports_.resize(children_.size());
   report_requests_.resize(children_.size());
+}
+
+mpi_transport::~mpi_transport() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (finalized) return;
+  MPI_Op_free(&agreement_op_);
+  MPI_Type_free(&agreement_type_);
 }
 
 bool mpi_transport::receive_arrived() {
@@ -59,8 +82,7 @@ bool mpi_transport::receive_arrived() {
   }
 }
 
-transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std::byte>>& outgoing,
-                                                   const diasca_report& local) {
+void mpi_transport::post_exchange(std::vector<std::vector<std::byte>>& outgoing) {
   const int tag = tag_exchange + static_cast<int>(round_ & 1);
   sends_.clear();
   for (int r = 0; r < size_; ++r) {
@@ -69,18 +91,64 @@ transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std:
       throw runtime_error(fmt::format("rank {}: more than 2 GiB of messages for rank {} in one diasca", rank_, r));
     exchange_bytes_sent_ += outgoing[r].size();
     sends_.emplace_back();
-    check(MPI_Issend(outgoing[r].data(), static_cast<int>(outgoing[r].size()), MPI_BYTE, r, tag, comm_, &sends_.back()),
-          "MPI_Issend");
+    const int bytes = static_cast<int>(outgoing[r].size());
+    // The tree needs synchronous sends (their completion is its termination
+    // proof); the collective counts buffers instead, so a send may complete
+    // as soon as MPI has copied it.
+    if (mode_ == coordination::tree)
+      check(MPI_Issend(outgoing[r].data(), bytes, MPI_BYTE, r, tag, comm_, &sends_.back()), "MPI_Issend");
+    else
+      check(MPI_Isend(outgoing[r].data(), bytes, MPI_BYTE, r, tag, comm_, &sends_.back()), "MPI_Isend");
   }
+  received_.clear();
+}
 
+bool mpi_transport::sends_matched() {
+  int done = 0;
+  check(MPI_Testall(static_cast<int>(sends_.size()), sends_.data(), &done, MPI_STATUSES_IGNORE), "MPI_Testall");
+  return done != 0;
+}
+
+void mpi_transport::pause_after(bool got, int& idle_polls) {
+  // Spin a little (an answer is usually microseconds away), then yield:
+  // oversubscribed ranks share cores with the rank we are waiting for.
+  idle_polls = got ? 0 : idle_polls + 1;
+  if (idle_polls > 64) sched_yield();
+}
+
+diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
+  // One MPI_Allreduce carries the report and the count of buffers still in
+  // flight (sent minus received, over all ranks). A rank cannot leave the
+  // reduction before every rank has entered it, and every rank posted its
+  // sends before entering, so a zero count proves that every buffer of the
+  // diasca has been received; no rank has sent one of the next diasca yet.
+  // Otherwise the ranks take what has arrived and reduce again: rare, since
+  // a buffer is usually in before its receiver reaches the reduction.
+  for (;;) {
+    receive_arrived();
+    agreement_mine_ = agreement_words::of(local, sends_.size(), received_.size());
+    check(MPI_Allreduce(agreement_mine_.words.data(), agreement_all_.words.data(), 1, agreement_type_, agreement_op_,
+                        comm_),
+          "MPI_Allreduce");
+    ++coordination_messages_;  // one collective
+    if (agreement_all_.exchange_complete()) break;
+    sched_yield();  // give a time-shared core to the rank whose buffer is still travelling
+  }
+  // Every buffer has been received, so every send can complete.
+  check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+  return decide(agreement_all_.report());
+}
+
+diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {
   // Reports from the children, and (but at the root) the decision from the
   // parent, are awaited with non-blocking receives while buffers keep coming.
+  // The tree doubles as the exchange's termination barrier: a rank reports
+  // up only when its own sends have been matched.
   for (std::size_t i = 0; i < children_.size(); ++i)
     check(MPI_Irecv(&child_reports_[i], sizeof(diasca_report), MPI_BYTE, children_[i], tag_report, comm_,
                     &report_requests_[i]),
           "MPI_Irecv");
 
-  received_.clear();
   int idle_polls = 0;
   bool reported = false;
   diasca_decision decision;
@@ -88,13 +156,11 @@ transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std:
   for (;;) {
     const bool got = receive_arrived();
     if (!reported) {
-      int sends_done = 0, reports_done = 0;
-      check(MPI_Testall(static_cast<int>(sends_.size()), sends_.data(), &sends_done, MPI_STATUSES_IGNORE),
-            "MPI_Testall");
+      int reports_done = 0;
       check(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
                         MPI_STATUSES_IGNORE),
             "MPI_Testall");
-      if (sends_done && reports_done) {
+      if (reports_done && sends_matched()) {
         // Our sends and our whole subtree's are matched: report up.
         diasca_report combined = local;
         for (const diasca_report& r : child_reports_) combined.combine(r);
@@ -115,17 +181,21 @@ transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std:
       check(MPI_Test(&decision_request, &done, MPI_STATUS_IGNORE), "MPI_Test");
       if (done) break;
     }
-    // Spin a little (an answer is usually microseconds away), then yield:
-    // oversubscribed ranks share cores with the rank we are waiting for.
-    idle_polls = got ? 0 : idle_polls + 1;
-    if (idle_polls > 64) sched_yield();
+    pause_after(got, idle_polls);
   }
   for (int child : children_) {
     check(MPI_Send(&decision, sizeof decision, MPI_BYTE, child, tag_decision, comm_), "MPI_Send");
     ++coordination_messages_;
   }
+  return decision;
+}
+
+transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std::byte>>& outgoing,
+                                                   const diasca_report& local) {
+  post_exchange(outgoing);
+  const diasca_decision decision = mode_ == coordination::tree ? agree_by_tree(local) : agree_collectively(local);
   // The decision proves every send to us was matched; take any still queued.
-  receive_arrived();
+  if (mode_ == coordination::tree) receive_arrived();
 
   for (auto& out : outgoing) out.clear();
   ++round_;

@@ -5,25 +5,31 @@
 #include <utility>
 #include <vector>
 
+#include "kairos/run/run.hpp"
 #include "transport/transport.hpp"
 
 namespace kairos {
 
-/// The transport over MPI. Coordination runs up and down a k-ary tree of
-/// ranks rooted at rank 0 (rank r's parent is (r-1)/k), so each rank sends
-/// and receives O(k) coordination messages per diasca and the depth is
-/// O(log_k ranks).
+/// The transport over MPI. At a diasca's end each rank sends its buffers
+/// point to point (nothing for empty ones, so no rank hears from ranks it
+/// does not talk to), and the ranks agree on what comes next in one of two
+/// ways, both of which guarantee that every buffer of the diasca has been
+/// received before the next diasca starts:
 ///
-/// Message buffers go out as synchronous sends (complete only once the
-/// receiver has matched them), and the tree doubles as the termination
-/// barrier of the exchange (the NBX idea with the tree in place of
-/// MPI_Ibarrier): a rank reports up only when its own sends have completed,
-/// so when the root's decision comes back down every buffer of the diasca
-/// has been received. Ranks keep receiving while they wait. Nothing is sent
-/// for empty buffers, and no rank hears from ranks it does not talk to.
+/// - coordination::collective (the default): one MPI_Allreduce of the packed
+///   report and a count of buffers still in flight, repeated in the rare case
+///   where some were; the cost of one reduction, whatever the rank count.
+/// - coordination::tree: a k-ary tree rooted at rank 0 (rank r's parent is
+///   (r-1)/k). Sends are synchronous, and a rank reports up only when its own
+///   have been matched and its children have reported (the NBX idea with the
+///   tree as the barrier); the root's decision comes back down. Each rank
+///   handles O(k) messages per diasca; two traversals of depth log_k ranks.
 class mpi_transport final : public transport {
  public:
-  mpi_transport(MPI_Comm comm, int fanout);
+  mpi_transport(MPI_Comm comm, coordination mode, int fanout);
+  ~mpi_transport() override;
+  mpi_transport(const mpi_transport&) = delete;
+  mpi_transport& operator=(const mpi_transport&) = delete;
 
   int rank() const noexcept override { return rank_; }
   int size() const noexcept override { return size_; }
@@ -41,10 +47,19 @@ class mpi_transport final : public transport {
   std::uint64_t exchange_bytes_sent() const noexcept override { return exchange_bytes_sent_; }
 
  private:
+  /// Starts the synchronous sends of this diasca's buffers.
+  void post_exchange(std::vector<std::vector<std::byte>>& outgoing);
   /// Receives every exchange buffer that has arrived; true if it got one.
   bool receive_arrived();
+  /// True once every send of this diasca has been matched by its receiver.
+  bool sends_matched();
+  /// Between two polls of a wait: spin first, then yield the core.
+  static void pause_after(bool got, int& idle_polls);
+  diasca_decision agree_collectively(const diasca_report& local);
+  diasca_decision agree_by_tree(const diasca_report& local);
 
   MPI_Comm comm_;
+  coordination mode_;
   int rank_ = 0;
   int size_ = 1;
   int fanout_;
@@ -57,6 +72,9 @@ class mpi_transport final : public transport {
   std::vector<diasca_report> child_reports_;
   std::vector<MPI_Request> report_requests_;
   std::vector<std::pair<int, std::vector<std::byte>>> received_;
+  agreement_words agreement_mine_, agreement_all_;
+  MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< agreement_words as one element
+  MPI_Op agreement_op_ = MPI_OP_NULL;                ///< agreement_words::combine
 };
 
 /// True when this process was started by an MPI launcher (mpirun/mpiexec),

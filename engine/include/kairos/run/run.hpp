@@ -9,6 +9,10 @@
 
 namespace kairos {
 
+/// How the ranks of an MPI run agree at the end of each diasca (results never
+/// depend on it): one MPI_Iallreduce, or a tree of time managers.
+enum class coordination { collective, tree };
+
 /// Checkpoint settings given on the command line; each one set overrides the
 /// scenario's [checkpoint] table (or, on restart, the interrupted run's).
 struct checkpoint_flags {
@@ -31,7 +35,8 @@ struct run_options {
   std::optional<std::filesystem::path> output;   ///< overrides simulation.output
   std::vector<std::string> overrides;            ///< "key=value", as --set
   bool progress = false;
-  int tm_fanout = 4;                             ///< children per time manager in the tree (MPI runs)
+  coordination agreement = coordination::collective;  ///< how ranks agree on each diasca (MPI runs)
+  int tm_fanout = 4;                             ///< children per time manager, with coordination::tree
   bool write_results = true;                     ///< results.h5 + summary.json
   checkpoint_flags checkpoint;
 };
@@ -45,6 +50,7 @@ struct restart_options {
   std::optional<std::string> from_checkpoint;    ///< restart from this checkpoint (name), not the newest usable
   bool force = false;                            ///< may replace results already in the interrupted run's output
   bool progress = false;
+  coordination agreement = coordination::collective;
   int tm_fanout = 4;
   checkpoint_flags checkpoint;
 };
