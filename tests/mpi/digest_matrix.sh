@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# digest_matrix.sh KAIROS MPIEXEC "NPS" "THREADS" FANOUT SCENARIO [--set k=v ...] [-- HINT_SETS...]
+# digest_matrix.sh KAIROS MPIEXEC "NPS" "THREADS" COORDINATION SCENARIO [--set k=v ...] [-- HINT_SETS...]
 #
 # Runs SCENARIO once on one rank (no MPI) as the reference, then under
 # MPIEXEC for every rank count in NPS and thread count in THREADS, with the
-# time-manager fan-out FANOUT, and fails unless every digest equals the
+# ranks agreeing through COORDINATION ("collective", or "tree:K" for the
+# time-manager tree of fan-out K), and fails unless every digest equals the
 # reference. Arguments after "--" are extra --set options for a second pass
 # with placement hints on, checked against its own one-rank reference (a
 # creation hint is part of the model: it changes the children's AAIs).
 set -euo pipefail
-kairos=$1 mpiexec=$2 nps=$3 threads=$4 fanout=$5 scenario=$6
+kairos=$1 mpiexec=$2 nps=$3 threads=$4 coordination=$5 scenario=$6
 shift 6
 sets=() hints=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do sets+=("$1"); shift; done
 [ $# -gt 0 ] && shift && hints=("$@")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+case $coordination in
+  collective) agreement=(--coordination collective) ;;
+  tree:*) agreement=(--coordination tree --tm-fanout "${coordination#tree:}") ;;
+  *) echo "COORDINATION must be collective or tree:K" >&2; exit 2 ;;
+esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -30,8 +36,8 @@ for pass in "${passes[@]}"; do
   for np in $nps; do
     for t in $threads; do
       got=$(timeout 300 "$mpiexec" -n "$np" --oversubscribe "$kairos" run "$scenario" "${sets[@]}" "${extra[@]}" \
-              --threads "$t" --tm-fanout "$fanout" --output "$out/np$np" | digest)
-      echo "$np ranks, $t threads, fan-out $fanout${pass:+, placement hints}: $got"
+              --threads "$t" "${agreement[@]}" --output "$out/np$np" | digest)
+      echo "$np ranks, $t threads, $coordination${pass:+, placement hints}: $got"
       [ "$got" = "$reference" ] || { echo "digest differs from the one-rank run" >&2; exit 1; }
     done
   done

@@ -1,5 +1,10 @@
 #include "kairos/exec/executor.hpp"
 
+#include <cstdlib>
+#include <string_view>
+
+#include "exec/hot_pool.hpp"
+
 #ifdef KAIROS_HAVE_TBB
 #include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
@@ -51,11 +56,13 @@ class tbb_executor final : public executor {
 }  // namespace
 
 std::unique_ptr<executor> make_executor(unsigned threads) {
+  if (threads <= 1) return std::make_unique<serial_executor>();
 #ifdef KAIROS_HAVE_TBB
-  if (threads > 1) return std::make_unique<tbb_executor>(threads);
+  // TBB's work stealing, kept for comparison (bench/threads.sh).
+  const char* choice = std::getenv("KAIROS_EXECUTOR");
+  if (choice && std::string_view(choice) == "tbb") return std::make_unique<tbb_executor>(threads);
 #endif
-  (void)threads;
-  return std::make_unique<serial_executor>();
+  return std::make_unique<hot_pool>(threads);
 }
 
 }  // namespace kairos

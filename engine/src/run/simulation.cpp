@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -15,12 +16,11 @@
 namespace kairos {
 
 namespace {
-// Activations per chunk handed to a worker. Most activations take tens of
-// nanoseconds, so a chunk must be large to amortise task scheduling; about
-// four chunks per worker still balances uneven actors.
-std::size_t chunk_size(std::size_t activations, unsigned workers) {
-  constexpr std::size_t min_chunk = 2048;
-  return std::max(min_chunk, (activations + 4 * workers - 1) / (4 * workers));
+/// KAIROS_SPLIT_GRAIN=N pins the activations per chunk (0 or unset: adapt).
+/// For tests that must see every diasca run in parallel, and for measuring.
+std::size_t split_grain_from_environment() {
+  const char* text = std::getenv("KAIROS_SPLIT_GRAIN");
+  return text ? std::strtoull(text, nullptr, 10) : 0;
 }
 }  // namespace
 
@@ -40,7 +40,9 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       classes_(registry::instance().classes()),
       constants_{s.seed, s.tick_seconds},
       executor_(make_executor(std::max(1u, threads))),
+      split_(split_grain_from_environment()),
       table_(classes_, slots_),
+      agenda_(executor_->concurrency()),
       probes_(s.probe_patterns) {
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
@@ -162,13 +164,23 @@ void simulation::begin_diasca(timestamp now) {
 }
 
 void simulation::run_activations(timestamp now) {
-  stats_.activations += activations_.size();
-  executor_->for_ranges(activations_.size(), chunk_size(activations_.size(), executor_->concurrency()),
-                        [&](std::size_t begin, std::size_t end, unsigned w) {
-                          detail::worker_state& worker = workers_[w];
-                          context& ctx = contexts_[w].ctx;
-                          for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
-                        });
+  const std::size_t n = activations_.size();
+  stats_.activations += n;
+  const auto run_range = [&](std::size_t begin, std::size_t end, unsigned w) {
+    detail::worker_state& worker = workers_[w];
+    context& ctx = contexts_[w].ctx;
+    for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
+  };
+  const unsigned workers = executor_->concurrency();
+  if (workers == 1) {
+    run_range(0, n, 0);
+    return;
+  }
+  const std::size_t grain = split_.grain(n, workers);
+  const auto start = std::chrono::steady_clock::now();
+  executor_->for_ranges(n, grain, run_range);
+  split_.record(n, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                grain >= n ? 1 : workers);
 }
 
 void simulation::activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now) {
@@ -291,12 +303,6 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
       created_.emplace_back(c.aai, c.object);
     }
     report.actors_created += w.creations.size();
-    // Per worker, in the order the actors asked: an actor's schedule and
-    // withdraw calls all come from one worker, so their order is kept.
-    for (const detail::schedule_record& s : w.schedules) {
-      if (s.withdraw) agenda_.withdraw(s.tick, s.aai);
-      else agenda_.schedule(s.tick, s.aai);
-    }
     if (w.stop_requested) stop_requested_ = true;
     w.stop_requested = false;
     if (!w.samples.empty()) probes_.absorb(w);
@@ -305,6 +311,28 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
   stats_.actors_created += report.actors_created;
   stats_.actors_deleted += report.actors_deleted;
   stats_.messages += report.messages_sent;
+  apply_schedules();
+}
+
+void simulation::apply_schedules() {
+  // Per worker, in the order the actors asked: an actor's schedule and
+  // withdraw calls all come from one worker, so their order is kept. Each
+  // agenda shard takes the records of its own ticks, the shards in parallel
+  // when there are enough records to be worth it.
+  std::size_t records = 0;
+  for (const auto& w : workers_) records += w.schedules.size();
+  constexpr std::size_t parallel_from = 512;
+  const unsigned shards = agenda_.shard_count();
+  const std::size_t grain = shards > 1 && (records >= parallel_from || split_.pinned()) ? 1 : shards;
+  executor_->for_ranges(shards, grain, [&](std::size_t first, std::size_t last, unsigned) {
+    for (const auto& w : workers_)
+      for (const detail::schedule_record& s : w.schedules) {
+        const unsigned shard = agenda_.shard_of(s.tick);
+        if (shard < first || shard >= last) continue;
+        if (s.withdraw) agenda_.withdraw(s.tick, s.aai);
+        else agenda_.schedule(s.tick, s.aai);
+      }
+  });
 }
 
 void simulation::route_messages() {

@@ -14,6 +14,7 @@
 #include "actor/actor_table.hpp"
 #include "checkpoint/shard_file.hpp"
 #include "distribution/placement.hpp"
+#include "exec/adaptive_split.hpp"
 #include "kairos/actor/context.hpp"
 #include "kairos/detail/engine_services.hpp"
 #include "kairos/detail/worker_state.hpp"
@@ -130,6 +131,8 @@ class simulation final : private detail::engine_services {
   /// with them on what comes next.
   diasca_decision end_diasca(timestamp now);
   void apply_local_effects(timestamp now, diasca_report& report);
+  /// The diasca's schedule and withdraw calls, into the agenda.
+  void apply_schedules();
   void route_messages();
   void receive(const std::vector<std::vector<std::byte>>& incoming, timestamp now);
   void prepare_next_diasca(timestamp now);
@@ -157,6 +160,7 @@ class simulation final : private detail::engine_services {
   const std::vector<const class_info*>& classes_;
   detail::run_constants constants_;
   std::unique_ptr<executor> executor_;
+  adaptive_split split_;  ///< how the activations of a diasca are shared among the workers
   actor_table table_;
   agenda agenda_;
   probe_store probes_;

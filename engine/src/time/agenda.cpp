@@ -11,22 +11,30 @@ namespace {
 constexpr aai_t dense_limit = aai_t{1} << 28;
 }  // namespace
 
-void agenda::schedule(tick_t tick, aai_t aai) {
-  auto [it, inserted] = buckets_.try_emplace(tick);
+agenda::agenda(unsigned shards) : shards_(shards > 0 ? shards : 1) {}
+
+void agenda::shard::schedule(tick_t tick, aai_t aai) {
+  auto [it, inserted] = buckets.try_emplace(tick);
   if (inserted) {
-    if (!spare_.empty()) {
-      it->second = std::move(spare_.back());
-      spare_.pop_back();
+    if (!spare.empty()) {
+      it->second = std::move(spare.back());
+      spare.pop_back();
     }
-    heap_.push_back(tick);
-    std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
+    heap.push_back(tick);
+    std::push_heap(heap.begin(), heap.end(), std::greater<>{});
   }
   it->second.push_back(aai);
 }
 
-void agenda::withdraw(tick_t tick, aai_t aai) {
-  const auto it = buckets_.find(tick);
-  if (it != buckets_.end()) std::erase(it->second, aai);
+void agenda::shard::withdraw(tick_t tick, aai_t aai) {
+  const auto it = buckets.find(tick);
+  if (it != buckets.end()) std::erase(it->second, aai);
+}
+
+tick_t agenda::next_tick() const noexcept {
+  tick_t next = no_tick;
+  for (const shard& s : shards_) next = std::min(next, s.next_tick());
+  return next;
 }
 
 bool agenda::first_sighting(aai_t aai) {
@@ -41,12 +49,13 @@ bool agenda::first_sighting(aai_t aai) {
 
 void agenda::take(tick_t tick, std::vector<aai_t>& out) {
   out.clear();
-  const auto it = buckets_.find(tick);
-  if (it == buckets_.end()) return;
+  shard& s = shards_[shard_of(tick)];
+  const auto it = s.buckets.find(tick);
+  if (it == s.buckets.end()) return;
   std::vector<aai_t> bucket = std::move(it->second);
-  buckets_.erase(it);
-  std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
-  heap_.pop_back();
+  s.buckets.erase(it);
+  std::pop_heap(s.heap.begin(), s.heap.end(), std::greater<>{});
+  s.heap.pop_back();
 
   out.reserve(bucket.size());
   for (aai_t aai : bucket)
@@ -56,19 +65,21 @@ void agenda::take(tick_t tick, std::vector<aai_t>& out) {
   seen_sparse_.clear();
 
   bucket.clear();
-  spare_.push_back(std::move(bucket));
+  s.spare.push_back(std::move(bucket));
 }
 
 std::vector<tick_t> agenda::ticks() const {
-  std::vector<tick_t> out(heap_);
+  std::vector<tick_t> out;
+  for (const shard& s : shards_) out.insert(out.end(), s.heap.begin(), s.heap.end());
   std::sort(out.begin(), out.end());
   return out;
 }
 
 const std::vector<aai_t>& agenda::bucket(tick_t tick) const {
   static const std::vector<aai_t> none;
-  const auto it = buckets_.find(tick);
-  return it == buckets_.end() ? none : it->second;
+  const shard& s = shards_[shard_of(tick)];
+  const auto it = s.buckets.find(tick);
+  return it == s.buckets.end() ? none : it->second;
 }
 
 }  // namespace kairos

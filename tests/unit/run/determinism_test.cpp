@@ -2,6 +2,7 @@
 // seed => another digest. Runs the shipped models through their plugins.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,17 @@ TEST_P(Determinism, DigestIsIndependentOfThreadCount) {
   const std::uint64_t one = digest_of(GetParam(), 1);
   EXPECT_EQ(digest_of(GetParam(), 2), one);
   EXPECT_EQ(digest_of(GetParam(), 4), one);
+}
+
+// Small test runs would mostly stay inline on cost alone: pinning the chunk
+// to one activation makes every diasca of two or more run on the workers.
+TEST_P(Determinism, DigestIsIndependentOfThreadCountWhenEveryDiascaIsSplit) {
+  const std::uint64_t one = digest_of(GetParam(), 1);
+  struct split_every_diasca {
+    split_every_diasca() { setenv("KAIROS_SPLIT_GRAIN", "1", 1); }
+    ~split_every_diasca() { unsetenv("KAIROS_SPLIT_GRAIN"); }
+  } split;
+  for (unsigned threads : {2u, 3u, 8u, 16u}) EXPECT_EQ(digest_of(GetParam(), threads), one) << threads << " threads";
 }
 
 TEST_P(Determinism, RepeatedRunsGiveTheSameDigest) {

@@ -8,7 +8,8 @@ namespace kairos {
 
 /// Runs independent pieces of work of one diasca. The engine only ever asks
 /// "run fn over [0, n) in chunks, and tell each chunk which worker it is on";
-/// TBB implements it, and a serial build needs nothing else.
+/// a pool of hot worker threads implements it (TBB's work stealing too, for
+/// comparison), and one thread needs nothing else.
 class executor {
  public:
   using range_fn = std::function<void(std::size_t begin, std::size_t end, unsigned worker)>;
@@ -20,8 +21,10 @@ class executor {
   virtual void for_ranges(std::size_t n, std::size_t grain, const range_fn& fn) = 0;
 };
 
-/// A TBB executor with `threads` workers, or the serial one when threads is 1
-/// or the engine was built without TBB.
+/// The hot worker pool with `threads` workers (the calling thread is worker
+/// 0), or the serial executor when threads is 1. KAIROS_EXECUTOR=tbb in the
+/// environment picks TBB instead, where the engine was built with it
+/// (benchmarks compare the two).
 std::unique_ptr<executor> make_executor(unsigned threads);
 
 }  // namespace kairos
