@@ -323,8 +323,15 @@ void simulation::apply_schedules() {
   for (const auto& w : workers_) records += w.schedules.size();
   constexpr std::size_t parallel_from = 512;
   const unsigned shards = agenda_.shard_count();
-  const std::size_t grain = shards > 1 && (records >= parallel_from || split_.pinned()) ? 1 : shards;
-  executor_->for_ranges(shards, grain, [&](std::size_t first, std::size_t last, unsigned) {
+  if (shards == 1 || (records < parallel_from && !split_.pinned())) {
+    for (const auto& w : workers_)
+      for (const detail::schedule_record& s : w.schedules) {
+        if (s.withdraw) agenda_.withdraw(s.tick, s.aai);
+        else agenda_.schedule(s.tick, s.aai);
+      }
+    return;
+  }
+  executor_->for_ranges(shards, 1, [&](std::size_t first, std::size_t last, unsigned) {
     for (const auto& w : workers_)
       for (const detail::schedule_record& s : w.schedules) {
         const unsigned shard = agenda_.shard_of(s.tick);

@@ -1,6 +1,7 @@
 #include "time/agenda.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 
 namespace kairos {
@@ -11,7 +12,7 @@ namespace {
 constexpr aai_t dense_limit = aai_t{1} << 28;
 }  // namespace
 
-agenda::agenda(unsigned shards) : shards_(shards > 0 ? shards : 1) {}
+agenda::agenda(unsigned shards) : shards_(std::bit_ceil(std::max(shards, 1u))), shard_mask_(shards_.size() - 1) {}
 
 void agenda::shard::schedule(tick_t tick, aai_t aai) {
   auto [it, inserted] = buckets.try_emplace(tick);
@@ -32,6 +33,7 @@ void agenda::shard::withdraw(tick_t tick, aai_t aai) {
 }
 
 tick_t agenda::next_tick() const noexcept {
+  if (shards_.size() == 1) return shards_[0].next_tick();
   tick_t next = no_tick;
   for (const shard& s : shards_) next = std::min(next, s.next_tick());
   return next;

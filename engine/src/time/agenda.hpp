@@ -21,10 +21,12 @@ namespace kairos {
 /// for one thread at a time.
 class agenda {
  public:
+  /// At least `shards` shards: the next power of two, so that finding a
+  /// tick's shard is a mask, not a division.
   explicit agenda(unsigned shards = 1);
 
   unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
-  unsigned shard_of(tick_t tick) const noexcept { return static_cast<unsigned>(tick % shards_.size()); }
+  unsigned shard_of(tick_t tick) const noexcept { return static_cast<unsigned>(tick & shard_mask_); }
 
   void schedule(tick_t tick, aai_t aai) { shards_[shard_of(tick)].schedule(tick, aai); }
   /// Removes every entry of `aai` at `tick`.
@@ -58,6 +60,7 @@ class agenda {
   bool first_sighting(aai_t aai);
 
   std::vector<shard> shards_;
+  tick_t shard_mask_;
   std::vector<std::uint64_t> seen_bits_;
   std::unordered_set<aai_t> seen_sparse_;
 };

@@ -78,9 +78,14 @@ struct agreement_words {
     a.words[failed_rank_complement] = ~static_cast<std::uint64_t>(r.failed_rank >= 0 ? r.failed_rank : INT_MAX);
     return a;
   }
-  void combine(const agreement_words& o) noexcept {
-    words[in_flight] += o.words[in_flight];
-    for (std::size_t i = in_flight + 1; i < count; ++i) words[i] = words[i] > o.words[i] ? words[i] : o.words[i];
+  void combine(const agreement_words& o) noexcept { combine_element(o.words.data(), words.data(), count); }
+  /// Combines one reduction element of `length` words: these agreement
+  /// words, then (beyond them) counts that sum, such as the buffers sent to
+  /// each rank. MPI's reduction function calls it.
+  static void combine_element(const std::uint64_t* from, std::uint64_t* into, std::size_t length) noexcept {
+    into[in_flight] += from[in_flight];
+    for (std::size_t i = in_flight + 1; i < count; ++i) into[i] = into[i] > from[i] ? into[i] : from[i];
+    for (std::size_t i = count; i < length; ++i) into[i] += from[i];
   }
   /// True when every buffer sent in the diasca has been received.
   bool exchange_complete() const noexcept { return words[in_flight] == 0; }

@@ -32,23 +32,38 @@ bool launched_by_mpi() noexcept {
 }
 
 namespace {
-/// MPI's reduction function for agreement_words (any count of them).
-void combine_agreements(void* in, void* inout, int* count, MPI_Datatype*) {
-  const auto* from = static_cast<const agreement_words*>(in);
-  auto* into = static_cast<agreement_words*>(inout);
-  for (int i = 0; i < *count; ++i) into[i].combine(from[i]);
+// Up to this many ranks the agreement also carries, per rank, the number of
+// buffers sent to it: one word per rank costs the reduction little, and each
+// rank then knows what to wait for, so no diasca needs a second reduction.
+// Beyond it a rank re-reduces while buffers are in flight.
+constexpr int counted_ranks_limit = 64;
+
+/// MPI's reduction function: elements of agreement words then counts (their
+/// length comes from the datatype).
+void combine_agreements(void* in, void* inout, int* count, MPI_Datatype* type) {
+  int bytes = 0;
+  MPI_Type_size(*type, &bytes);
+  const auto length = static_cast<std::size_t>(bytes) / sizeof(std::uint64_t);
+  const auto* from = static_cast<const std::uint64_t*>(in);
+  auto* into = static_cast<std::uint64_t*>(inout);
+  for (int i = 0; i < *count; ++i, from += length, into += length) agreement_words::combine_element(from, into, length);
 }
 }  // namespace
 
 mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
     : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)) {
-  static_assert(sizeof(agreement_words) == agreement_words::count * sizeof(std::uint64_t));
-  check(MPI_Type_contiguous(static_cast<int>(agreement_words::count), MPI_UINT64_T, &agreement_type_),
-        "MPI_Type_contiguous");
+  MPI_Comm_size(comm_, &size_);
+  // KAIROS_COUNTED_RANKS=N moves the limit (tests take the other path on few ranks).
+  const char* limit_text = std::getenv("KAIROS_COUNTED_RANKS");
+  const long limit = limit_text ? std::strtol(limit_text, nullptr, 10) : counted_ranks_limit;
+  counts_per_rank_ = size_ <= limit;
+  const std::size_t length = agreement_words::count + (counts_per_rank_ ? static_cast<std::size_t>(size_) : 0);
+  agreement_mine_.resize(length);
+  agreement_all_.resize(length);
+  check(MPI_Type_contiguous(static_cast<int>(length), MPI_UINT64_T, &agreement_type_), "MPI_Type_contiguous");
   check(MPI_Type_commit(&agreement_type_), "MPI_Type_commit");
   check(MPI_Op_create(&combine_agreements, 1, &agreement_op_), "MPI_Op_create");
   MPI_Comm_rank(comm_, &rank_);
-  MPI_Comm_size(comm_, &size_);
   for (int k = 1; k <= fanout_; ++k) {
     const long child = static_cast<long>(rank_) * fanout_ + k;
     if (child < size_) children_.push_back(static_cast<int>(child));
@@ -85,11 +100,13 @@ bool mpi_transport::receive_arrived() {
 void mpi_transport::post_exchange(std::vector<std::vector<std::byte>>& outgoing) {
   const int tag = tag_exchange + static_cast<int>(round_ & 1);
   sends_.clear();
+  destinations_.clear();
   for (int r = 0; r < size_; ++r) {
     if (r == rank_ || outgoing[r].empty()) continue;
     if (outgoing[r].size() > static_cast<std::size_t>(INT_MAX))
       throw runtime_error(fmt::format("rank {}: more than 2 GiB of messages for rank {} in one diasca", rank_, r));
     exchange_bytes_sent_ += outgoing[r].size();
+    destinations_.push_back(r);
     sends_.emplace_back();
     const int bytes = static_cast<int>(outgoing[r].size());
     // The tree needs synchronous sends (their completion is its termination
@@ -117,26 +134,43 @@ void mpi_transport::pause_after(bool got, int& idle_polls) {
 }
 
 diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
-  // One MPI_Allreduce carries the report and the count of buffers still in
-  // flight (sent minus received, over all ranks). A rank cannot leave the
-  // reduction before every rank has entered it, and every rank posted its
-  // sends before entering, so a zero count proves that every buffer of the
-  // diasca has been received; no rank has sent one of the next diasca yet.
-  // Otherwise the ranks take what has arrived and reduce again: rare, since
-  // a buffer is usually in before its receiver reaches the reduction.
+  // One MPI_Allreduce carries the report, the number of buffers sent to each
+  // rank (up to counted_ranks_limit ranks), and the count of buffers still in
+  // flight (sent minus received, over all ranks). Every rank posted its sends
+  // before entering the reduction and none can leave it before all have
+  // entered, so afterwards each rank knows how many buffers of this diasca
+  // it receives, and no rank has sent one of the next diasca yet.
+  //
+  // With the per-rank counts a rank then waits for its own buffers alone.
+  // Without them (more ranks) a zero in-flight count proves that every buffer
+  // has been received; otherwise the ranks take what has arrived and reduce
+  // again.
+  agreement_words summary;
   for (;;) {
-    receive_arrived();
-    agreement_mine_ = agreement_words::of(local, sends_.size(), received_.size());
-    check(MPI_Allreduce(agreement_mine_.words.data(), agreement_all_.words.data(), 1, agreement_type_, agreement_op_,
-                        comm_),
+    // With per-rank counts, receiving waits until after the reduction.
+    if (!counts_per_rank_) receive_arrived();
+    const agreement_words head = agreement_words::of(local, sends_.size(), received_.size());
+    std::copy(head.words.begin(), head.words.end(), agreement_mine_.begin());
+    if (counts_per_rank_) {
+      std::fill(agreement_mine_.begin() + agreement_words::count, agreement_mine_.end(), 0);
+      for (int destination : destinations_) agreement_mine_[agreement_words::count + destination] = 1;
+    }
+    check(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
           "MPI_Allreduce");
     ++coordination_messages_;  // one collective
-    if (agreement_all_.exchange_complete()) break;
+    std::copy_n(agreement_all_.begin(), agreement_words::count, summary.words.begin());
+    if (counts_per_rank_) {
+      const std::uint64_t expected = agreement_all_[agreement_words::count + static_cast<std::size_t>(rank_)];
+      int idle_polls = 0;
+      while (received_.size() < expected) pause_after(receive_arrived(), idle_polls);
+      break;
+    }
+    if (summary.exchange_complete()) break;
     sched_yield();  // give a time-shared core to the rank whose buffer is still travelling
   }
   // Every buffer has been received, so every send can complete.
   check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
-  return decide(agreement_all_.report());
+  return decide(summary.report());
 }
 
 diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {

@@ -17,8 +17,9 @@ namespace kairos {
 /// received before the next diasca starts:
 ///
 /// - coordination::collective (the default): one MPI_Allreduce of the packed
-///   report and a count of buffers still in flight, repeated in the rare case
-///   where some were; the cost of one reduction, whatever the rank count.
+///   report and the buffers sent to each rank, after which each rank waits
+///   for its own; beyond 64 ranks, of the report and a count of buffers still
+///   in flight, repeated while some are. The cost of one reduction.
 /// - coordination::tree: a k-ary tree rooted at rank 0 (rank r's parent is
 ///   (r-1)/k). Sends are synchronous, and a rank reports up only when its own
 ///   have been matched and its children have reported (the NBX idea with the
@@ -72,9 +73,13 @@ class mpi_transport final : public transport {
   std::vector<diasca_report> child_reports_;
   std::vector<MPI_Request> report_requests_;
   std::vector<std::pair<int, std::vector<std::byte>>> received_;
-  agreement_words agreement_mine_, agreement_all_;
-  MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< agreement_words as one element
-  MPI_Op agreement_op_ = MPI_OP_NULL;                ///< agreement_words::combine
+  std::vector<int> destinations_;  ///< ranks sent a buffer in this diasca
+  /// The reduction's element: agreement words, then (counts_per_rank_) the
+  /// buffers sent to each rank.
+  std::vector<std::uint64_t> agreement_mine_, agreement_all_;
+  bool counts_per_rank_ = false;
+  MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< one element
+  MPI_Op agreement_op_ = MPI_OP_NULL;                ///< agreement_words::combine_element
 };
 
 /// True when this process was started by an MPI launcher (mpirun/mpiexec),
