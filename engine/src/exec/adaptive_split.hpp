@@ -41,9 +41,9 @@ class adaptive_split {
   bool pinned() const noexcept { return fixed_grain_ > 0; }
 
  private:
-  static constexpr double parallel_from_ns = 4000;  ///< expected work worth a hand-out
-  static constexpr double chunk_ns = 2000;          ///< least work per chunk
-  static constexpr std::size_t chunks_per_worker = 8;  ///< enough to balance uneven actors
+  static constexpr double parallel_from_ns = 8000;  ///< expected work worth a hand-out
+  static constexpr double chunk_ns = 5000;          ///< least work per chunk
+  static constexpr std::size_t chunks_per_worker = 4;  ///< enough to balance uneven actors
   std::size_t fixed_grain_;
   double ns_per_item_ = 200;                        ///< until measured: a modest activation
 };

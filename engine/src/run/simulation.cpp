@@ -125,16 +125,13 @@ diasca_decision simulation::run_tick(tick_t tick, bool start) {
   // without local work, since the diascas are agreed together.
   agenda_.take(tick, due_);
   inbox_.clear();
-  activations_.clear();
-  for (aai_t aai : due_)
-    if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, spontaneous});
 
   stats_.ticks_simulated++;
   stats_.last_tick = tick;
   timestamp now{tick, 0};
   begin_diasca(now);
   if (start) run_scenario_first_diascas(now);  // the due list is empty at the start
-  else run_activations(now);
+  else run_due(now);
   for (;;) {
     stats_.diascas++;
     const diasca_decision decision = end_diasca(now);
@@ -163,14 +160,8 @@ void simulation::begin_diasca(timestamp now) {
   for (std::size_t w = 0; w < workers_.size(); ++w) workers_[w].arena = &arenas[w];
 }
 
-void simulation::run_activations(timestamp now) {
-  const std::size_t n = activations_.size();
-  stats_.activations += n;
-  const auto run_range = [&](std::size_t begin, std::size_t end, unsigned w) {
-    detail::worker_state& worker = workers_[w];
-    context& ctx = contexts_[w].ctx;
-    for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
-  };
+template <class RangeFn>
+void simulation::run_split(std::size_t n, const RangeFn& run_range) {
   const unsigned workers = executor_->concurrency();
   if (workers == 1) {
     run_range(0, n, 0);
@@ -181,6 +172,31 @@ void simulation::run_activations(timestamp now) {
   executor_->for_ranges(n, grain, run_range);
   split_.record(n, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                 grain >= n ? 1 : workers);
+}
+
+void simulation::run_activations(timestamp now) {
+  stats_.activations += activations_.size();
+  run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
+    detail::worker_state& worker = workers_[w];
+    context& ctx = contexts_[w].ctx;
+    for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
+  });
+}
+
+void simulation::run_due(timestamp now) {
+  // Looking the due actors up is a cache miss each: the workers do it, in
+  // their own chunks, rather than the rank's thread before the split.
+  for (auto& c : contexts_) c.due_activated = 0;
+  run_split(due_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
+    detail::worker_state& worker = workers_[w];
+    padded_context& mine = contexts_[w];
+    for (std::size_t i = begin; i < end; ++i)
+      if (actor* a = table_.find(due_[i])) {  // gone if deleted since it asked
+        activate({a, 0, 0, spontaneous}, mine.ctx, worker, now);
+        ++mine.due_activated;
+      }
+  });
+  for (const auto& c : contexts_) stats_.activations += c.due_activated;
 }
 
 void simulation::activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now) {

@@ -138,7 +138,13 @@ class simulation final : private detail::engine_services {
   void prepare_next_diasca(timestamp now);
   [[noreturn]] void raise_failure(int failed_rank);
   void begin_diasca(timestamp now);
+  /// Runs run_range(begin, end, worker) over [0, n), on the workers as the
+  /// measured cost says it pays (one worker: a direct call).
+  template <class RangeFn>
+  void run_split(std::size_t n, const RangeFn& run_range);
   void run_activations(timestamp now);
+  /// Diasca 0 of a tick: the actors the agenda has due.
+  void run_due(timestamp now);
   void run_scenario_first_diascas(timestamp now);
   void activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now);
   [[noreturn]] void report_failures();
@@ -168,6 +174,7 @@ class simulation final : private detail::engine_services {
   std::vector<detail::worker_state> workers_;
   struct alignas(128) padded_context {  // no false sharing between workers
     context ctx;
+    std::uint64_t due_activated = 0;  ///< actors of the due list this worker ran, this tick
   };
   std::vector<padded_context> contexts_;
   /// Diasca parity x (workers, then one for payloads received from other ranks).

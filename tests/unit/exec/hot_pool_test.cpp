@@ -58,10 +58,10 @@ TEST(HotPool, UsesTheOtherWorkers) {
 TEST(AdaptiveSplit, SplitsOnlyWorkWorthHandingOut) {
   kairos::adaptive_split split;
   for (int i = 0; i < 64; ++i) split.record(1000, 1000 * 50e-9, 1);  // 50 ns per activation
-  EXPECT_GE(split.grain(20, 8), 20u);   // 1 us of work: inline
+  EXPECT_GE(split.grain(100, 8), 100u);  // 5 us of work: inline
   const std::size_t grain = split.grain(10000, 8);  // 500 us of work: split
   EXPECT_LT(grain, 10000u);
-  EXPECT_GE(grain * 50, 2000u);          // at least 2 us per chunk
+  EXPECT_GE(grain * 50, 5000u);          // at least 5 us per chunk
   EXPECT_GE(split.grain(10000, 1), 10000u);  // one worker: inline
   kairos::adaptive_split pinned(1);
   EXPECT_EQ(pinned.grain(2, 8), 1u);
