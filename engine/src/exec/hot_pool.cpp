@@ -3,6 +3,8 @@
 #include <sched.h>
 
 #include <chrono>
+#include <exception>
+#include <utility>
 
 namespace kairos {
 
@@ -44,7 +46,15 @@ void hot_pool::claim_chunks(unsigned worker) {
   for (;;) {
     const std::size_t begin = next_.fetch_add(grain_, std::memory_order_relaxed);
     if (begin >= n_) return;
-    fn(begin, begin + grain_ < n_ ? begin + grain_ : n_, worker);
+    try {
+      fn(begin, begin + grain_ < n_ ? begin + grain_ : n_, worker);
+    } catch (...) {
+      // The first failure is rethrown by for_ranges; the job's remaining
+      // chunks are abandoned, as a serial loop would stop at the throw.
+      if (!failed_.exchange(true, std::memory_order_acq_rel)) failure_ = std::current_exception();
+      next_.store(n_, std::memory_order_relaxed);
+      return;
+    }
   }
 }
 
@@ -97,6 +107,10 @@ void hot_pool::for_ranges(std::size_t n, std::size_t grain, const range_fn& fn) 
       if (polls < 256) cpu_relax();
       else sched_yield();  // the worker may be waiting for a time-shared core
     }
+  if (failed_.load(std::memory_order_acquire)) {
+    failed_.store(false, std::memory_order_relaxed);
+    std::rethrow_exception(std::exchange(failure_, nullptr));
+  }
 }
 
 }  // namespace kairos

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -22,7 +23,8 @@ namespace kairos {
 /// each participant (the caller is worker 0) claims chunks from one shared
 /// counter until none is left, and the caller returns once every worker has
 /// checked out, so no worker can still be reading a job when the next one is
-/// written.
+/// written. An exception thrown by a chunk reaches the caller of for_ranges
+/// (the first one, if several throw), as it would from a serial loop.
 class hot_pool final : public executor {
  public:
   explicit hot_pool(unsigned threads);
@@ -51,6 +53,8 @@ class hot_pool final : public executor {
   alignas(64) std::atomic<std::size_t> next_{0};  ///< first item not yet claimed
   std::uint64_t generation_ = 0;                  ///< jobs published so far (caller only)
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> failed_{false};  ///< some chunk of the current job threw
+  std::exception_ptr failure_;       ///< the first exception, written by whoever set failed_
   std::unique_ptr<slot[]> slot_storage_;
   std::vector<slot*> slots_;
   std::vector<std::thread> threads_;

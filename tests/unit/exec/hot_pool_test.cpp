@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -53,6 +54,18 @@ TEST(HotPool, UsesTheOtherWorkers) {
     std::this_thread::sleep_for(std::chrono::microseconds(100));
   });
   for (unsigned w = 0; w < 3; ++w) EXPECT_GT(by_worker[w].load(), 0) << "worker " << w;
+}
+
+TEST(HotPool, PassesAChunksExceptionToTheCallerAndStaysUsable) {
+  kairos::hot_pool pool(4);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_THROW(pool.for_ranges(1000, 1,
+                                 [](std::size_t begin, std::size_t, unsigned) {
+                                   if (begin == 777) throw std::runtime_error("chunk 777");
+                                 }),
+                 std::runtime_error);
+    expect_each_item_once(pool, 1000, 7);
+  }
 }
 
 TEST(AdaptiveSplit, SplitsOnlyWorkWorthHandingOut) {
