@@ -2,7 +2,10 @@
 # Installs the Debian packages Kairos needs (if missing), builds with the
 # tests, and runs the whole suite with ctest. Extra arguments go to ctest
 # (e.g. -R TimeModel). KAIROS_SANITIZE=1 builds and tests with ASan/UBSan in
-# build-asan/.
+# build-asan/. A full run (no arguments) then also builds the engine without
+# TBB (build-notbb/) and runs the time-model, thread and determinism tests
+# there: that build keeps its threads (the hot pool) and must give the same
+# digests.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/launch/install-deps.sh" "$root/launch/packages.txt" "$root/tests/packages.txt"
@@ -15,3 +18,10 @@ else
 fi
 cd "$build"
 ctest --output-on-failure -j "$(nproc)" "$@"
+if [ $# -eq 0 ] && [ "${KAIROS_SANITIZE:-0}" != 1 ]; then
+  notbb=$root/build-notbb
+  KAIROS_TARGETS="kairos kairos_unit_tests kairos_model_tests kairos_phold kairos_soda kairos_life" \
+    "$root/launch/build.sh" "$notbb" -DKAIROS_BUILD_TESTS=ON -DKAIROS_WITH_TBB=OFF
+  "$notbb/bin/kairos_unit_tests" --gtest_filter='TimeModel.*:MessageOrder.*:HotPool.*:AdaptiveSplit.*:Agreement.*'
+  "$notbb/bin/kairos_model_tests" --gtest_filter='*Determinism*'
+fi
