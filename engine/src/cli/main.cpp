@@ -76,7 +76,40 @@ class mpi_session {
   int size_ = 1;
 };
 
+/// `kairos info` with no plugin named: the plugins a scenario in the current
+/// directory could load, where each comes from, and its classes and sections.
+void list_plugins() {
+  auto& reg = kairos::registry::instance();
+  const auto search = kairos::plugin_search_path(".");
+  fmt::print("Plugin search path (a scenario's own directory comes first):\n");
+  for (const auto& dir : search) fmt::print("  {}\n", dir.string());
+  const std::vector<kairos::found_plugin> found = kairos::find_plugins(search);
+  if (found.empty()) {
+    fmt::print("No plugin (kairos_<name>.so) found there.\n");
+    return;
+  }
+  fmt::print("\nPlugins found ({}); `kairos info NAME...` shows their parameters:\n", found.size());
+  for (const kairos::found_plugin& p : found) {
+    fmt::print("\n  {}  {}\n", p.name, p.path.string());
+    for (const auto& hidden : p.shadowed) fmt::print("    (hides {})\n", hidden.string());
+    try {
+      reg.load_plugin(p.name, search);
+    } catch (const kairos::error& e) {
+      fmt::print("    cannot be loaded: {}\n", e.what());
+      continue;
+    }
+    for (const kairos::class_info* c : reg.classes())
+      if (c->plugin == p.name) fmt::print("    actor class {}\n", c->name);
+    for (const kairos::section_info* sec : reg.sections())
+      if (sec->plugin == p.name) fmt::print("    scenario section [{}]\n", sec->name);
+  }
+}
+
 void print_info(const std::vector<std::string>& plugins) {
+  if (plugins.empty()) {
+    list_plugins();
+    return;
+  }
   auto& reg = kairos::registry::instance();
   const auto search = kairos::plugin_search_path(".");
   for (const std::string& p : plugins) reg.load_plugin(p, search);
@@ -267,8 +300,9 @@ int main(int argc, char** argv) {
   plot->add_option("path", plot_path, "results.h5")->required();
 
   std::vector<std::string> info_plugins;
-  CLI::App* info = app.add_subcommand("info", "List scenario keys, actor classes and their parameters");
-  info->add_option("plugins", info_plugins, "Plugins to load first (e.g. soda phold)");
+  CLI::App* info = app.add_subcommand(
+      "info", "List the plugins found; with plugin names, scenario keys, actor classes and their parameters");
+  info->add_option("plugins", info_plugins, "Plugins to describe (e.g. soda phold); none: list those found");
 
   try {
     app.parse(argc, argv);

@@ -213,4 +213,28 @@ std::vector<std::filesystem::path> plugin_search_path(const std::filesystem::pat
   return dirs;
 }
 
+std::vector<found_plugin> find_plugins(const std::vector<std::filesystem::path>& search_dirs) {
+  namespace fs = std::filesystem;
+  std::map<std::string, found_plugin> by_name;
+  for (const fs::path& dir : search_dirs) {
+    std::error_code ec;
+    std::vector<fs::path> libraries;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+      const std::string file = entry.path().filename().string();
+      if (file.starts_with("kairos_") && file.ends_with(".so") && entry.is_regular_file(ec))
+        libraries.push_back(entry.path());
+    }
+    std::sort(libraries.begin(), libraries.end());  // directory order is arbitrary
+    for (const fs::path& library : libraries) {
+      const std::string file = library.filename().string();
+      const std::string name = file.substr(7, file.size() - 7 - 3);
+      auto [it, inserted] = by_name.try_emplace(name, found_plugin{name, library, {}});
+      if (!inserted) it->second.shadowed.push_back(library);
+    }
+  }
+  std::vector<found_plugin> out;
+  for (auto& [name, plugin] : by_name) out.push_back(std::move(plugin));
+  return out;
+}
+
 }  // namespace kairos

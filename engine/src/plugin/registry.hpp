@@ -68,4 +68,14 @@ class registry {
 /// build-tree layout).
 std::vector<std::filesystem::path> plugin_search_path(const std::filesystem::path& scenario_dir);
 
+/// A plugin library found on a search path.
+struct found_plugin {
+  std::string name;             ///< as a scenario names it: kairos_<name>.so
+  std::filesystem::path path;   ///< the library `load_plugin(name, ...)` would open
+  std::vector<std::filesystem::path> shadowed;  ///< same name, later on the path
+};
+/// Every kairos_<name>.so in `search_dirs`, by name; the first directory
+/// holding a name wins, as in load_plugin.
+std::vector<found_plugin> find_plugins(const std::vector<std::filesystem::path>& search_dirs);
+
 }  // namespace kairos
