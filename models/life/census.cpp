@@ -8,7 +8,7 @@ census::census(kairos::actor_init& init)
     : initial_(init.get<std::uint64_t>("initial_population")),
       report_every_(init.get<kairos::tick_t>("report_every")),
       population_(init.probe("life.population", {"alive", "births", "deaths"})) {
-  if (report_every_ == 0) throw std::invalid_argument("report_every must be >= 1");
+  if (report_every_ == 0) init.reject("report_every", "must be >= 1");
 }
 
 void census::on_first_diasca(kairos::context& ctx) { ctx.schedule_in(report_every_); }

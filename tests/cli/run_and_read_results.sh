@@ -29,3 +29,5 @@ PY
 "$kairos" plot "$out/results.h5" | grep -q "5 plot(s)"
 [ -s "$out/results-plots/soda.machine.SVM-1.png" ]
 grep -q "SVM-1" "$out/scenario.toml"
+# The saved scenario records where this run wrote (--output), not the file's default.
+grep -Eq "^ *output = ['\"]$out['\"]\$" "$out/scenario.toml"

@@ -50,6 +50,8 @@ KNOWN = [
     ("phold.toml", ["phold.mean=1e300", "phold.end=1e-200"], "event delays would overflow"),
     ("soda-benchmark.toml", ["actors.2.group=other", "actors.4.group=machines"],
      "names actors of class 'soda.customer' (actors[4]), where actors of class 'soda.machine' are needed"),
+    # Found by the fuzzer (seed 3966824779, case 49): a constructor's own check, refused with init.reject.
+    ("life.toml", ["actors.0.params.report_every=0"], "actors[0].params.report_every: must be >= 1"),
 ]
 
 EXTREMES = ["0", "-1", "1", "2", "-9223372036854775808", "9223372036854775807", "18446744073709551616",

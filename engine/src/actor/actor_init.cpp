@@ -22,6 +22,11 @@ const detail::param_source& actor_init::scenario_params(std::string_view key) co
   return *params_;
 }
 
+void actor_init::reject(std::string_view key, std::string_view why) const {
+  const detail::param_source& params = scenario_params(key);
+  params.fail(params.find(key), key, why);
+}
+
 std::string actor_init::name() const {
   if (params_ && params_->actor_name()) {
     if (auto s = params_->actor_name()->value<std::string>()) return *s;

@@ -123,7 +123,7 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   j["actors_deleted"] = r.actors_deleted;
   j["wall_seconds"] = r.wall_seconds;
   j["setup_seconds"] = r.setup_seconds;
-  j["activations_per_second"] = r.wall_seconds > 0 ? static_cast<double>(r.activations) / r.wall_seconds : 0.0;
+  j["activations_per_second"] = r.activations_per_second();
   j["end_seconds"] = r.end_seconds;
   j["peak_rss_bytes"] = r.peak_rss_bytes;
   j["peak_rss_bytes_per_rank"] = r.peak_rss_per_rank;
@@ -132,15 +132,25 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   j["digest"] = r.digest_hex;
   j["engine_version"] = engine_version;
   j["checkpoints_committed"] = r.checkpoints_committed;
-  // A restarted run's wall and setup figures cover the resumed part only.
-  if (!r.restarted_from.empty()) j["restarted_from"] = r.restarted_from;
+  // A restarted run's wall, set-up and rate cover the resumed part only; the
+  // totals above include what was done before the checkpoint.
+  if (!r.restarted_from.empty()) {
+    j["restarted_from"] = r.restarted_from;
+    j["activations_carried_over"] = r.activations_carried;
+  }
   write_text_file(path, j.dump(2) + '\n');
 }
 
 void write_effective_scenario(const std::filesystem::path& path, const scenario& s) {
+  // The output recorded is where this run wrote, whatever --output said.
+  toml::table effective = *s.root;
+  if (!effective.contains("simulation")) effective.insert("simulation", toml::table{});
+  if (toml::table* simulation = effective["simulation"].as_table())
+    simulation->insert_or_assign("output", s.output.string());
   std::ostringstream text;
-  text << "# Effective scenario of this run: " << s.file.string() << " with --set overrides applied.\n"
-       << *s.root << '\n';
+  text << "# Effective scenario of this run: " << s.file.string()
+       << " with --set overrides and the output directory applied.\n"
+       << effective << '\n';
   write_text_file(path, std::move(text).str());
 }
 

@@ -126,7 +126,7 @@ void total_up(simulation& sim, transport& net, run_report& r) {
   const run_statistics& st = sim.statistics();
   const std::vector<std::uint64_t> totals =
       net.sum({st.activations, st.messages, st.actors_created, st.actors_deleted, sim.actors().size(),
-               st.remote_messages, net.exchange_bytes_sent()});
+               st.remote_messages, net.exchange_bytes_sent(), st.activations_carried});
   r.activations = totals[0];
   r.messages = totals[1];
   r.actors_created = totals[2];
@@ -134,6 +134,7 @@ void total_up(simulation& sim, transport& net, run_report& r) {
   r.actors_final = totals[4];
   r.remote_messages = totals[5];
   r.exchange_bytes = totals[6];
+  r.activations_carried = totals[7];
   r.coordination_messages = net.max(net.coordination_messages());
   for (const auto& bytes : net.gather(encode_counters(sim.counters()))) add_counters(r.counters, bytes);
 }
@@ -178,13 +179,23 @@ void write_outputs(const scenario& s, const std::vector<probe_schema>& probes, c
 
 }  // namespace
 
+double run_report::activations_per_second() const noexcept {
+  return wall_seconds > 0 ? static_cast<double>(activations - activations_carried) / wall_seconds : 0.0;
+}
+
 std::string run_report::summary_line() const {
+  // A restarted run's totals include what was done before its checkpoint;
+  // its wall time and rate are the resumed part's alone, and say so.
+  const std::string resumed =
+      restarted_from.empty()
+          ? ""
+          : fmt::format(" (resumed from {}: {} activations carried over; wall and act/s are the resumed part's)",
+                        restarted_from, activations_carried);
   return fmt::format(
       "kairos: done ({}) ranks={} threads={} ticks={} last_tick={} diascas={} activations={} messages={} actors={} "
-      "wall={:.3f}s act/s={:.3e} peak_rss={}MiB digest={}",
+      "wall={:.3f}s act/s={:.3e} peak_rss={}MiB digest={}{}",
       end_reason, ranks, threads, ticks_simulated, last_tick, diascas, activations, messages, actors_final,
-      wall_seconds, wall_seconds > 0 ? static_cast<double>(activations) / wall_seconds : 0.0, peak_rss_bytes >> 20,
-      digest_hex);
+      wall_seconds, activations_per_second(), peak_rss_bytes >> 20, digest_hex, resumed);
 }
 
 namespace {

@@ -521,7 +521,7 @@ void simulation::restore(restored_state&& restored) {
   stats_.diascas = restored.position.diascas;
   stats_.last_tick = restored.position.last_tick;
   // Sums over ranks: each old shard's totals came to the one rank that read it.
-  stats_.activations = restored.totals.activations;
+  stats_.activations = stats_.activations_carried = restored.totals.activations;
   stats_.messages = restored.totals.messages;
   stats_.remote_messages = restored.totals.remote_messages;
   stats_.actors_created = restored.totals.actors_created;

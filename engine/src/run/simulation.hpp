@@ -32,6 +32,7 @@ struct run_statistics {
   tick_t last_tick = 0;        ///< the last tick simulated
   std::uint64_t diascas = 0;
   std::uint64_t activations = 0;  ///< actor activations (one per actor per diasca it ran in)
+  std::uint64_t activations_carried = 0;  ///< of those, done before the checkpoint this run resumed from
   std::uint64_t messages = 0;
   std::uint64_t remote_messages = 0;  ///< sent to actors on other ranks
   std::uint64_t actors_created = 0;  ///< at run time

@@ -71,6 +71,12 @@ class actor_init {
   /// scenario error naming the parameter otherwise.
   actor_range actors(std::string_view key, std::string_view required_class) const;
 
+  /// Refuses the value of parameter `key` (a constructor's own check, e.g.
+  /// "must be >= 1"): a scenario error (exit 2) naming the file, line, column
+  /// and field, as for a parameter of the wrong type. Throwing anything else
+  /// from a constructor is a model failure (exit 1).
+  [[noreturn]] void reject(std::string_view key, std::string_view why) const;
+
   /// The actor's own random stream (the same one `context::random` gives).
   random_stream random() noexcept;
 

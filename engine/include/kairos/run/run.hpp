@@ -63,6 +63,7 @@ struct run_report {
   std::uint64_t last_tick = 0;
   std::uint64_t diascas = 0;
   std::uint64_t activations = 0;
+  std::uint64_t activations_carried = 0;        ///< of those, done before the checkpoint a restart resumed from
   std::uint64_t messages = 0;
   std::uint64_t actors_final = 0;
   std::uint64_t actors_created = 0;
@@ -90,6 +91,9 @@ struct run_report {
 
   /// The one-line summary `kairos run` prints last.
   std::string summary_line() const;
+  /// Activations per second of this run's own loop: a restarted run's wall
+  /// time covers the resumed part only, and so do its activations here.
+  double activations_per_second() const noexcept;
 };
 
 /// Loads the scenario and its plugins, runs it, writes results.h5 and
