@@ -3,6 +3,7 @@ the lost nodes and resume from the newest usable checkpoint on the others."""
 
 import json
 import math
+import os
 import re
 import signal
 import subprocess
@@ -21,7 +22,7 @@ class Attempt:
     """One launch of kairos: its output, forwarded line by line and read for
     the facts the supervisor needs."""
 
-    def __init__(self, command, on_checkpoint_cost):
+    def __init__(self, command, on_checkpoint_cost, environment=None):
         self.started = time.time()
         self.lines = deque(maxlen=4000)
         self.committed = []
@@ -33,7 +34,8 @@ class Attempt:
         self.report = None          # the launcher's report, read once the attempt failed
         self._on_cost = on_checkpoint_cost
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        errors="replace", start_new_session=True)
+                                        errors="replace", start_new_session=True,
+                                        env=dict(os.environ, **(environment or {})))
         self._readers = [threading.Thread(target=self._forward, args=(self.process.stdout, sys.stdout), daemon=True),
                          threading.Thread(target=self._forward, args=(self.process.stderr, sys.stderr), daemon=True)]
         for t in self._readers:
@@ -158,7 +160,7 @@ class Supervisor:
         while True:
             command, used, per_node, ranks = self._command(resume)
             self.first_ranks = self.first_ranks or ranks
-            self.attempt = Attempt(command, self._checkpoint_cost)
+            self.attempt = Attempt(command, self._checkpoint_cost, self.launcher.environment())
             self.journal.state(attempt=self.recoveries, launcher_pid=self.attempt.process.pid, ranks=ranks,
                                ranks_per_node=per_node, resumed=resume, command=command,
                                nodes=[{"name": n.name, "ranks": list(range(i * per_node, min(ranks, (i + 1) * per_node))),
