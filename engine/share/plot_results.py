@@ -3,40 +3,106 @@
 
     kairos plot RESULTS.h5        (or: /usr/bin/python3 plot_results.py RESULTS.h5)
 
-One PNG per probe, named <probe>.png in a folder <results>-plots/, with one
-line per curve against simulated time (tick x tick duration).
+Writes into <results>-plots/:
+  - <probe>.png: every curve of the probe on one figure, as steps against
+    simulated time from t=0, in the unit that suits the run's span (s, min,
+    h or d; ticks when the tick has no duration). A probe that several actors
+    record to gets one line per actor and curve (the first 8 actors). Curves
+    with few samples get markers, so that a single sample still shows.
+  - counters.png: the model counters of summary.json (beside results.h5),
+    one bar each, when there are any.
 """
+import json
 import os
 import sys
 
 import h5py
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+MAX_ACTORS = 8      # lines of one probe: beyond, the figure says how many were left out
+MARKERS_BELOW = 50  # samples per line under which each sample gets a marker
+
+UNITS = [("d", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0)]
+
+
+def time_axis(last_tick, tick_seconds):
+    """(divisor of seconds, label): the largest unit of which the span holds at least two."""
+    if tick_seconds <= 0:
+        return None, "simulated time (ticks)"
+    span = last_tick * tick_seconds
+    for unit, seconds in UNITS:
+        if span >= 2 * seconds:
+            return seconds, f"simulated time ({unit})"
+    return 1.0, "simulated time (s)"
+
+
+def plot_probe(name, group, tick_seconds, divisor, xlabel, x_end, out_dir):
+    """One figure: every curve of every actor (up to MAX_ACTORS) recording to the probe."""
+    ticks = group["tick"][:]
+    values = group["value"][:]
+    aais = group["aai"][:] if "aai" in group else np.zeros(len(ticks), dtype=np.uint64)
+    curves = [c.decode() if isinstance(c, bytes) else str(c) for c in group.attrs["curves"]]
+    actors = list(dict.fromkeys(aais.tolist()))  # in order of first sample
+    shown = actors[:MAX_ACTORS]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for aai in shown:
+        rows = aais == aai
+        x = ticks[rows] * tick_seconds / divisor if divisor else ticks[rows].astype(float)
+        for i, curve in enumerate(curves):
+            label = curve if len(actors) == 1 else f"{curve} (actor {aai})"
+            marker = "o" if len(x) < MARKERS_BELOW else None
+            ax.step(x, values[rows, i], where="post", label=label, marker=marker, markersize=4)
+    title = name if len(shown) == len(actors) else f"{name} (first {len(shown)} of {len(actors)} actors)"
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(curves[0] if len(curves) == 1 else "value")
+    ax.set_xlim(left=0, right=max(x_end, ax.get_xlim()[1]) if x_end else None)
+    if len(ticks) > 0:
+        ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, f"{name}.png"), dpi=100)
+    plt.close(fig)
+
+
+def plot_counters(summary_path, out_dir):
+    if not os.path.exists(summary_path):
+        return 0
+    with open(summary_path) as f:
+        counters = json.load(f).get("counters", {})
+    if not counters:
+        return 0
+    names = sorted(counters)
+    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.4 * len(names)))
+    bars = ax.barh(names, [counters[n] for n in names])
+    ax.bar_label(bars, labels=[f"{counters[n]:,}" for n in names], padding=3, fontsize="small")
+    ax.set_title("counters (whole run)")
+    ax.set_xlabel("count")
+    ax.margins(x=0.15)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, "counters.png"), dpi=100)
+    plt.close(fig)
+    return 1
 
 
 def main(path):
     out_dir = os.path.splitext(path)[0] + "-plots"
     os.makedirs(out_dir, exist_ok=True)
     with h5py.File(path, "r") as f:
-        tick_seconds = float(f["run"].attrs.get("tick_duration_seconds", 1.0))
+        run = f["run"].attrs
+        tick_seconds = float(run.get("tick_duration_seconds", 0.0))
+        last_tick = int(run.get("last_tick", 0))
+        divisor, xlabel = time_axis(last_tick, tick_seconds)
+        x_end = last_tick * tick_seconds / divisor if divisor else float(last_tick)
         written = 0
         for name, group in f["probes"].items():
-            ticks = group["tick"][:]
-            values = group["value"][:]
-            curves = [c.decode() if isinstance(c, bytes) else str(c) for c in group.attrs["curves"]]
-            fig, ax = plt.subplots(figsize=(8, 4.5))
-            for i, curve in enumerate(curves):
-                ax.step(ticks * tick_seconds, values[:, i], where="post", label=curve)
-            ax.set_title(name)
-            ax.set_xlabel("simulated time (s)")
-            ax.legend()
-            ax.grid(alpha=0.3)
-            fig.tight_layout()
-            fig.savefig(os.path.join(out_dir, f"{name}.png"), dpi=100)
-            plt.close(fig)
+            plot_probe(name, group, tick_seconds, divisor, xlabel, x_end, out_dir)
             written += 1
+    written += plot_counters(os.path.join(os.path.dirname(os.path.abspath(path)), "summary.json"), out_dir)
     print(f"{written} plot(s) in {out_dir}")
 
 

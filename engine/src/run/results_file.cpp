@@ -174,7 +174,10 @@ void inspect_results_file(const std::filesystem::path& path, std::FILE* out) {
     std::string last;
     if (!ticks.empty())
       for (std::size_t c = 0; c < cols; ++c)
-        last += fmt::format("{}{}={}", c ? " " : "", c < curves.size() ? curves[c] : "?", values[(ticks.size() - 1) * cols + c]);
+        // Ten significant digits: 72.4, not the 72.39999999999998 a sum of
+        // decimal prices leaves in binary floating point.
+        last += fmt::format("{}{}={:.10g}", c ? " " : "", c < curves.size() ? curves[c] : "?",
+                            values[(ticks.size() - 1) * cols + c]);
     fmt::print(out, "    {}: {} sample(s), ticks {}..{}, last: {}\n", name, ticks.size(),
                ticks.empty() ? 0 : ticks.front(), ticks.empty() ? 0 : ticks.back(), ticks.empty() ? "-" : last);
   }
