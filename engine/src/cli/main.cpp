@@ -173,7 +173,7 @@ void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, 
   const std::map<std::string, kairos::coordination> agreements{{"collective", kairos::coordination::collective},
                                                                 {"tree", kairos::coordination::tree}};
   cmd.add_option("--coordination", agreement,
-                 "How the ranks of an MPI run agree at each diasca's end: one MPI_Iallreduce (collective) or a tree "
+                 "How the ranks of an MPI run agree at each diasca's end: one MPI_Allreduce (collective) or a tree "
                  "of time managers (tree); results do not depend on it")
       ->transform(CLI::CheckedTransformer(agreements))
       ->default_str("collective");

@@ -58,7 +58,7 @@ class tbb_executor final : public executor {
 std::unique_ptr<executor> make_executor(unsigned threads) {
   if (threads <= 1) return std::make_unique<serial_executor>();
 #ifdef KAIROS_HAVE_TBB
-  // TBB's work stealing, kept for comparison (bench/threads.sh).
+  // TBB's work stealing, kept for comparison (bench/RESULTS.md measures both).
   const char* choice = std::getenv("KAIROS_EXECUTOR");
   if (choice && std::string_view(choice) == "tbb") return std::make_unique<tbb_executor>(threads);
 #endif
