@@ -1,12 +1,14 @@
-# kairos_add_model_library(NAME SOURCES file...)
+# kairos_add_model_library(NAME [NO_INSTALL] SOURCES file...)
 #
 # Builds a model plugin: a shared module kairos_<NAME>.so that `kairos run`
 # loads by name (scenario `plugins = ["NAME"]`), plus an object library
 # kairos_<NAME>_objects that can be linked statically into an executable on
 # machines without dlopen. The plugin name is compiled in so every actor
-# class it registers is attributed to it.
+# class it registers is attributed to it. Within Kairos's own build the
+# plugin is installed beside the engine, unless NO_INSTALL (test and
+# benchmark models, which users never need).
 function(kairos_add_model_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "" "SOURCES" ${ARGN})
   set(objects kairos_${name}_objects)
   add_library(${objects} OBJECT ${ARG_SOURCES})
   set_target_properties(${objects} PROPERTIES POSITION_INDEPENDENT_CODE ON)
@@ -21,7 +23,7 @@ function(kairos_add_model_library name)
   target_compile_definitions(${plugin} PRIVATE KAIROS_PLUGIN_NAME="${name}")
   target_link_libraries(${plugin} PRIVATE Kairos::engine)
   set_target_properties(${plugin} PROPERTIES PREFIX "" LIBRARY_OUTPUT_DIRECTORY ${KAIROS_PLUGIN_OUTPUT_DIRECTORY})
-  if(PROJECT_NAME STREQUAL "Kairos")  # models shipped with the engine install next to it
+  if(PROJECT_NAME STREQUAL "Kairos" AND NOT ARG_NO_INSTALL)  # models shipped with the engine install next to it
     install(TARGETS ${plugin} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/kairos)
   endif()
 endfunction()

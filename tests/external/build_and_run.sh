@@ -14,6 +14,12 @@ KAIROS_PLUGIN_PATH="$work/model" "$work/prefix/bin/kairos" run "$here/greeter.to
 "$work/prefix/bin/kairos" inspect "$work/out/results.h5" | grep -q "greeter.bob: 1 sample(s), ticks 3..3"
 # The shipped models were installed beside the engine and load from there.
 "$work/prefix/bin/kairos" info soda | grep -q "Actor class soda.machine"
+# Installed for users: the shipped models, and no test or benchmark plugin.
+(cd "$work" && "$work/prefix/bin/kairos" info) > "$work/plugins.txt"
+for shipped in life phold soda; do grep -q "^  $shipped  " "$work/plugins.txt" || { cat "$work/plugins.txt"; exit 1; }; done
+if grep -Eq "^  (testkit|bench|badabi|notaplugin)  " "$work/plugins.txt"; then
+  echo "test or benchmark plugins were installed:"; cat "$work/plugins.txt"; exit 1
+fi
 # The supervisor is installed beside kairos and finds it there.
 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 KAIROS_PLUGIN_PATH="$work/model" \
   "$work/prefix/bin/kairos-launch" --virtual-nodes 2 --ranks-per-node 1 --launcher-args=--oversubscribe \
