@@ -31,3 +31,24 @@ PY
 grep -q "SVM-1" "$out/scenario.toml"
 # The saved scenario records where this run wrote (--output), not the file's default.
 grep -Eq "^ *output = ['\"]$out['\"]\$" "$out/scenario.toml"
+# One probe as CSV: every sample, the same numbers as the file holds.
+"$kairos" inspect "$out/results.h5" --csv soda.machine.SVM-1 > "$out/svm1.csv"
+/usr/bin/python3 - "$out" <<'PY'
+import csv, sys
+import h5py
+out = sys.argv[1]
+rows = list(csv.reader(open(f"{out}/svm1.csv")))
+with h5py.File(f"{out}/results.h5", "r") as f:
+    g = f["probes/soda.machine.SVM-1"]
+    curves = [c.decode() if isinstance(c, bytes) else str(c) for c in g.attrs["curves"]]
+    assert rows[0] == ["tick", "seconds", "aai", *curves], rows[0]
+    assert len(rows) - 1 == g["tick"].shape[0], (len(rows), g["tick"].shape)
+    for row, tick, aai, values in zip(rows[1:], g["tick"][:], g["aai"][:], g["value"][:]):
+        assert int(row[0]) == tick and int(row[2]) == aai, row
+        assert [float(v) for v in row[3:]] == list(values), (row, values)
+print("CSV export matches the file:", len(rows) - 1, "sample(s)")
+PY
+status=0
+err=$("$kairos" inspect "$out/results.h5" --csv no.such.probe 2>&1 >/dev/null) || status=$?
+[ "$status" = 2 ] || { echo "FAIL: an unknown probe exits $status, not 2"; exit 1; }
+grep -q "no probe 'no.such.probe'; its probes: soda." <<<"$err" || { echo "FAIL: $err"; exit 1; }

@@ -294,6 +294,9 @@ int main(int argc, char** argv) {
   bool inspect_unverified = false;
   inspect_cmd->add_flag("--unverified", inspect_unverified,
                         "Open a shard copy even when no manifest beside it verifies it (a damaged file may crash HDF5)");
+  std::string inspect_csv;
+  inspect_cmd->add_option("--csv", inspect_csv,
+                          "Write this probe's samples of a results file as CSV on stdout (tick,seconds,aai,curves...)");
 
   std::string plot_path;
   CLI::App* plot = app.add_subcommand("plot", "Plot every probe of a results file to PNGs (needs python3-matplotlib)");
@@ -332,7 +335,8 @@ int main(int argc, char** argv) {
       restart_options.progress = restart_options.progress || isatty(STDERR_FILENO);
       print_outcome(kairos::restart_run(restart_options));
     } else if (*inspect_cmd) {
-      inspect(inspect_path, inspect_unverified);
+      if (!inspect_csv.empty()) kairos::write_probe_csv(inspect_path, inspect_csv, stdout);
+      else inspect(inspect_path, inspect_unverified);
     } else if (*plot) {
       return plot_results(plot_path);
     } else if (*info) {

@@ -1,5 +1,6 @@
 #include "run/results_file.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -180,6 +181,34 @@ void inspect_results_file(const std::filesystem::path& path, std::FILE* out) {
                             values[(ticks.size() - 1) * cols + c]);
     fmt::print(out, "    {}: {} sample(s), ticks {}..{}, last: {}\n", name, ticks.size(),
                ticks.empty() ? 0 : ticks.front(), ticks.empty() ? 0 : ticks.back(), ticks.empty() ? "-" : last);
+  }
+}
+
+void write_probe_csv(const std::filesystem::path& path, const std::string& probe, std::FILE* out) {
+  const h5::file f = h5::file::open_read(path);
+  const h5::handle run = f.open_group(f.id(), "run");
+  const double tick_seconds = std::stod(f.attr_as_text(run.get(), "tick_duration_seconds"));
+  const h5::handle probes = f.open_group(f.id(), "probes");
+  const std::vector<std::string> names = f.children(probes.get());
+  if (std::find(names.begin(), names.end(), probe) == names.end()) {
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw error(exit_code::usage_error, fmt::format("{}: no probe '{}'; its probes: {}", path.string(), probe,
+                                                    known.empty() ? "none" : known));
+  }
+  const h5::handle g = f.open_group(probes.get(), probe);
+  const auto ticks = f.read_u64(g.get(), "tick");
+  const auto aais = f.read_u64(g.get(), "aai");
+  std::size_t cols = 0;
+  const auto values = f.read_f64(g.get(), "value", cols);
+  const auto curves = f.read_attr_strings(g.get(), "curves");
+  std::string line = "tick,seconds,aai";
+  for (const std::string& c : curves) line += "," + c;
+  fmt::print(out, "{}\n", line);
+  for (std::size_t i = 0; i < ticks.size(); ++i) {
+    line = fmt::format("{},{},{}", ticks[i], static_cast<double>(ticks[i]) * tick_seconds, aais.at(i));
+    for (std::size_t c = 0; c < cols; ++c) line += fmt::format(",{}", values[i * cols + c]);
+    fmt::print(out, "{}\n", line);
   }
 }
 

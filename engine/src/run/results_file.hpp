@@ -50,4 +50,10 @@ void write_effective_scenario(const std::filesystem::path& path, const scenario&
 /// Prints what a results file holds (`kairos inspect`).
 void inspect_results_file(const std::filesystem::path& path, std::FILE* out);
 
+/// Writes one probe's samples as CSV (`kairos inspect --csv PROBE`): a header
+/// `tick,seconds,aai,<curve>...`, then one row per sample in the file's
+/// order, values in their shortest exact decimal form. A usage error naming
+/// the probes there when `probe` is not one of them.
+void write_probe_csv(const std::filesystem::path& path, const std::string& probe, std::FILE* out);
+
 }  // namespace kairos
