@@ -36,7 +36,6 @@ class adaptive_split {
     const double sample = seconds * 1e9 * workers / static_cast<double>(n);
     ns_per_item_ += (sample - ns_per_item_) / 8;
   }
-  double ns_per_activation() const noexcept { return ns_per_item_; }
   /// True when the chunk size is pinned (tests): split everything that can be.
   bool pinned() const noexcept { return fixed_grain_ > 0; }
 

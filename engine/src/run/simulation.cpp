@@ -186,17 +186,17 @@ void simulation::run_activations(timestamp now) {
 void simulation::run_due(timestamp now) {
   // Looking the due actors up is a cache miss each: the workers do it, in
   // their own chunks, rather than the rank's thread before the split.
-  for (auto& c : contexts_) c.due_activated = 0;
+  for (auto& w : workers_) w.activations = 0;
   run_split(due_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
     detail::worker_state& worker = workers_[w];
-    padded_context& mine = contexts_[w];
+    context& ctx = contexts_[w].ctx;
     for (std::size_t i = begin; i < end; ++i)
       if (actor* a = table_.find(due_[i])) {  // gone if deleted since it asked
-        activate({a, 0, 0, spontaneous}, mine.ctx, worker, now);
-        ++mine.due_activated;
+        activate({a, 0, 0, spontaneous}, ctx, worker, now);
+        ++worker.activations;
       }
   });
-  for (const auto& c : contexts_) stats_.activations += c.due_activated;
+  for (const auto& w : workers_) stats_.activations += w.activations;
 }
 
 void simulation::activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now) {
@@ -339,23 +339,20 @@ void simulation::apply_schedules() {
   for (const auto& w : workers_) records += w.schedules.size();
   constexpr std::size_t parallel_from = 512;
   const unsigned shards = agenda_.shard_count();
-  if (shards == 1 || (records < parallel_from && !split_.pinned())) {
+  const auto apply_shards = [&](std::size_t first, std::size_t last, unsigned) {
+    const bool every_shard = first == 0 && last == shards;
     for (const auto& w : workers_)
       for (const detail::schedule_record& s : w.schedules) {
+        if (!every_shard) {
+          const unsigned shard = agenda_.shard_of(s.tick);
+          if (shard < first || shard >= last) continue;
+        }
         if (s.withdraw) agenda_.withdraw(s.tick, s.aai);
         else agenda_.schedule(s.tick, s.aai);
       }
-    return;
-  }
-  executor_->for_ranges(shards, 1, [&](std::size_t first, std::size_t last, unsigned) {
-    for (const auto& w : workers_)
-      for (const detail::schedule_record& s : w.schedules) {
-        const unsigned shard = agenda_.shard_of(s.tick);
-        if (shard < first || shard >= last) continue;
-        if (s.withdraw) agenda_.withdraw(s.tick, s.aai);
-        else agenda_.schedule(s.tick, s.aai);
-      }
-  });
+  };
+  if (shards > 1 && (records >= parallel_from || split_.pinned())) executor_->for_ranges(shards, 1, apply_shards);
+  else apply_shards(0, shards, 0);
 }
 
 void simulation::route_messages() {

@@ -175,7 +175,6 @@ class simulation final : private detail::engine_services {
   std::vector<detail::worker_state> workers_;
   struct alignas(128) padded_context {  // no false sharing between workers
     context ctx;
-    std::uint64_t due_activated = 0;  ///< actors of the due list this worker ran, this tick
   };
   std::vector<padded_context> contexts_;
   /// Diasca parity x (workers, then one for payloads received from other ranks).

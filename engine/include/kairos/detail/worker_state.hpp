@@ -98,7 +98,7 @@ struct alignas(128) worker_state {
   std::vector<double> sample_values;
   std::vector<std::uint64_t> counters;
   std::vector<failure_record> failures;
-  std::uint64_t activations = 0;
+  std::uint64_t activations = 0;  ///< due actors this worker ran in the current tick's diasca 0
   bool stop_requested = false;
 
   void clear_diasca() {
