@@ -167,6 +167,30 @@ bool checkpointer::at_tick_boundary(simulation& sim, tick_t done, const diasca_d
   return stop;
 }
 
+shard_content checkpointer::identity() const {
+  shard_content shard;
+  shard.scenario_text = scenario_text_;
+  shard.scenario_hash = scenario_hash_;
+  shard.seed = scenario_.seed;
+  shard.engine_version = engine_version;
+  shard.abi_version = abi_version;
+  shard.plugins = registry::instance().plugin_names();
+  shard.generation = generation_;
+  shard.shard = static_cast<std::uint32_t>(net_.rank());
+  shard.shards = static_cast<std::uint32_t>(net_.size());
+  shard.payload_byte_order = native_byte_order();
+  return shard;
+}
+
+void checkpointer::save_final_state(const simulation& sim, const fs::path& dir) const {
+  shard_content shard = identity();
+  sim.capture(shard, sim.statistics().last_tick + 1);
+  const std::vector<std::byte> image = shard_image(shard);
+  std::error_code ec;
+  fs::create_directories(dir, ec);  // every rank; a race between them is harmless
+  write_durably(dir / fmt::format("final-state-{}.h5", net_.rank()), image.data(), image.size());
+}
+
 bool checkpointer::take(simulation& sim, tick_t resume_tick) {
   const auto started = std::chrono::steady_clock::now();
   const int rank = net_.rank();
@@ -180,17 +204,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
   std::vector<std::byte> image;
   std::vector<fs::path> written;
   try {
-    shard_content shard;
-    shard.scenario_text = scenario_text_;
-    shard.scenario_hash = scenario_hash_;
-    shard.seed = scenario_.seed;
-    shard.engine_version = engine_version;
-    shard.abi_version = abi_version;
-    shard.plugins = registry::instance().plugin_names();
-    shard.generation = generation_;
-    shard.shard = static_cast<std::uint32_t>(rank);
-    shard.shards = static_cast<std::uint32_t>(net_.size());
-    shard.payload_byte_order = native_byte_order();
+    shard_content shard = identity();
     sim.capture(shard, resume_tick);
     const auto captured = std::chrono::steady_clock::now();
     image = shard_image(shard);

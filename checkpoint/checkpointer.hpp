@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checkpoint/node_map.hpp"
+#include "checkpoint/shard_file.hpp"
 #include "checkpoint/settings.hpp"
 #include "run/simulation.hpp"
 
@@ -43,7 +44,15 @@ class checkpointer final : public tick_boundary_hook {
   const std::optional<std::string>& last_committed() const noexcept { return last_committed_; }
   std::uint64_t checkpoints_committed() const noexcept { return committed_; }
 
+  /// Every actor of this rank at the end of the run, in the shard format
+  /// (`dir`/final-state-<rank>.h5, readable by `kairos inspect`): what
+  /// `kairos check-restart` compares between an uninterrupted and a
+  /// restarted run. Not a checkpoint: no replicas, no manifest.
+  void save_final_state(const simulation& sim, const std::filesystem::path& dir) const;
+
  private:
+  /// A shard's identity fields: the run, the engine, this rank.
+  shard_content identity() const;
   bool due_by_ticks(tick_t done, tick_t next) const;
   /// Writes and commits one checkpoint; false if it was abandoned (an I/O
   /// error on some rank, reported by rank 0; the run goes on).

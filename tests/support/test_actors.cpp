@@ -66,5 +66,7 @@ KAIROS_REGISTER_ACTOR(child, "test.child");
 KAIROS_REGISTER_ACTOR(deleter, "test.deleter", {"at", ""});
 KAIROS_REGISTER_ACTOR(stopper, "test.stopper", {"at", ""}, {"peer", ""});
 KAIROS_REGISTER_ACTOR(thrower, "test.thrower", {"at", ""});
+KAIROS_REGISTER_ACTOR(forgetful, "test.forgetful", {"period", "ticks between activations"},
+                      {"forget", "leave the count out of serialize() (a deliberate model bug)"});
 
 }  // namespace kairos_test

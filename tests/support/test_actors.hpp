@@ -159,4 +159,33 @@ class thrower final : public kairos::actor {
   kairos::tick_t at_;
 };
 
+/// Counts its own activations, one every `period` ticks, and records the
+/// count (probe "forgetful", curve "count") and keeps the running sum of the
+/// counts in its state. With `forget = true` its serialize() leaves the
+/// count out, the model writer's classic mistake: uninterrupted runs are
+/// right, a restarted one counts from 0 again (and its sum goes wrong).
+class forgetful final : public kairos::actor {
+ public:
+  forgetful() = default;  // blank, for loading
+  explicit forgetful(kairos::actor_init& init)
+      : period_(init.get<kairos::tick_t>("period")), forget_(init.get_or("forget", true)),
+        probe_(init.probe("forgetful", {"count"})) {}
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_in(period_); }
+  void act_spontaneous(kairos::context& ctx) {
+    ctx.record(probe_, static_cast<double>(++count_));
+    sum_ += count_;
+    ctx.schedule_in(period_);
+  }
+  template <class A> void serialize(A& ar, unsigned) {
+    ar & period_ & forget_ & probe_ & sum_;
+    if (!forget_) ar & count_;
+  }
+
+ private:
+  kairos::tick_t period_ = 1;
+  bool forget_ = true;
+  kairos::probe_id probe_;
+  std::uint64_t count_ = 0, sum_ = 0;
+};
+
 }  // namespace kairos_test

@@ -17,6 +17,7 @@
 #include "checkpoint/checkpointer.hpp"
 #include "checkpoint/restart.hpp"
 #include "checkpoint/shard_file.hpp"
+#include "cli/check_restart.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "kairos/run/run.hpp"
@@ -183,6 +184,47 @@ void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, 
       ->default_val(4);
 }
 
+/// `--final-state DIR`, for `run` and `restart`.
+void add_final_state_flag(CLI::App& cmd, std::string& dir) {
+  cmd.add_option("--final-state", dir,
+                 "Also write every actor's final state into DIR, a shard file per rank (what kairos check-restart "
+                 "compares; kairos inspect reads them)");
+}
+
+/// `kairos check-restart`: its options.
+CLI::App* add_check_restart(CLI::App& app, kairos::cli::check_restart_options& o, std::string& work) {
+  CLI::App* cmd = app.add_subcommand(
+      "check-restart",
+      "Check that a model restarts exactly: compare runs restarted from checkpoints with an uninterrupted run");
+  cmd->add_option("scenario", o.scenario, "Scenario TOML file")->required();
+  cmd->add_option("--at", o.at, "Checkpoint and restart at the first tick boundary reaching this tick (repeatable; "
+                                "default: a third and two thirds of the run)")
+      ->allow_extra_args(false);
+  cmd->add_option("--ranks", o.ranks, "Ranks of the uninterrupted and the checkpointed runs")
+      ->check(CLI::Range(1u, 4096u))
+      ->default_val(1);
+  cmd->add_option("--ranks-after", o.ranks_after, "Ranks of the restarted runs (default: --ranks)")
+      ->check(CLI::Range(1u, 4096u));
+  cmd->add_option("--threads,-t", o.threads, "Worker threads of every run")->check(CLI::Range(1u, 1024u))->default_val(1);
+  cmd->add_option("--set", o.overrides, "Override a scenario key in every run (repeatable)")->take_all();
+  cmd->add_option("--launcher", o.launcher,
+                  "How to start a run on several ranks; {ranks} is replaced by the count")
+      ->default_val(o.launcher);
+  cmd->add_option("--work", work, "Directory for the runs (new or empty; default: a new one under $TMPDIR, removed "
+                                  "when every check passes)");
+  cmd->add_flag("--keep", o.keep, "Keep the default work directory even when every check passes");
+  cmd->footer(
+      "Runs the scenario uninterrupted, then with checkpoints at the --at ticks, then restarted from each\n"
+      "checkpoint; compares every probe sample, every actor's final state and schedule, and the totals.\n"
+      "Exit status 0 when every restart reproduces the uninterrupted run, 1 naming the first difference\n"
+      "(actor, class, tick, probe, what part of the state), or the status of a run that failed.\n"
+      "Examples:\n"
+      "  kairos check-restart scenarios/life.toml\n"
+      "  kairos check-restart my-model.toml --at 100 --at 2500 --ranks 2 --ranks-after 3 \\\n"
+      "      --launcher \"mpirun --oversubscribe -n {ranks}\"");
+  return cmd;
+}
+
 /// The checkpoint flags shared by `run` and `restart`.
 void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
   const char* group = "Checkpoints (override the scenario's [checkpoint] table)";
@@ -259,6 +301,8 @@ int main(int argc, char** argv) {
   run->add_option("--set", options.overrides, "Override a scenario key, e.g. --set simulation.seed=7 (repeatable)")
       ->take_all();
   add_checkpoint_flags(*run, options.checkpoint);
+  std::string final_state;
+  add_final_state_flag(*run, final_state);
   run->footer(
       "Examples:\n"
       "  kairos run scenarios/soda-deterministic.toml --threads 2 --output out/soda\n"
@@ -281,12 +325,18 @@ int main(int argc, char** argv) {
   restart->add_flag("--force", restart_options.force,
                     "Replace results already in the interrupted run's output directory (without --output)");
   add_checkpoint_flags(*restart, restart_options.checkpoint);
+  std::string restart_final_state;
+  add_final_state_flag(*restart, restart_final_state);
   restart->footer(
       "Example, after losing a node of a 4-rank run with --replicas 1:\n"
       "  mpirun -n 3 kairos restart out/checkpoints\n"
       "From an older checkpoint, its results beside the first run's:\n"
       "  mpirun -n 3 kairos restart out/checkpoints --checkpoint ckpt-000000001000-g0 --output out/again\n"
       "Exit status 4 when no checkpoint is usable; the message names the shards without an intact copy.");
+
+  kairos::cli::check_restart_options check_options;
+  std::string check_work;
+  CLI::App* check = add_check_restart(app, check_options, check_work);
 
   std::string inspect_path;
   CLI::App* inspect_cmd = app.add_subcommand("inspect", "Describe a results file, a checkpoint directory or a shard");
@@ -318,12 +368,19 @@ int main(int argc, char** argv) {
   // Before MPI starts (half a second on some machines): a batch system's
   // SIGTERM in that time must ask for a clean stop, not end the process.
   if (*run || *restart) kairos::checkpoint::install_signal_handlers();
+  if (*check && kairos::launched_by_mpi()) {
+    if (!std::getenv("OMPI_COMM_WORLD_RANK") || std::string(std::getenv("OMPI_COMM_WORLD_RANK")) == "0")
+      std::fprintf(stderr, "kairos: error: check-restart starts its runs itself (--ranks, --ranks-after, "
+                           "--launcher): run it without mpirun\n");
+    return static_cast<int>(kairos::exit_code::usage_error);
+  }
   const mpi_session mpi(*run ? options.threads : *restart ? restart_options.threads : 1);
 
   try {
     if (*run) {
       options.scenario = scenario;
       if (!output.empty()) options.output = output;
+      if (!final_state.empty()) options.final_state = final_state;
       options.progress = options.progress || isatty(STDERR_FILENO);
       print_outcome(kairos::run_scenario(options));
     } else if (*restart) {
@@ -332,8 +389,12 @@ int main(int argc, char** argv) {
       kairos::checkpoint::accept_checkpoint_folders(restart_options.dirs, restart_options.from_checkpoint);
       if (!restart_output.empty()) restart_options.output = restart_output;
       if (!restart_scenario.empty()) restart_options.scenario = restart_scenario;
+      if (!restart_final_state.empty()) restart_options.final_state = restart_final_state;
       restart_options.progress = restart_options.progress || isatty(STDERR_FILENO);
       print_outcome(kairos::restart_run(restart_options));
+    } else if (*check) {
+      if (!check_work.empty()) check_options.work = check_work;
+      return kairos::cli::check_restart(check_options);
     } else if (*inspect_cmd) {
       if (!inspect_csv.empty()) kairos::write_probe_csv(inspect_path, inspect_csv, stdout);
       else inspect(inspect_path, inspect_unverified);

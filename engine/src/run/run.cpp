@@ -220,7 +220,7 @@ checkpoint::settings with_flags(checkpoint::settings c, const checkpoint_flags& 
 /// during the run, then results.
 run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkpoint::checkpointer& checkpoints,
                       bool progress, std::chrono::steady_clock::time_point setup_start, bool write_results,
-                      const std::string& restarted_from) {
+                      const std::string& restarted_from, const std::optional<std::filesystem::path>& final_state) {
   sim.set_tick_boundary_hook(&checkpoints);
   sim.show_progress(progress && net.rank() == 0);
   const auto setup_end = std::chrono::steady_clock::now();
@@ -256,6 +256,7 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
                                 checkpoints.last_committed().value_or("?"));
     return r;
   }
+  if (final_state) collectively(net, [&] { checkpoints.save_final_state(sim, *final_state); });
   const run_statistics& st = sim.statistics();
   r.ticks_simulated = st.ticks_simulated;
   r.last_tick = st.last_tick;
@@ -298,7 +299,8 @@ run_report run_scenario(const run_options& options) {
     checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(s->checkpoint, options.checkpoint), s->output,
                                                              *net, 0);
   });
-  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, options.write_results, "");
+  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, options.write_results, "",
+                    options.final_state);
 }
 
 run_report restart_run(const restart_options& options) {
@@ -353,7 +355,8 @@ run_report restart_run(const restart_options& options) {
     checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(m.checkpointing, options.checkpoint),
                                                              s->output, *net, found.next_generation);
   });
-  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, true, m.name());
+  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, true, m.name(),
+                    options.final_state);
 }
 
 }  // namespace kairos

@@ -39,6 +39,8 @@ struct run_options {
   int tm_fanout = 4;                             ///< children per time manager, with coordination::tree
   bool write_results = true;                     ///< results.h5 + summary.json
   checkpoint_flags checkpoint;
+  /// Also write every actor's final state there (a shard file per rank).
+  std::optional<std::filesystem::path> final_state;
 };
 
 /// What `kairos restart` is asked to do.
@@ -53,6 +55,7 @@ struct restart_options {
   coordination agreement = coordination::collective;
   int tm_fanout = 4;
   checkpoint_flags checkpoint;
+  std::optional<std::filesystem::path> final_state;  ///< as in run_options
 };
 
 /// What a finished run reports (also the content of summary.json).
