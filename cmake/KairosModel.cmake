@@ -4,9 +4,10 @@
 # loads by name (scenario `plugins = ["NAME"]`), plus an object library
 # kairos_<NAME>_objects that can be linked statically into an executable on
 # machines without dlopen. The plugin name is compiled in so every actor
-# class it registers is attributed to it. Within Kairos's own build the
-# plugin is installed beside the engine, unless NO_INSTALL (test and
-# benchmark models, which users never need).
+# class it registers is attributed to it. `cmake --install` puts the plugin
+# in <prefix>/<libdir>/kairos, where a kairos installed in the same prefix
+# finds it without KAIROS_PLUGIN_PATH; NO_INSTALL keeps it out (Kairos's
+# test and benchmark models, which users never need).
 function(kairos_add_model_library name)
   cmake_parse_arguments(ARG "NO_INSTALL" "" "SOURCES" ${ARGN})
   set(objects kairos_${name}_objects)
@@ -23,7 +24,8 @@ function(kairos_add_model_library name)
   target_compile_definitions(${plugin} PRIVATE KAIROS_PLUGIN_NAME="${name}")
   target_link_libraries(${plugin} PRIVATE Kairos::engine)
   set_target_properties(${plugin} PROPERTIES PREFIX "" LIBRARY_OUTPUT_DIRECTORY ${KAIROS_PLUGIN_OUTPUT_DIRECTORY})
-  if(PROJECT_NAME STREQUAL "Kairos" AND NOT ARG_NO_INSTALL)  # models shipped with the engine install next to it
+  if(NOT ARG_NO_INSTALL)
+    include(GNUInstallDirs)
     install(TARGETS ${plugin} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/kairos)
   endif()
 endfunction()
