@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import shlex
 import signal
 import subprocess
 import sys
@@ -16,6 +17,10 @@ PHOLD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scenario
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
 TIMEOUT = 300
+# Launcher flags placed before the program (CMake's MPIEXEC_PREFLAGS); ranks
+# beyond the cores are allowed by OMPI_MCA_rmaps_base_oversubscribe above
+# (Open MPI) or by default (MPICH).
+PREFLAGS = shlex.split(os.environ.get("KAIROS_MPIEXEC_PREFLAGS", ""))
 
 
 class Kairos:
@@ -26,7 +31,7 @@ class Kairos:
     def command(self, ranks, args):
         if ranks == 0:  # no launcher: a plain process, MPI never initialised
             return [self.kairos] + args
-        return [self.mpiexec, "-n", str(ranks), "--oversubscribe", self.kairos] + args
+        return [self.mpiexec, "-n", str(ranks), *PREFLAGS, self.kairos] + args
 
     def run(self, ranks, args, env=None, check=True, cwd=None):
         """Runs to the end; on a timeout, the whole job (launcher and ranks)
@@ -46,9 +51,9 @@ class Kairos:
 
     def run_per_rank(self, args_of_rank):
         """One rank per element, each with its own arguments (MPMD launch)."""
-        cmd = [self.mpiexec, "--oversubscribe"]
+        cmd = [self.mpiexec]
         for i, args in enumerate(args_of_rank):
-            cmd += ([":"] if i else []) + ["-n", "1", self.kairos] + args
+            cmd += ([":"] if i else []) + ["-n", "1", *PREFLAGS, self.kairos] + args
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env=ENV)
         if result.returncode != 0:
             fail(f"{' '.join(cmd)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")

@@ -35,7 +35,7 @@ for pass in "${passes[@]}"; do
   echo "1 rank, 1 thread${pass:+, placement hints}: $reference"
   for np in $nps; do
     for t in $threads; do
-      got=$(timeout 300 "$mpiexec" -n "$np" --oversubscribe "$kairos" run "$scenario" "${sets[@]}" "${extra[@]}" \
+      got=$(timeout 300 "$mpiexec" -n "$np" ${KAIROS_MPIEXEC_PREFLAGS:-} "$kairos" run "$scenario" "${sets[@]}" "${extra[@]}" \
               --threads "$t" "${agreement[@]}" --output "$out/np$np" | digest)
       echo "$np ranks, $t threads, $coordination${pass:+, placement hints}: $got"
       [ "$got" = "$reference" ] || { echo "digest differs from the one-rank run" >&2; exit 1; }

@@ -13,6 +13,7 @@ rank, the actor, its class and the timestamp.
 """
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -42,11 +43,13 @@ def run(kairos, mpiexec, text, other_text=None):
             paths.append(os.path.join(tmp, f"case{i}.toml"))
             with open(paths[-1], "w") as f:
                 f.write(t)
-        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+        env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                   OMPI_MCA_rmaps_base_oversubscribe="1")
+        preflags = shlex.split(os.environ.get("KAIROS_MPIEXEC_PREFLAGS", ""))
         ranks = 4 // len(paths)
         cmd = [mpiexec]
         for i, path in enumerate(paths):
-            cmd += ([":"] if i else []) + ["-n", str(ranks), "--oversubscribe", kairos, "run", path, "--output", tmp]
+            cmd += ([":"] if i else []) + ["-n", str(ranks), *preflags, kairos, "run", path, "--output", tmp]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
 
 

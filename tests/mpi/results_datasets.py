@@ -11,6 +11,7 @@ bytes as the reference's. The files themselves may differ (the /run
 attributes name the rank count); the datasets may not.
 """
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -45,7 +46,7 @@ def main():
         print(f"1 process: {len(reference_curves)} probe(s), {samples} sample(s)")
         for np_ in nps.split():
             out = os.path.join(tmp, f"np{np_}")
-            subprocess.run([mpiexec, "-n", np_, "--oversubscribe", kairos, "run", scenario, *sets, "--threads", "2",
+            subprocess.run([mpiexec, "-n", np_, *shlex.split(os.environ.get("KAIROS_MPIEXEC_PREFLAGS", "")), kairos, "run", scenario, *sets, "--threads", "2",
                             "--output", out], check=True, env=env, stdout=subprocess.DEVNULL, timeout=300)
             got, got_curves = datasets(os.path.join(out, "results.h5"))
             if got_curves != reference_curves:

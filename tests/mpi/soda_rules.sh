@@ -6,7 +6,7 @@ kairos=$1 mpiexec=$2 np=$3 scenario=$4
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$mpiexec" -n "$np" --oversubscribe "$kairos" run "$scenario" --output "$out" | tail -n 1
+"$mpiexec" -n "$np" ${KAIROS_MPIEXEC_PREFLAGS:-} "$kairos" run "$scenario" --output "$out" | tail -n 1
 /usr/bin/python3 - "$out/results.h5" "$np" <<'PY'
 import sys, h5py
 with h5py.File(sys.argv[1], "r") as f:

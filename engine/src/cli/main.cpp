@@ -8,6 +8,8 @@
 #include <thread>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,15 +30,24 @@
 
 namespace {
 
-/// MPI for the life of the process when started by mpirun/mpiexec; a plain
-/// `kairos run` never touches MPI.
+/// When a run starts MPI (`--mpi`).
+enum class mpi_use { automatic, always, never };
+
+/// MPI for the life of the process when started by mpirun/mpiexec (or with
+/// --mpi on); a plain `kairos run` never touches MPI.
 class mpi_session {
  public:
   /// `threads`: worker threads of this process. Only the main thread calls
   /// MPI, so FUNNELED is enough; with no other thread, SINGLE spares MPI's
   /// internal locking (measured: about 7% of a 2-rank PHOLD run).
-  explicit mpi_session(unsigned threads) {
-    if (!kairos::launched_by_mpi()) return;
+  mpi_session(unsigned threads, mpi_use use) {
+    const kairos::launch_environment env = kairos::detect_launch_environment();
+    if (use == mpi_use::never && env.size > 1)
+      throw kairos::error(kairos::exit_code::usage_error,
+                          fmt::format("--mpi off, but this process is rank {} of {} started by an MPI launcher: "
+                                      "each would run the whole simulation on its own",
+                                      env.rank, env.size));
+    if (use == mpi_use::never || (use == mpi_use::automatic && !env.by_launcher)) return;
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, threads > 1 ? MPI_THREAD_FUNNELED : MPI_THREAD_SINGLE, &provided);
     active_ = true;
@@ -225,6 +236,17 @@ CLI::App* add_check_restart(CLI::App& app, kairos::cli::check_restart_options& o
   return cmd;
 }
 
+/// `--mpi`, for `run` and `restart`.
+void add_mpi_flag(CLI::App& cmd, mpi_use& use) {
+  const std::map<std::string, mpi_use> uses{{"auto", mpi_use::automatic}, {"on", mpi_use::always}, {"off", mpi_use::never}};
+  cmd.add_option("--mpi", use,
+                 "Start MPI: auto (when an MPI launcher started this process: Open MPI, MPICH/Hydra, Slurm PMI or "
+                 "PMIx), on (always; for a launcher kairos does not recognise), off (never; refused under a "
+                 "launcher of several processes)")
+      ->transform(CLI::CheckedTransformer(uses))
+      ->default_str("auto");
+}
+
 /// The checkpoint flags shared by `run` and `restart`.
 void add_checkpoint_flags(CLI::App& cmd, kairos::checkpoint_flags& f) {
   const char* group = "Checkpoints (override the scenario's [checkpoint] table)";
@@ -303,6 +325,8 @@ int main(int argc, char** argv) {
   add_checkpoint_flags(*run, options.checkpoint);
   std::string final_state;
   add_final_state_flag(*run, final_state);
+  mpi_use run_mpi = mpi_use::automatic;
+  add_mpi_flag(*run, run_mpi);
   run->footer(
       "Examples:\n"
       "  kairos run scenarios/soda-deterministic.toml --threads 2 --output out/soda\n"
@@ -327,6 +351,8 @@ int main(int argc, char** argv) {
   add_checkpoint_flags(*restart, restart_options.checkpoint);
   std::string restart_final_state;
   add_final_state_flag(*restart, restart_final_state);
+  mpi_use restart_mpi = mpi_use::automatic;
+  add_mpi_flag(*restart, restart_mpi);
   restart->footer(
       "Example, after losing a node of a 4-rank run with --replicas 1:\n"
       "  mpirun -n 3 kairos restart out/checkpoints\n"
@@ -361,20 +387,27 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // Before MPI starts: let only the launcher's rank 0 print usage errors.
-    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
-    const int code = (!rank || std::string(rank) == "0") ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
+    const int code = kairos::detect_launch_environment().rank == 0 ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
     return code == 0 ? 0 : static_cast<int>(kairos::exit_code::usage_error);
   }
   // Before MPI starts (half a second on some machines): a batch system's
   // SIGTERM in that time must ask for a clean stop, not end the process.
   if (*run || *restart) kairos::checkpoint::install_signal_handlers();
   if (*check && kairos::launched_by_mpi()) {
-    if (!std::getenv("OMPI_COMM_WORLD_RANK") || std::string(std::getenv("OMPI_COMM_WORLD_RANK")) == "0")
+    if (kairos::detect_launch_environment().rank == 0)
       std::fprintf(stderr, "kairos: error: check-restart starts its runs itself (--ranks, --ranks-after, "
                            "--launcher): run it without mpirun\n");
     return static_cast<int>(kairos::exit_code::usage_error);
   }
-  const mpi_session mpi(*run ? options.threads : *restart ? restart_options.threads : 1);
+  std::optional<mpi_session> session;
+  try {
+    session.emplace(*run ? options.threads : *restart ? restart_options.threads : 1,
+                    *run ? run_mpi : *restart ? restart_mpi : mpi_use::never);
+  } catch (const kairos::error& e) {
+    if (kairos::detect_launch_environment().rank == 0) std::fprintf(stderr, "kairos: error: %s\n", e.what());
+    return static_cast<int>(e.code());
+  }
+  const mpi_session& mpi = *session;
 
   try {
     if (*run) {

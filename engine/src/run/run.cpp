@@ -16,6 +16,7 @@
 #include "plugin/registry.hpp"
 #include "probe/result_rows.hpp"
 #include "run/digest.hpp"
+#include "run/output_lock.hpp"
 #include "run/results_file.hpp"
 #include "checkpoint/checkpointer.hpp"
 #include "checkpoint/restart.hpp"
@@ -117,6 +118,16 @@ std::unique_ptr<scenario> set_up(const run_options& options, transport& net) {
         "files (check that all nodes see the same scenario and plugin builds)");
   }
   return s;
+}
+
+/// The output directory, for this run alone: rank 0 holds its lock until
+/// the process ends.
+std::unique_ptr<output_lock> lock_output(const scenario& s, transport& net) {
+  std::unique_ptr<output_lock> lock;
+  collectively(net, [&] {
+    if (net.rank() == 0) lock = std::make_unique<output_lock>(s.output);
+  });
+  return lock;
 }
 
 /// The run's figures, on every rank: sums and maxima over ranks; rank 0
@@ -291,6 +302,7 @@ run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
   std::unique_ptr<transport> net = make_transport(options.agreement, options.tm_fanout);
   const std::unique_ptr<scenario> s = set_up(options, *net);
+  const std::unique_ptr<output_lock> lock = lock_output(*s, *net);
 
   std::unique_ptr<simulation> sim;
   collectively(*net, [&] { sim = std::make_unique<simulation>(*s, options.threads, *net); });
@@ -343,6 +355,7 @@ run_report restart_run(const restart_options& options) {
     if (net->rank() != 0) throw failure_elsewhere(0, exit_code::checkpoint_error);
     throw checkpoint_error(fmt::format("{}: the scenario stored in the manifest does not match its hash", m.name()));
   }
+  const std::unique_ptr<output_lock> lock = lock_output(*s, *net);
 
   std::unique_ptr<simulation> sim;
   collectively(*net, [&] {

@@ -27,9 +27,18 @@ void check(int rc, const char* what) {
 }
 }  // namespace
 
-bool launched_by_mpi() noexcept {
-  return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
+launch_environment detect_launch_environment() noexcept {
+  const auto number = [](std::initializer_list<const char*> names) {
+    for (const char* name : names)
+      if (const char* v = std::getenv(name); v && *v) return std::atoi(v);
+    return -1;
+  };
+  const int rank = number({"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"});
+  const int size = number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"});
+  return {rank >= 0 || size >= 0, rank > 0 ? rank : 0, size > 0 ? size : 0};
 }
+
+bool launched_by_mpi() noexcept { return detect_launch_environment().by_launcher; }
 
 namespace {
 // Up to this many ranks the agreement also carries, per rank, the number of
