@@ -302,7 +302,9 @@ run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
   std::unique_ptr<transport> net = make_transport(options.agreement, options.tm_fanout);
   const std::unique_ptr<scenario> s = set_up(options, *net);
-  const std::unique_ptr<output_lock> lock = lock_output(*s, *net);
+  // A run that writes no results (an embedding program, the tests) does not
+  // take the output directory for itself.
+  const std::unique_ptr<output_lock> lock = options.write_results ? lock_output(*s, *net) : nullptr;
 
   std::unique_ptr<simulation> sim;
   collectively(*net, [&] { sim = std::make_unique<simulation>(*s, options.threads, *net); });
