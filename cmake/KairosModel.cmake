@@ -29,3 +29,28 @@ function(kairos_add_model_library name)
     install(TARGETS ${plugin} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/kairos)
   endif()
 endfunction()
+
+# kairos_add_static_executable(NAME MODELS model...)
+#
+# Builds NAME, the kairos command with the given models (made with
+# kairos_add_model_library) linked in and the static engine: a scenario's
+# `plugins = ["soda"]` is then satisfied without dlopen, for compute nodes
+# that have none. System libraries (MPI, HDF5, the C++ runtime) stay shared:
+# Debian ships Open MPI without static libraries. Needs -DKAIROS_STATIC=ON
+# in Kairos's own build.
+function(kairos_add_static_executable name)
+  cmake_parse_arguments(ARG "" "" "MODELS" ${ARGN})
+  if(NOT TARGET kairos_cli OR NOT TARGET Kairos::engine_static)
+    message(FATAL_ERROR "kairos_add_static_executable(${name}): configure Kairos with -DKAIROS_STATIC=ON "
+                        "(it needs the static engine and the command's objects)")
+  endif()
+  add_executable(${name} $<TARGET_OBJECTS:kairos_cli>)
+  foreach(model IN LISTS ARG_MODELS)
+    if(NOT TARGET kairos_${model}_objects)
+      message(FATAL_ERROR "kairos_add_static_executable(${name}): no model '${model}' "
+                          "(kairos_add_model_library(${model} ...) defines it)")
+    endif()
+    target_sources(${name} PRIVATE $<TARGET_OBJECTS:kairos_${model}_objects>)
+  endforeach()
+  target_link_libraries(${name} PRIVATE Kairos::engine_static ${KAIROS_CLI_LIBRARIES})
+endfunction()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kairos needs (if missing), builds with the
 # tests, and runs the whole suite with ctest. Extra arguments go to ctest
-# (e.g. -R TimeModel). KAIROS_SANITIZE=1 builds and tests with ASan/UBSan in
+# (e.g. -R TimeModel); the main build also makes kairos-static (models linked
+# in, -DKAIROS_STATIC=ON). KAIROS_SANITIZE=1 builds and tests with ASan/UBSan in
 # build-asan/. A full run (no arguments) then also builds the engine without
 # TBB (build-notbb/) and runs the time-model, thread and determinism tests
 # there: that build keeps its threads (the hot pool) and must give the same
@@ -17,7 +18,7 @@ if [ "${KAIROS_SANITIZE:-0}" = 1 ]; then
   "$root/launch/build.sh" "$build" -DKAIROS_BUILD_TESTS=ON -DKAIROS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 else
   build=$root/build
-  "$root/launch/build.sh" "$build" -DKAIROS_BUILD_TESTS=ON
+  "$root/launch/build.sh" "$build" -DKAIROS_BUILD_TESTS=ON -DKAIROS_STATIC=ON
 fi
 cd "$build"
 ctest --output-on-failure -j "$(nproc)" "$@"
