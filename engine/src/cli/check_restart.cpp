@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -87,9 +86,8 @@ class runner {
 };
 
 tick_t last_tick_of(const fs::path& summary) {
-  std::ifstream in(summary);
   try {
-    return nlohmann::json::parse(in).at("last_tick").get<tick_t>();
+    return read_summary(summary).at("last_tick").get<tick_t>();
   } catch (const nlohmann::json::exception& e) {
     throw runtime_error(fmt::format("{}: no last_tick: {}", summary.string(), e.what()));
   }

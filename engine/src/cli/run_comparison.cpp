@@ -215,19 +215,9 @@ std::vector<std::string> compare_samples(const fs::path& a_file, const fs::path&
                       std::max(a.size(), b.size()), earliest->text)};
 }
 
-nlohmann::json load_summary(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw runtime_error(fmt::format("{}: cannot be read", file.string()));
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw runtime_error(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
-  }
-}
-
 /// The totals of summary.json that an exact restart reproduces.
 std::vector<std::string> compare_totals(const fs::path& a_file, const fs::path& b_file, const std::string& b_label) {
-  const nlohmann::json a = load_summary(a_file), b = load_summary(b_file);
+  const nlohmann::json a = read_summary(a_file), b = read_summary(b_file);
   std::vector<std::string> lines;
   for (const char* key : {"end_reason", "last_tick", "ticks_simulated", "diascas", "activations", "messages",
                           "actors_final", "actors_created", "actors_deleted", "counters", "digest"})
@@ -238,6 +228,16 @@ std::vector<std::string> compare_totals(const fs::path& a_file, const fs::path& 
 }
 
 }  // namespace
+
+nlohmann::json read_summary(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw runtime_error(fmt::format("{}: cannot be read", file.string()));
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw runtime_error(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
+  }
+}
 
 std::vector<std::string> compare_runs(const finished_run& reference, const finished_run& other) {
   const std::map<aai_t, actor_record> a = load_final_states(reference.final_state);

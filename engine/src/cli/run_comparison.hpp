@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace kairos::cli {
 
 /// What a finished run left behind.
@@ -24,5 +26,9 @@ struct finished_run {
 /// final state and schedule, and every total. Throws error (exit 1) when a
 /// file of either run is missing or unreadable.
 std::vector<std::string> compare_runs(const finished_run& reference, const finished_run& other);
+
+/// A run's summary.json. Throws error (exit 1) naming the file when it
+/// cannot be read or parsed.
+nlohmann::json read_summary(const std::filesystem::path& file);
 
 }  // namespace kairos::cli
