@@ -75,9 +75,8 @@ class runner {
     return args;
   }
 
-  finished_run finished(const std::string& name, std::string label) const {
-    return {std::move(label), work_ / name, work_ / name / "final-state"};
-  }
+  /// What run `name` left, read from its output.
+  finished_run finished(const std::string& name) const { return {work_ / name, work_ / name / "final-state"}; }
 
  private:
   const check_restart_options& options_;
@@ -156,9 +155,9 @@ int run_checks(const check_restart_options& o, const runner& r) {
 
   // 2. The same run, checkpointing on the way: saving must not change it.
   if (const int s = r.run("checkpointed", o.ranks, r.run_args("checkpointed", ticks))) return s;
+  const finished_run uninterrupted = r.finished("uninterrupted");
   bool same = report(fmt::format("run with checkpoints at tick(s) {}", fmt::join(ticks, ", ")),
-                     compare_runs(r.finished("uninterrupted", "uninterrupted"),
-                                  r.finished("checkpointed", "with checkpoints")));
+                     compare_runs(uninterrupted, r.finished("checkpointed"), "with checkpoints"));
 
   // 3. A restart from each checkpoint, to the end.
   const std::map<tick_t, std::string> committed = committed_checkpoints(r.work() / "checkpointed" / "checkpoints");
@@ -183,8 +182,7 @@ int run_checks(const check_restart_options& o, const runner& r) {
     for (std::string& a : r.common(run_name)) args.push_back(std::move(a));
     if (const int s = r.run(run_name, ranks_after, args)) return s;
     same = report(fmt::format("restart from {} on {} rank(s)", name, ranks_after),
-                  compare_runs(r.finished("uninterrupted", "uninterrupted"),
-                               r.finished(run_name, "after the restart"))) &&
+                  compare_runs(uninterrupted, r.finished(run_name), "after the restart")) &&
            same;
   }
   if (same) {

@@ -191,9 +191,9 @@ std::optional<sample_difference> first_difference(const std::string& name, const
 }
 
 /// The earliest differing sample over all probes, and which probes differ.
-std::vector<std::string> compare_samples(const fs::path& a_file, const fs::path& b_file, const std::string& b_label,
+std::vector<std::string> compare_samples(const std::map<std::string, probe_samples>& a,
+                                         const std::map<std::string, probe_samples>& b, const std::string& b_label,
                                          const std::map<aai_t, actor_record>& classes_of) {
-  const std::map<std::string, probe_samples> a = load_probes(a_file), b = load_probes(b_file);
   std::optional<sample_difference> earliest;
   std::vector<std::string> differing;
   for (const auto& [name, samples] : a) {
@@ -216,8 +216,7 @@ std::vector<std::string> compare_samples(const fs::path& a_file, const fs::path&
 }
 
 /// The totals of summary.json that an exact restart reproduces.
-std::vector<std::string> compare_totals(const fs::path& a_file, const fs::path& b_file, const std::string& b_label) {
-  const nlohmann::json a = read_summary(a_file), b = read_summary(b_file);
+std::vector<std::string> compare_totals(const nlohmann::json& a, const nlohmann::json& b, const std::string& b_label) {
   std::vector<std::string> lines;
   for (const char* key : {"end_reason", "last_tick", "ticks_simulated", "diascas", "activations", "messages",
                           "actors_final", "actors_created", "actors_deleted", "counters", "digest"})
@@ -239,14 +238,25 @@ nlohmann::json read_summary(const fs::path& file) {
   }
 }
 
-std::vector<std::string> compare_runs(const finished_run& reference, const finished_run& other) {
-  const std::map<aai_t, actor_record> a = load_final_states(reference.final_state);
-  const std::map<aai_t, actor_record> b = load_final_states(other.final_state);
-  std::vector<std::string> lines = compare_samples(reference.output / "results.h5", other.output / "results.h5",
-                                                   other.label, a.empty() ? b : a);
-  for (std::string& line : compare_states(a, b, other.label)) lines.push_back(std::move(line));
-  for (std::string& line : compare_totals(reference.output / "summary.json", other.output / "summary.json", other.label))
-    lines.push_back(std::move(line));
+struct finished_run::contents {
+  std::map<std::string, probe_samples> probes;
+  std::map<aai_t, actor_record> actors;
+  nlohmann::json summary;
+};
+
+finished_run::finished_run(const fs::path& output, const fs::path& final_state)
+    : contents_(std::make_unique<contents>(
+          contents{load_probes(output / "results.h5"), load_final_states(final_state), read_summary(output / "summary.json")})) {}
+finished_run::~finished_run() = default;
+finished_run::finished_run(finished_run&&) noexcept = default;
+
+std::vector<std::string> compare_runs(const finished_run& reference, const finished_run& other,
+                                      const std::string& other_label) {
+  const finished_run::contents& a = reference.loaded();
+  const finished_run::contents& b = other.loaded();
+  std::vector<std::string> lines = compare_samples(a.probes, b.probes, other_label, a.actors.empty() ? b.actors : a.actors);
+  for (std::string& line : compare_states(a.actors, b.actors, other_label)) lines.push_back(std::move(line));
+  for (std::string& line : compare_totals(a.summary, b.summary, other_label)) lines.push_back(std::move(line));
   return lines;
 }
 
