@@ -125,11 +125,10 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
                                          version, format_version));
     s.payload_byte_order = f.read_attr_string(root, "payload_byte_order");
     s.word_size = f.read_attr_u64(root, "word_size");
-    if (s.payload_byte_order != native_byte_order() || s.word_size != sizeof(void*))
-      throw checkpoint_error(fmt::format(
-          "{}: written on a {}-endian machine with {}-byte words; its probe samples and records are stored in "
-          "that layout and this {}-endian, {}-byte machine cannot load them: restart on a machine like the writer's",
-          name, s.payload_byte_order, s.word_size, native_byte_order(), sizeof(void*)));
+    if (s.word_size != sizeof(void*))
+      throw checkpoint_error(fmt::format("{}: word size {} bytes (written on a {}-bit machine); this machine's is {}: "
+                                         "restart on a {}-bit machine",
+                                         name, s.word_size, 8 * s.word_size, sizeof(void*), 8 * s.word_size));
     s.engine_version = f.read_attr_string(root, "engine_version");
     s.abi_version = f.read_attr_u64(root, "abi_version");
     s.plugins = f.read_attr_strings(root, "plugins");

@@ -17,10 +17,11 @@
 //   /counters/values                  uint64 (attribute names)
 //   /stats                            attributes: this rank's totals so far
 //
-// Tables are stored little-endian and HDF5 converts them on read, so they
-// read the same on any machine. The opaque payloads (Boost states, samples)
-// are in the writer's byte order, recorded in payload_byte_order; a shard
-// whose payloads are not in this machine's order is refused, never misread.
+// Tables are stored little-endian and HDF5 converts them on read; the opaque
+// payloads (actor states in the state archive, probe samples) are
+// little-endian too. So a shard restores on a machine of either byte order.
+// payload_byte_order records the writer's order, for information only;
+// word_size must be this machine's (Kairos is built for 64-bit machines).
 
 #include <cstdint>
 #include <cstdio>
@@ -34,7 +35,8 @@ namespace kairos::checkpoint {
 
 /// 2: actor states in kairos's state archive (little-endian, no Boost preambles).
 /// 3: the manifest carries its own checksum and must list a shard per rank.
-inline constexpr std::uint64_t format_version = 3;
+/// 4: probe samples little-endian: shards restore on either byte order.
+inline constexpr std::uint64_t format_version = 4;
 inline constexpr const char* format_name = "kairos-checkpoint";
 
 /// Totals a rank accumulated; summed over shards on restart.

@@ -3,13 +3,17 @@
 # tests, and runs the whole suite with ctest. Extra arguments go to ctest
 # (e.g. -R TimeModel); the main build also makes kairos-static (models linked
 # in, -DKAIROS_STATIC=ON). KAIROS_SANITIZE=1 builds and tests with ASan/UBSan in
-# build-asan/. A full run (no arguments) then also builds the engine without
-# TBB (build-notbb/) and runs the time-model, thread and determinism tests
-# there: that build keeps its threads (the hot pool) and must give the same
-# digests. Then it builds with MPICH instead of Open MPI (build-mpich/) and
-# runs the 2-rank tests there: MPICH (ch4:ucx) busy-polls, so ranks beyond
-# the cores take minutes where Open MPI takes a second. On a machine with 16
-# cores, `cd build-mpich && ctest -R '^mpi\.'` runs every multi-rank test.
+# build-asan/. A full run (no arguments) then also builds and checks:
+# - build-serial/: no MPI and no TBB (a laptop's or a front-end node's
+#   build): its unit, thread and determinism tests, its refusals to be one of
+#   several processes, and the main build's digests, values and checkpoints;
+# - build-mpich/: MPICH instead of Open MPI, and no TBB, with the 2-rank
+#   tests. MPICH (ch4:ucx) busy-polls, so ranks beyond the cores take minutes
+#   where Open MPI takes a second. On a machine with 16 cores,
+#   `cd build-mpich && ctest -R '^mpi\.'` runs every multi-rank test;
+# - build-s390x/: big-endian, cross-built and run under qemu
+#   (tests/cross/s390x.sh, reduced; `bash tests/cross/s390x.sh build --full`
+#   runs it all). KAIROS_CROSS=0 skips it.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/launch/install-deps.sh" "$root/launch/packages.txt" "$root/tests/packages.txt"
@@ -23,14 +27,23 @@ fi
 cd "$build"
 ctest --output-on-failure -j "$(nproc)" "$@"
 if [ $# -eq 0 ] && [ "${KAIROS_SANITIZE:-0}" != 1 ]; then
-  notbb=$root/build-notbb
+  serial=$root/build-serial
   KAIROS_TARGETS="kairos kairos_unit_tests kairos_model_tests kairos_phold kairos_soda kairos_life" \
-    "$root/launch/build.sh" "$notbb" -DKAIROS_BUILD_TESTS=ON -DKAIROS_WITH_TBB=OFF
-  "$notbb/bin/kairos_unit_tests" --gtest_filter='TimeModel.*:MessageOrder.*:HotPool.*:AdaptiveSplit.*:Agreement.*'
-  "$notbb/bin/kairos_model_tests" --gtest_filter='*Determinism*'
+    "$root/launch/build.sh" "$serial" -DKAIROS_BUILD_TESTS=ON -DKAIROS_WITH_TBB=OFF -DKAIROS_WITH_MPI=OFF
+  "$serial/bin/kairos_unit_tests" --gtest_brief=1 \
+    --gtest_filter='TimeModel.*:MessageOrder.*:HotPool.*:AdaptiveSplit.*:Agreement.*:ProbeStore.*:ShardFormat.*'
+  "$serial/bin/kairos_model_tests" --gtest_brief=1 --gtest_filter='*Determinism*'
+  (cd "$serial" && ctest --output-on-failure -R '^serial\.')
+  for case in soda-deterministic:20000 phold:40000 life:900; do
+    /usr/bin/python3 "$root/tests/cross/same_results.py" "$build/bin/kairos" "$serial/bin/kairos" \
+      "$root/scenarios/${case%%:*}.toml" --checkpoint-at "${case##*:}"
+  done
 
   mpich=$root/build-mpich
   KAIROS_TARGETS="kairos kairos_phold kairos_soda kairos_life kairos_testkit" \
-    "$root/launch/build.sh" "$mpich" -DKAIROS_BUILD_TESTS=ON -DKAIROS_BUILD_BENCH=OFF -DMPI_C_COMPILER=mpicc.mpich
+    "$root/launch/build.sh" "$mpich" -DKAIROS_BUILD_TESTS=ON -DKAIROS_BUILD_BENCH=OFF -DMPI_C_COMPILER=mpicc.mpich \
+    -DKAIROS_WITH_TBB=OFF
   (cd "$mpich" && ctest --output-on-failure -R '^mpi\.(digest\.(soda|phold|life)\.np2|start_rules)$')
+
+  if [ "${KAIROS_CROSS:-1}" != 0 ]; then bash "$root/tests/cross/s390x.sh" "$build"; fi
 fi

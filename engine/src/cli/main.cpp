@@ -3,9 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -20,73 +18,19 @@
 #include "checkpoint/restart.hpp"
 #include "checkpoint/shard_file.hpp"
 #include "cli/check_restart.hpp"
+#include "cli/mpi_session.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "kairos/run/run.hpp"
 #include "plugin/registry.hpp"
 #include "run/results_file.hpp"
-#include "transport/mpi_transport.hpp"
+#include "transport/launch_environment.hpp"
 #include "scenario/keys.hpp"
 
 namespace {
 
-/// When a run starts MPI (`--mpi`).
-enum class mpi_use { automatic, always, never };
-
-/// MPI for the life of the process when started by mpirun/mpiexec (or with
-/// --mpi on); a plain `kairos run` never touches MPI.
-class mpi_session {
- public:
-  /// `threads`: worker threads of this process. Only the main thread calls
-  /// MPI, so FUNNELED is enough; with no other thread, SINGLE spares MPI's
-  /// internal locking (measured: about 7% of a 2-rank PHOLD run).
-  mpi_session(unsigned threads, mpi_use use) {
-    const kairos::launch_environment env = kairos::detect_launch_environment();
-    if (use == mpi_use::never && env.size > 1)
-      throw kairos::error(kairos::exit_code::usage_error,
-                          fmt::format("--mpi off, but this process is rank {} of {} started by an MPI launcher: "
-                                      "each would run the whole simulation on its own",
-                                      env.rank, env.size));
-    if (use == mpi_use::never || (use == mpi_use::automatic && !env.by_launcher)) return;
-    int provided = 0;
-    MPI_Init_thread(nullptr, nullptr, threads > 1 ? MPI_THREAD_FUNNELED : MPI_THREAD_SINGLE, &provided);
-    active_ = true;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
-  }
-  ~mpi_session() {
-    if (active_) MPI_Finalize();
-  }
-  mpi_session(const mpi_session&) = delete;
-  mpi_session& operator=(const mpi_session&) = delete;
-  int rank() const noexcept { return rank_; }
-  bool many_ranks() const noexcept { return size_ > 1; }
-
-  /// Reports an error once: the engine decided which rank owns it; that rank
-  /// prints it and, with several ranks, aborts them all with the exit status.
-  int fail(const kairos::error& e) const {
-    const int code = static_cast<int>(e.code());
-    if (dynamic_cast<const kairos::failure_elsewhere*>(&e)) {
-      // The failing rank prints and aborts the job; entering MPI_Finalize
-      // meanwhile can stall the abort, so wait to be ended, and abort
-      // ourselves only if that never comes.
-      if (many_ranks()) {
-        std::this_thread::sleep_for(std::chrono::seconds(10));
-        MPI_Abort(MPI_COMM_WORLD, code);
-      }
-      return code;
-    }
-    std::fprintf(stderr, "kairos: error: %s\n", e.what());
-    std::fflush(stderr);
-    if (many_ranks()) MPI_Abort(MPI_COMM_WORLD, code);
-    return code;
-  }
-
- private:
-  bool active_ = false;
-  int rank_ = 0;
-  int size_ = 1;
-};
+using kairos::cli::mpi_session;
+using kairos::cli::mpi_use;
 
 /// `kairos info` with no plugin named: the plugins a scenario in the current
 /// directory could load, where each comes from, and its classes and sections.

@@ -51,8 +51,12 @@ file file::create_parallel(const std::filesystem::path& path) {
   file f;
   f.path_ = path;
   handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+#if KAIROS_HAVE_MPI
   if (!access || H5Pset_fapl_mpio(access.get(), MPI_COMM_WORLD, MPI_INFO_NULL) < 0)
     f.fail("cannot set up parallel (MPI-IO) access");
+#else
+  f.fail("a file shared by several ranks needs a kairos built with MPI");
+#endif
   f.file_ = handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
   if (!f.file_) f.fail("cannot create the file on every rank (directory missing or not shared, permission or disk full?)");
   return f;

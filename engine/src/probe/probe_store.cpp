@@ -3,7 +3,6 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include <fmt/format.h>
 
@@ -65,20 +64,21 @@ void probe_store::absorb(detail::worker_state& worker) {
   worker.sample_values.clear();
 }
 
+// Every number little-endian (put_le), so that a checkpoint's samples read
+// the same on a machine of the other byte order.
 void probe_store::encode(std::vector<std::byte>& out) const {
   byte_writer w(out);
   for (const probe& p : probes_) {
     if (!p.selected) continue;
     w.put_string(p.name);
-    w.put(static_cast<std::uint64_t>(p.curves.size()));
-    for (const std::string& c : p.curves) w.put_string(c);
-    w.put(static_cast<std::uint64_t>(p.samples.size()));
+    w.put_strings(p.curves);
+    w.put_le(static_cast<std::uint64_t>(p.samples.size()));
     for (const sample& s : p.samples) {
-      w.put(s.tick);
-      w.put(s.diasca);
-      w.put(s.seq);
-      w.put(s.aai);
-      w.put_bytes(p.values.data() + s.value_offset, p.curves.size() * sizeof(double));
+      w.put_le(s.tick);
+      w.put_le(s.diasca);
+      w.put_le(s.seq);
+      w.put_le(s.aai);
+      for (std::size_t c = 0; c < p.curves.size(); ++c) w.put_le(p.values[s.value_offset + c]);
     }
   }
 }
@@ -87,8 +87,7 @@ void probe_store::merge(const std::vector<std::byte>& in) {
   byte_reader r(in);
   while (!r.done()) {
     const std::string name = r.get_string();
-    std::vector<std::string> curves(r.get<std::uint64_t>());
-    for (std::string& c : curves) c = r.get_string();
+    const std::vector<std::string> curves = r.get_strings();
     const std::uint64_t key = probe_key(name);
     auto it = by_key_.find(key);
     if (it == by_key_.end()) {
@@ -101,20 +100,15 @@ void probe_store::merge(const std::vector<std::byte>& in) {
     }
     probe& p = probes_[it->second];
     if (p.curves != curves) throw runtime_error(fmt::format("probe '{}' has different curves on different ranks", name));
-    const auto count = r.get<std::uint64_t>();
+    const auto count = r.get_le<std::uint64_t>();
     for (std::uint64_t i = 0; i < count; ++i) {
       sample s{};
-      s.tick = r.get<tick_t>();
-      s.diasca = r.get<diasca_t>();
-      s.seq = r.get<std::uint32_t>();
-      s.aai = r.get<aai_t>();
+      s.tick = r.get_le<tick_t>();
+      s.diasca = r.get_le<diasca_t>();
+      s.seq = r.get_le<std::uint32_t>();
+      s.aai = r.get_le<aai_t>();
       s.value_offset = p.values.size();
-      const std::byte* bytes = r.take(curves.size() * sizeof(double));
-      for (std::size_t c = 0; c < curves.size(); ++c) {
-        double v;
-        std::memcpy(&v, bytes + c * sizeof(double), sizeof v);
-        p.values.push_back(v);
-      }
+      for (std::size_t c = 0; c < curves.size(); ++c) p.values.push_back(r.get_le<double>());
       p.samples.push_back(s);
     }
   }

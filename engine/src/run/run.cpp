@@ -1,6 +1,5 @@
 #include "kairos/run/run.hpp"
 
-#include <mpi.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -23,7 +22,7 @@
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "transport/byte_buffer.hpp"
-#include "transport/mpi_transport.hpp"
+#include "transport/transport.hpp"
 
 namespace kairos {
 
@@ -39,15 +38,6 @@ std::uint64_t physical_memory_bytes() {
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
                                : ~std::uint64_t{0};
-}
-
-std::unique_ptr<transport> make_transport(coordination agreement, int fanout) {
-  int initialised = 0;
-  MPI_Initialized(&initialised);
-  int size = 1;
-  if (initialised) MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (size > 1) return std::make_unique<mpi_transport>(MPI_COMM_WORLD, agreement, fanout);
-  return std::make_unique<single_rank_transport>();
 }
 
 /// After a step every rank performs: if any rank failed, the lowest failing
@@ -300,7 +290,7 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
 
 run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
-  std::unique_ptr<transport> net = make_transport(options.agreement, options.tm_fanout);
+  std::unique_ptr<transport> net = make_world_transport(options.agreement, options.tm_fanout);
   const std::unique_ptr<scenario> s = set_up(options, *net);
   // A run that writes no results (an embedding program, the tests) does not
   // take the output directory for itself.
@@ -319,7 +309,7 @@ run_report run_scenario(const run_options& options) {
 
 run_report restart_run(const restart_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
-  std::unique_ptr<transport> net = make_transport(options.agreement, options.tm_fanout);
+  std::unique_ptr<transport> net = make_world_transport(options.agreement, options.tm_fanout);
 
   // The scenario to check against, if one is named.
   std::optional<std::uint64_t> expected_hash;

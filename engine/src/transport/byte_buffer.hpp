@@ -1,10 +1,16 @@
 #pragma once
 
 // Minimal writer and reader of trivially copyable values and strings in a
-// byte vector: the encoding of what ranks send each other (same machine
-// architecture on both ends, so no byte swapping).
+// byte vector: the encoding of what ranks send each other. put/get copy a
+// value's bytes as they are (same machine architecture on both ends); the
+// _le forms and every length prefix use little-endian on every machine, for
+// bytes that also outlive the run (a checkpoint's probe samples), which then
+// read the same on a machine of the other byte order.
 
+#include <algorithm>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -14,6 +20,14 @@
 
 namespace kairos {
 
+namespace detail {
+/// Reverses a value's bytes on big-endian machines: native <-> little-endian.
+template <class T>
+void swap_unless_little_endian(std::byte* bytes) noexcept {
+  if constexpr (std::endian::native == std::endian::big) std::reverse(bytes, bytes + sizeof(T));
+}
+}  // namespace detail
+
 class byte_writer {
  public:
   explicit byte_writer(std::vector<std::byte>& out) : out_(out) {}
@@ -22,24 +36,33 @@ class byte_writer {
     static_assert(std::is_trivially_copyable_v<T>);
     put_bytes(&value, sizeof value);
   }
+  /// A number, little-endian.
+  template <class T>
+  void put_le(T value) {
+    static_assert(std::is_arithmetic_v<T>);
+    std::byte bytes[sizeof(T)];
+    std::memcpy(bytes, &value, sizeof value);
+    detail::swap_unless_little_endian<T>(bytes);
+    put_bytes(bytes, sizeof bytes);
+  }
   void put_bytes(const void* data, std::size_t size) {
     const std::size_t at = out_.size();
     out_.resize(at + size);
     if (size) std::memcpy(out_.data() + at, data, size);
   }
   void put_string(std::string_view s) {
-    put(static_cast<std::uint64_t>(s.size()));
+    put_le(static_cast<std::uint64_t>(s.size()));
     put_bytes(s.data(), s.size());
   }
   void put_strings(const std::vector<std::string>& strings) {
-    put(static_cast<std::uint64_t>(strings.size()));
+    put_le(static_cast<std::uint64_t>(strings.size()));
     for (const std::string& s : strings) put_string(s);
   }
   /// A count, then the elements' bytes in one piece.
   template <class T>
   void put_vector(const std::vector<T>& values) {
     static_assert(std::is_trivially_copyable_v<T>);
-    put(static_cast<std::uint64_t>(values.size()));
+    put_le(static_cast<std::uint64_t>(values.size()));
     put_bytes(values.data(), values.size() * sizeof(T));
   }
 
@@ -58,6 +81,17 @@ class byte_reader {
     std::memcpy(&value, take(sizeof value), sizeof value);
     return value;
   }
+  /// A number written by put_le.
+  template <class T>
+  T get_le() {
+    static_assert(std::is_arithmetic_v<T>);
+    std::byte bytes[sizeof(T)];
+    std::memcpy(bytes, take(sizeof bytes), sizeof bytes);
+    detail::swap_unless_little_endian<T>(bytes);
+    T value;
+    std::memcpy(&value, bytes, sizeof value);
+    return value;
+  }
   const std::byte* take(std::size_t size) {
     if (size > size_ - at_) throw std::runtime_error("truncated buffer from another rank");
     const std::byte* p = data_ + at_;
@@ -65,19 +99,19 @@ class byte_reader {
     return p;
   }
   std::string get_string() {
-    const auto size = get<std::uint64_t>();
+    const auto size = get_le<std::uint64_t>();
     const std::byte* p = take(size);
     return std::string(reinterpret_cast<const char*>(p), size);
   }
   std::vector<std::string> get_strings() {
-    std::vector<std::string> out(get<std::uint64_t>());
+    std::vector<std::string> out(get_le<std::uint64_t>());
     for (std::string& s : out) s = get_string();
     return out;
   }
   template <class T>
   std::vector<T> get_vector() {
     static_assert(std::is_trivially_copyable_v<T>);
-    const auto n = get<std::uint64_t>();
+    const auto n = get_le<std::uint64_t>();
     if (n > (size_ - at_) / sizeof(T)) throw std::runtime_error("truncated buffer from another rank");
     std::vector<T> out(n);
     if (n) std::memcpy(out.data(), take(n * sizeof(T)), n * sizeof(T));

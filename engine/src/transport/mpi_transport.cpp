@@ -27,19 +27,6 @@ void check(int rc, const char* what) {
 }
 }  // namespace
 
-launch_environment detect_launch_environment() noexcept {
-  const auto number = [](std::initializer_list<const char*> names) {
-    for (const char* name : names)
-      if (const char* v = std::getenv(name); v && *v) return std::atoi(v);
-    return -1;
-  };
-  const int rank = number({"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"});
-  const int size = number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"});
-  return {rank >= 0 || size >= 0, rank > 0 ? rank : 0, size > 0 ? size : 0};
-}
-
-bool launched_by_mpi() noexcept { return detect_launch_environment().by_launcher; }
-
 namespace {
 // Up to this many ranks the agreement also carries, per rank, the number of
 // buffers sent to it: one word per rank costs the reduction little, and each
@@ -376,6 +363,15 @@ std::vector<std::byte> mpi_transport::broadcast(const std::vector<std::byte>& fr
     check(MPI_Bcast(out.data() + at, static_cast<int>(std::min(bulk_piece, size - at)), MPI_BYTE, 0, comm_),
           "MPI_Bcast");
   return out;
+}
+
+std::unique_ptr<transport> make_world_transport(coordination agreement, int fanout) {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  int size = 1;
+  if (initialised) MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size > 1) return std::make_unique<mpi_transport>(MPI_COMM_WORLD, agreement, fanout);
+  return std::make_unique<single_rank_transport>();
 }
 
 }  // namespace kairos

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "kairos/run/run.hpp"
 #include "transport/coordination.hpp"
 
 namespace kairos {
@@ -80,5 +82,10 @@ class single_rank_transport final : public transport {
   std::uint64_t coordination_messages() const noexcept override { return 0; }
   std::uint64_t exchange_bytes_sent() const noexcept override { return 0; }
 };
+
+/// The transport of this process's run: over MPI_COMM_WORLD when MPI is
+/// running with several ranks, else one rank. Defined by mpi_transport.cpp,
+/// or by single_rank_world.cpp in a build without MPI.
+std::unique_ptr<transport> make_world_transport(coordination agreement, int fanout);
 
 }  // namespace kairos

@@ -103,18 +103,26 @@ TEST(ShardFormat, BigEndianTablesReadBackIdentically) {
   expect_same(s, read_shard(image, "shard.h5"));
 }
 
-TEST(ShardFormat, PayloadsInAnotherByteOrderAreRefused) {
+// Every payload is in a fixed byte order (states: the state archive; samples:
+// probe_store's encoding), so the writer's order is information only. The
+// restart across byte orders itself is tested by the big-endian cross job.
+TEST(ShardFormat, AnotherByteOrderIsRead) {
   shard_content s = sample_shard();
   s.payload_byte_order = std::endian::native == std::endian::little ? "big" : "little";
-  const std::vector<std::byte> image = shard_image(s, true);
+  const shard_content back = read_shard(shard_image(s, true), "shard.h5");
+  EXPECT_EQ(back.payload_byte_order, s.payload_byte_order);
+  expect_same(s, back);
+}
+
+TEST(ShardFormat, AnotherWordSizeIsRefusedByName) {
+  shard_content s = sample_shard();
+  s.word_size = 4;
   try {
-    read_shard(image, "node1/shard-00001-on-00001.h5");
-    FAIL() << "a shard with foreign-endian payloads was accepted";
+    read_shard(shard_image(s), "node1/shard-00001-on-00001.h5");
+    FAIL() << "a shard from a 32-bit machine was accepted";
   } catch (const checkpoint_error& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("node1/shard-00001-on-00001.h5"), std::string::npos) << what;
-    EXPECT_NE(what.find(s.payload_byte_order + "-endian"), std::string::npos) << what;
-    EXPECT_NE(what.find("cannot load them"), std::string::npos) << what;
+    EXPECT_NE(what.find("node1/shard-00001-on-00001.h5: word size 4 bytes"), std::string::npos) << what;
   }
 }
 
