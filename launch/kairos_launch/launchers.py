@@ -102,6 +102,59 @@ class Mpirun:
         return r
 
 
+class Hydra(Mpirun):
+    """MPICH's mpiexec (Hydra), and the MPIs derived from it (Intel MPI,
+    MVAPICH): its own hostfile syntax (`host:N`), -f, -ppn and -hosts, and
+    its own failure report, which names the host and PID of a process that
+    died, not its rank."""
+    name = "mpiexec (Hydra)"
+
+    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
+        if self.virtual:
+            return [self.program, "-n", str(ranks), *self.extra, *argv]
+        hostfile = workdir / "hostfile"
+        hostfile.write_text("".join(f"{n.name}:{ranks_per_node}\n" for n in nodes))
+        return [self.program, "-n", str(ranks), "-f", str(hostfile), "-ppn", str(ranks_per_node), *self.extra, *argv]
+
+    def environment(self):
+        """Hydra ends the job as soon as a process dies: no grace to shorten."""
+        return {}
+
+    def probe(self, node, timeout):
+        try:
+            done = subprocess.run([self.program, "-n", "1", "-hosts", node.name, *self.extra, "true"],
+                                  capture_output=True, timeout=timeout)
+            return done.returncode == 0
+        except subprocess.TimeoutExpired:
+            return False
+
+    def parse(self, text):
+        r = Report(kairos_error=_kairos_error(text))
+        # "=   PID 29757 RUNNING AT n2 / =   EXIT CODE: 9 / ... EXIT STRING: Killed (signal 9)"
+        for m in re.finditer(r"PID \d+ RUNNING AT (\S+)\s*\n=\s*EXIT CODE: (\d+)(?:(?:.*\n){1,6}?.*EXIT STRING: .*"
+                             r"\(signal (\d+)\))?", text):
+            if m.group(3):
+                r.dead_hosts.add(m.group(1))
+            else:
+                r.exit_codes.add(int(m.group(2)))
+        for m in re.finditer(r"application called MPI_Abort\(\S+, (\d+)\) - process \d+", text):
+            r.exit_codes.add(int(m.group(1)))
+        # A proxy that lost its connection: its host is gone.
+        for m in re.finditer(r"\[proxy:\S+@(\S+)\] .*(?:assert|failed|lost connection)", text):
+            r.dead_hosts.add(m.group(1))
+        return r
+
+
+def mpi_flavour(program):
+    """'hydra' when the launcher is MPICH's (or a derivative's) Hydra, else
+    'openmpi' (Open MPI's mpirun, also assumed when the launcher cannot say)."""
+    try:
+        said = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return "openmpi"
+    return "hydra" if re.search(r"HYDRA|MPICH|Intel\(R\) MPI", said.stdout + said.stderr) else "openmpi"
+
+
 class Srun:
     """Slurm's srun, inside an allocation. --no-kill keeps the allocation
     when a node fails; --kill-on-bad-exit ends the step when one rank dies,
@@ -152,11 +205,16 @@ class Srun:
 
 def make(kind, extra_args, virtual):
     """The launcher to use: srun inside a Slurm allocation (when asked or,
-    for 'auto', when srun exists and SLURM_JOB_ID is set), else mpirun."""
+    for 'auto', when srun exists and SLURM_JOB_ID is set), else $MPIEXEC (or
+    mpirun), as Open MPI's or as Hydra by what it says of itself."""
     extra = shlex.split(extra_args or "")
     if kind == "auto":
         kind = "srun" if os.environ.get("SLURM_JOB_ID") and shutil.which("srun") and not virtual else "mpirun"
-    return Srun(extra) if kind == "srun" else Mpirun(extra, virtual=virtual)
+    if kind == "srun":
+        return Srun(extra)
+    program = os.environ.get("MPIEXEC", "mpirun")
+    cls = Hydra if mpi_flavour(program) == "hydra" else Mpirun
+    return cls(extra, program=program, virtual=virtual)
 
 
 def probe_all(launcher, nodes, timeout):

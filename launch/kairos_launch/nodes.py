@@ -25,9 +25,9 @@ class Node:
 
 
 def from_hostfile(path, ranks_per_node=None):
-    """Open MPI's hostfile syntax (`host [slots=N]`), one node per line,
-    plus an optional `spare` word for a node kept back until another is
-    lost. Comments start with #."""
+    """Open MPI's hostfile syntax (`host [slots=N]`) or MPICH's (`host:N`),
+    one node per line, plus an optional `spare` word for a node kept back
+    until another is lost. Comments start with #."""
     nodes, seen = [], set()
     try:
         lines = Path(path).read_text().splitlines()
@@ -38,6 +38,10 @@ def from_hostfile(path, ranks_per_node=None):
         if not words:
             continue
         name, slots, spare = words[0], ranks_per_node, False
+        if m := re.fullmatch(r"(.+):(\d+)", name):
+            name = m.group(1)
+            if ranks_per_node is None:
+                slots = int(m.group(2))
         for word in words[1:]:
             if word == "spare":
                 spare = True
@@ -50,7 +54,7 @@ def from_hostfile(path, ranks_per_node=None):
             raise NodeError(f"{path}:{number}: host {name} is listed twice")
         seen.add(name)
         if not slots or slots < 1:
-            raise NodeError(f"{path}:{number}: host {name} has no slots=N (or pass --ranks-per-node)")
+            raise NodeError(f"{path}:{number}: host {name} has no slots=N or :N (or pass --ranks-per-node)")
         nodes.append(Node(name, slots, spare))
     if not nodes:
         raise NodeError(f"{path}: no host in it")
