@@ -36,15 +36,19 @@ endfunction()
 # kairos_add_model_library) linked in and the static engine: a scenario's
 # `plugins = ["soda"]` is then satisfied without dlopen, for compute nodes
 # that have none. System libraries (MPI, HDF5, the C++ runtime) stay shared:
-# Debian ships Open MPI without static libraries. Needs -DKAIROS_STATIC=ON
-# in Kairos's own build.
+# Debian ships Open MPI without static libraries. Needs Kairos built with
+# -DKAIROS_STATIC=ON; out of tree, find_package(Kairos COMPONENTS static).
 function(kairos_add_static_executable name)
   cmake_parse_arguments(ARG "" "" "MODELS" ${ARGN})
-  if(NOT TARGET kairos_cli OR NOT TARGET Kairos::engine_static)
-    message(FATAL_ERROR "kairos_add_static_executable(${name}): configure Kairos with -DKAIROS_STATIC=ON "
-                        "(it needs the static engine and the command's objects)")
+  if(NOT TARGET Kairos::cli OR NOT TARGET Kairos::engine_static)
+    message(FATAL_ERROR "kairos_add_static_executable(${name}): it needs the static engine and the command's "
+                        "objects: configure Kairos with -DKAIROS_STATIC=ON, and out of tree ask for them with "
+                        "find_package(Kairos REQUIRED COMPONENTS static)")
   endif()
-  add_executable(${name} $<TARGET_OBJECTS:kairos_cli>)
+  if(NOT ARG_MODELS)
+    message(FATAL_ERROR "kairos_add_static_executable(${name}): name at least one model (MODELS soda ...)")
+  endif()
+  add_executable(${name})
   foreach(model IN LISTS ARG_MODELS)
     if(NOT TARGET kairos_${model}_objects)
       message(FATAL_ERROR "kairos_add_static_executable(${name}): no model '${model}' "
@@ -52,5 +56,5 @@ function(kairos_add_static_executable name)
     endif()
     target_sources(${name} PRIVATE $<TARGET_OBJECTS:kairos_${model}_objects>)
   endforeach()
-  target_link_libraries(${name} PRIVATE Kairos::engine_static ${KAIROS_CLI_LIBRARIES})
+  target_link_libraries(${name} PRIVATE Kairos::cli Kairos::engine_static)
 endfunction()

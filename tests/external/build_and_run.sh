@@ -45,4 +45,19 @@ fi
 # The supervisor is installed beside kairos and finds it there.
 "$work/prefix/bin/kairos-launch" --virtual-nodes 2 --ranks-per-node 1 --launcher-args=--oversubscribe \
   --output "$work/supervised" "$example/epidemic.toml" 2>&1 | grep -q "kairos-launch: finished after 0 recovery"
-echo "the example model built and run against the installed engine: ${one##*digest=} on 1 and 2 ranks, restarts exactly"
+# With the static engine installed (-DKAIROS_STATIC=ON), the model links into
+# its own command: no plugin loaded, no engine library, the plugin's digest.
+static=
+if [ -f "$work/prefix/lib/cmake/Kairos/KairosStaticTargets.cmake" ]; then
+  cmake -S "$example" -B "$work/static" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release \
+    -DEPIDEMIC_STATIC=ON >/dev/null
+  cmake --build "$work/static" --target epidemic-sim >/dev/null
+  if ldd "$work/static/epidemic-sim" | grep -q libkairos_engine; then
+    echo "epidemic-sim links the engine library:"; ldd "$work/static/epidemic-sim"; exit 1
+  fi
+  alone=$(cd "$work" && KAIROS_PLUGIN_PATH=/nonexistent "$work/static/epidemic-sim" run "$example/epidemic.toml" \
+    --output "$work/out-static" | tail -n 1)
+  [ "${alone##*digest=}" = "${one##*digest=}" ] || { echo "static: $alone"; echo "plugin: $one"; exit 1; }
+  static=", and as a static command"
+fi
+echo "the example model built and run against the installed engine: ${one##*digest=} on 1 and 2 ranks$static, restarts exactly"
