@@ -43,7 +43,7 @@ other="$emulator $build/bin/kairos"
 /usr/bin/python3 $same "$other" "$root/scenarios/phold.toml" --checkpoint-at 40000
 /usr/bin/python3 $same "$other" "$root/scenarios/life.toml" --checkpoint-at 900
 if [ "$full" = --full ]; then
-  /usr/bin/python3 $same "$other" "$root/scenarios/soda-benchmark.toml" --set actors.5.count=2000 --checkpoint-at 500
+  /usr/bin/python3 $same "$other" "$root/scenarios/soda-benchmark.toml" --set actors.4.count=2000 --checkpoint-at 5000
   /usr/bin/python3 $same "$other" "$root/scenarios/phold.toml" --set phold.remote=0.9 --threads 2
 fi
 echo "s390x: every check passed"

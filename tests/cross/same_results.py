@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Two kairos builds give the same results: digest, totals and every value.
 
-    same_results.py REFERENCE OTHER SCENARIO [--checkpoint-at TICK] [--set key=value ...]
+    same_results.py REFERENCE OTHER SCENARIO [--checkpoint-at TICK] [kairos run options ...]
 
 REFERENCE and OTHER are commands (split like a shell line), e.g. this
 machine's build/bin/kairos and "qemu-s390x -L ... build-s390x/bin/kairos", or
@@ -74,8 +74,9 @@ def compare(label, reference_out, other_out):
 def main():
     reference, other, scenario, *rest = sys.argv[1:]
     checkpoint_at = None
-    if rest[:1] == ["--checkpoint-at"]:
-        checkpoint_at, rest = rest[1], rest[2:]
+    if "--checkpoint-at" in rest:
+        at = rest.index("--checkpoint-at")
+        checkpoint_at, rest = rest[at + 1], rest[:at] + rest[at + 2:]
     name = os.path.splitext(os.path.basename(scenario))[0]
     with tempfile.TemporaryDirectory() as tmp:
         out = {who: os.path.join(tmp, who) for who in ("reference", "other")}
