@@ -124,10 +124,10 @@ def supervise(launch, out, scenario, nodes, spares, kairos_args, env):
                        "--", *kairos_args], env)
 
 
-def losses(k, launch, env, tmp, rng, nodes=6, replicas=2, events=None, budget=4):
+def losses(k, launch, env, tmp, rng, nodes=6, replicas=2, events=None, budget=4, end=6000):
     """`nodes` virtual nodes, the last a spare; `events` loss events (2 or 3
-    when not given), losing `budget` nodes at most in all."""
-    sets = phold(6000, lps=256)
+    when not given), losing `budget` nodes at most in all; PHOLD to `end`."""
+    sets = phold(end, lps=256)
     expected = reference(k, PHOLD, sets, f"{tmp}/reference")
     out = f"{tmp}/supervised"
     run = supervise(launch, out, PHOLD, nodes, 1, [*sets, "--replicas", str(replicas), "--checkpoint-every", "30000"],
@@ -172,8 +172,10 @@ def losses(k, launch, env, tmp, rng, nodes=6, replicas=2, events=None, budget=4)
 
 def one_loss(k, launch, env, tmp, rng):
     """The smallest recovery: 2 nodes and a spare, k=1, one node lost (for
-    an MPI that busy-polls, where more ranks than cores crawl)."""
-    losses(k, launch, env, tmp, rng, nodes=3, replicas=1, events=1, budget=1)
+    an MPI that busy-polls, where more ranks than cores crawl). Two ranks
+    run PHOLD faster than five oversubscribed ones: a longer run, so that
+    the loss comes before its end."""
+    losses(k, launch, env, tmp, rng, nodes=3, replicas=1, events=1, budget=1, end=30000)
 
 
 def beyond_k(k, launch, env, tmp, rng):
