@@ -60,13 +60,17 @@ class Mpirun:
         self.extra = list(extra_args)
         self.virtual = virtual
 
-    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
-        if self.virtual:
-            return [self.program, "-n", str(ranks), *self.extra, *argv]
+    host_option = "--host"  # runs a job on the named host (probes)
+
+    def placement(self, nodes, ranks_per_node, workdir):
+        """The options that put ranks_per_node ranks on each of the nodes."""
         hostfile = workdir / "hostfile"
         hostfile.write_text("".join(f"{n.name} slots={ranks_per_node}\n" for n in nodes))
-        return [self.program, "-n", str(ranks), "--hostfile", str(hostfile), "--map-by", f"ppr:{ranks_per_node}:node",
-                *self.extra, *argv]
+        return ["--hostfile", str(hostfile), "--map-by", f"ppr:{ranks_per_node}:node"]
+
+    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
+        where = [] if self.virtual else self.placement(nodes, ranks_per_node, workdir)
+        return [self.program, "-n", str(ranks), *where, *self.extra, *argv]
 
     def environment(self):
         """Open MPI settings for the launch. When a rank dies, mpirun sends the
@@ -83,7 +87,7 @@ class Mpirun:
     def probe(self, node, timeout):
         """Whether a real node answers: a one-process job on it."""
         try:
-            done = subprocess.run([self.program, "-n", "1", "--host", node.name, *self.extra, "true"],
+            done = subprocess.run([self.program, "-n", "1", self.host_option, node.name, *self.extra, "true"],
                                   capture_output=True, timeout=timeout)
             return done.returncode == 0
         except subprocess.TimeoutExpired:
@@ -108,25 +112,16 @@ class Hydra(Mpirun):
     its own failure report, which names the host and PID of a process that
     died, not its rank."""
     name = "mpiexec (Hydra)"
+    host_option = "-hosts"
 
-    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
-        if self.virtual:
-            return [self.program, "-n", str(ranks), *self.extra, *argv]
+    def placement(self, nodes, ranks_per_node, workdir):
         hostfile = workdir / "hostfile"
         hostfile.write_text("".join(f"{n.name}:{ranks_per_node}\n" for n in nodes))
-        return [self.program, "-n", str(ranks), "-f", str(hostfile), "-ppn", str(ranks_per_node), *self.extra, *argv]
+        return ["-f", str(hostfile), "-ppn", str(ranks_per_node)]
 
     def environment(self):
         """Hydra ends the job as soon as a process dies: no grace to shorten."""
         return {}
-
-    def probe(self, node, timeout):
-        try:
-            done = subprocess.run([self.program, "-n", "1", "-hosts", node.name, *self.extra, "true"],
-                                  capture_output=True, timeout=timeout)
-            return done.returncode == 0
-        except subprocess.TimeoutExpired:
-            return False
 
     def parse(self, text):
         r = Report(kairos_error=_kairos_error(text))
