@@ -207,7 +207,10 @@ def model_error(k, launch, env, tmp, rng):
 
 def time_limit(k, launch, env, tmp, rng):
     del rng
-    sets = phold(3000, lps=256)
+    # Long enough (about 12 s on 3 ranks of an idle 2-core machine) that
+    # the stop, 4 s in, always comes first: at a third of this it once
+    # finished in 2.9 s.
+    sets = phold(12000, lps=256)
     expected = reference(k, PHOLD, sets, f"{tmp}/reference")
     out = f"{tmp}/limited"
     args = [*sets, "--replicas", "1", "--checkpoint-every", "10000000"]
