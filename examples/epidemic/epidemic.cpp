@@ -60,7 +60,7 @@ class person final : public kairos::actor {
         neighbours_(init.get<std::uint64_t>("neighbours")), strangers_(init.get<std::uint64_t>("strangers")),
         transmission_(init.get<double>("transmission")),
         mean_days_ill_(init.get<double>("mean_days_ill")),
-        first_case_(aai() - ring_.first < init.get<std::uint64_t>("first_cases")) {
+        first_case_(init.get_or<bool>("infectious", false)) {
     if (transmission_ < 0 || transmission_ > 1) init.reject("transmission", "a probability, from 0 to 1");
     if (2 * neighbours_ >= ring_.count) init.reject("neighbours", "fewer than half the ring on each side");
   }
@@ -126,6 +126,6 @@ KAIROS_REGISTER_ACTOR(person, "epidemic.person", {"ring", "the group of people o
                       {"strangers", "people met each day anywhere on the ring"},
                       {"transmission", "probability that a meeting with an infectious person infects"},
                       {"mean_days_ill", "mean of the exponential time to recovery, in days"},
-                      {"first_cases", "the first this many people of the ring start infectious"});
+                      {"infectious", "starts infectious (default false; the scenario names the first cases)"});
 
 }  // namespace epidemic

@@ -7,9 +7,18 @@
 
 namespace kairos::detail {
 
+const toml::node* param_source::find_per_actor(std::string_view key) const {
+  if (!per_actor_) return nullptr;
+  const toml::node* values = per_actor_->get(key);
+  if (!values) return nullptr;
+  if (const toml::array* dense = values->as_array()) return dense->get(index_);
+  // Sparse: { 11 = 1, 1000 = 1 }, the actors listed by index in the block;
+  // the others take the shared value (or the class's default).
+  return values->as_table()->get(std::to_string(index_));
+}
+
 const toml::node* param_source::find(std::string_view key) const {
-  if (per_actor_)
-    if (const toml::node* values = per_actor_->get(key)) return values->as_array()->get(index_);
+  if (const toml::node* mine = find_per_actor(key)) return mine;
   if (shared_) return shared_->get(key);
   return nullptr;
 }
@@ -21,7 +30,7 @@ const toml::node& param_source::require(std::string_view key) const {
 
 void param_source::fail(const toml::node* node, std::string_view key, std::string_view why) const {
   const std::string where = node ? scenario_->where(node) : scenario_->file.string();
-  const bool per_actor = per_actor_ && per_actor_->get(key);
+  const bool per_actor = find_per_actor(key) != nullptr;
   const std::string_view field = per_actor ? per_actor_field_ : shared_field_;
   if (field.empty()) throw scenario_error(fmt::format("{}: parameter '{}': {}", where, key, why));
   throw scenario_error(fmt::format("{}: {}.{}: {}", where, field, key, why));

@@ -13,8 +13,9 @@ struct scenario;
 namespace kairos::detail {
 
 /// Where one actor's (or one section's) parameters come from: its block's
-/// per-actor arrays first, then the block's shared table. Every lookup error
-/// names the file, line, column and field.
+/// per-actor values first (an array with one value per actor, or a sparse
+/// table of some actors' values by index), then the block's shared table.
+/// Every lookup error names the file, line, column and field.
 class param_source {
  public:
   /// `shared_field` and `per_actor_field` are the tables' paths in the
@@ -43,6 +44,9 @@ class param_source {
   const toml::node* actor_name() const noexcept { return actor_name_; }
 
  private:
+  /// This actor's own value for `key` in per_actor, or null.
+  const toml::node* find_per_actor(std::string_view key) const;
+
   const scenario* scenario_;
   const toml::table* shared_;
   const toml::table* per_actor_;

@@ -202,6 +202,22 @@ void add_name(scenario& s, const std::string& name, actor_range range, const tom
   if (!s.named.emplace(name, range).second) fail(s, node, field, fmt::format("name '{}' is used twice", name));
 }
 
+/// A sparse per_actor table names actors by their index in the block: each
+/// key must be a decimal index below the block's count, written canonically
+/// ("7", not "07"), since lookups spell the index that way.
+void check_sparse_indices(const scenario& s, const toml::table& sparse, const std::string& field,
+                          std::uint64_t count) {
+  for (auto&& [key, value] : sparse) {
+    const std::string_view k = key.str();
+    std::uint64_t i = 0;
+    const auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), i);
+    if (ec != std::errc{} || end != k.data() + k.size() || std::to_string(i) != k)
+      fail(s, &value, fmt::format("{}.{}", field, k), "a sparse per_actor key must be an actor's index in the block");
+    if (i >= count)
+      fail(s, &value, fmt::format("{}.{}", field, k), fmt::format("index {} is beyond the block's count {}", i, count));
+  }
+}
+
 void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
   const std::string field = fmt::format("actors[{}]", index);
   const toml::table& t = expect_table(s, node, field);
@@ -233,7 +249,14 @@ void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
     b.per_actor = &expect_table(s, *n, field + ".per_actor");
     for (auto&& [key, value] : *b.per_actor) {
       const std::string f = fmt::format("{}.per_actor.{}", field, key.str());
-      if (!value.is_array()) fail(s, &value, f, fmt::format("expected an array of {} values, got {}", b.count, type_name(value)));
+      if (const toml::table* sparse = value.as_table()) {
+        check_sparse_indices(s, *sparse, f, b.count);
+        continue;
+      }
+      if (!value.is_array())
+        fail(s, &value, f,
+             fmt::format("expected an array of {} values, or a table {{ index = value, ... }}, got {}", b.count,
+                         type_name(value)));
       if (value.as_array()->size() != b.count)
         fail(s, &value, f, fmt::format("has {} values but count is {}", value.as_array()->size(), b.count));
     }

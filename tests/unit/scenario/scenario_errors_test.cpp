@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "kairos/core/error.hpp"
+#include "scenario/param_source.hpp"
 #include "scenario/scenario.hpp"
 
 namespace {
@@ -74,6 +75,55 @@ TEST(Scenario, PerActorListsMustMatchTheCount) {
   EXPECT_NE(error_of("[simulation]\n[[actors]]\nclass = \"test.deleter\"\ncount = 3\nper_actor = { at = [1, 2] }\n")
                 .find("actors[0].per_actor.at: has 2 values but count is 3"),
             std::string::npos);
+}
+
+TEST(Scenario, SparsePerActorKeysAreIndicesInTheBlock) {
+  const std::string block = "[simulation]\n[[actors]]\nclass = \"test.deleter\"\ncount = 3\n";
+  EXPECT_NE(error_of(block + "per_actor = { at = { 3 = 7 } }\n").find("actors[0].per_actor.at.3: index 3 is beyond the "
+                                                                         "block's count 3"),
+            std::string::npos);
+  for (const char* key : {"x", "-1", "01", "\"1.0\""})
+    EXPECT_NE(error_of(block + "per_actor = { at = { " + key + " = 7 } }\n")
+                  .find("a sparse per_actor key must be an actor's index in the block"),
+              std::string::npos)
+        << key;
+  EXPECT_NE(error_of(block + "per_actor = { at = 7 }\n").find("expected an array of 3 values, or a table"),
+            std::string::npos);
+}
+
+// The actors a sparse table lists get their own value; the others the
+// block's shared one, or none (the class's default applies).
+TEST(Scenario, SparsePerActorValuesReachTheirActors) {
+  auto s = kairos::parse_scenario(
+      "[simulation]\n[[actors]]\nclass = \"test.deleter\"\ncount = 4\nparams = { at = 5 }\n"
+      "per_actor = { at = { 1 = 10, 3 = 30 } }\n",
+      "sparse.toml", {});
+  kairos::resolve_actors(*s);
+  const kairos::actor_block& b = s->blocks.at(0);
+  std::vector<std::int64_t> at;
+  for (std::uint64_t i = 0; i < b.count; ++i)
+    at.push_back(kairos::detail::param_source(*s, b.params, b.params_field, b.per_actor, "actors[0].per_actor", i,
+                                              nullptr)
+                     .get_int("at"));
+  EXPECT_EQ(at, (std::vector<std::int64_t>{5, 10, 5, 30}));
+
+  auto unshared = kairos::parse_scenario(
+      "[simulation]\n[[actors]]\nclass = \"test.deleter\"\ncount = 2\nper_actor = { at = { 1 = 10 } }\n",
+      "sparse.toml", {});
+  kairos::resolve_actors(*unshared);
+  const kairos::actor_block& u = unshared->blocks.at(0);
+  const auto source = [&](std::uint64_t i) {
+    return kairos::detail::param_source(*unshared, u.params, u.params_field, u.per_actor, "actors[0].per_actor", i,
+                                        nullptr);
+  };
+  EXPECT_EQ(source(0).find("at"), nullptr);
+  EXPECT_EQ(source(1).get_int("at"), 10);
+  try {
+    source(1).fail(source(1).find("at"), "at", "wrong");
+    FAIL();
+  } catch (const kairos::scenario_error& e) {
+    EXPECT_NE(std::string(e.what()).find("actors[0].per_actor.at: wrong"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
