@@ -38,8 +38,9 @@ CONFIGS = [
 ]
 
 
-def run_once(overrides, threads, ranks, out_dir):
-    cmd = [KAIROS, "run", os.path.join(ROOT, "scenarios", "phold.toml"), "--threads", str(threads),
+def run_once(overrides, threads, ranks, out_dir, kairos=KAIROS):
+    """summary.json of one run of PHOLD with the given [phold] overrides."""
+    cmd = [kairos, "run", os.path.join(ROOT, "scenarios", "phold.toml"), "--threads", str(threads),
            "--output", out_dir]
     if ranks > 1:
         cmd = ["mpiexec", "-n", str(ranks), "--oversubscribe"] + cmd
@@ -48,6 +49,11 @@ def run_once(overrides, threads, ranks, out_dir):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(out_dir, "summary.json")) as f:
         return json.load(f)
+
+
+def events_per_second(summary):
+    """Handled PHOLD events over the simulation loop's wall time, in millions."""
+    return summary["counters"]["phold.events"] / summary["wall_seconds"] / 1e6
 
 
 def main():
@@ -73,7 +79,7 @@ def main():
                 overrides = dict(overrides, end=overrides["end"] / 10)
             for threads in args.threads:
                 runs = [run_once(overrides, threads, args.ranks, tmp) for _ in range(args.repeats)]
-                rates = [r["counters"]["phold.events"] / r["wall_seconds"] / 1e6 for r in runs]
+                rates = [events_per_second(r) for r in runs]
                 median = statistics.median(rates)
                 mid = runs[rates.index(median)] if median in rates else runs[0]
                 act = mid["activations"] / mid["wall_seconds"] / 1e6

@@ -39,9 +39,9 @@ $emulator "$build/bin/kairos_unit_tests" --gtest_brief=1 \
 
 same="$root/tests/cross/same_results.py $host_build/bin/kairos"
 other="$emulator $build/bin/kairos"
-/usr/bin/python3 $same "$other" "$root/scenarios/soda-deterministic.toml" --checkpoint-at 20000
-/usr/bin/python3 $same "$other" "$root/scenarios/phold.toml" --checkpoint-at 40000
-/usr/bin/python3 $same "$other" "$root/scenarios/life.toml" --checkpoint-at 900
+grep -v '^#' "$root/tests/cross/shipped_cases.txt" | while read -r name tick; do
+  /usr/bin/python3 $same "$other" "$root/scenarios/$name.toml" --checkpoint-at "$tick"
+done
 if [ "$full" = --full ]; then
   /usr/bin/python3 $same "$other" "$root/scenarios/soda-benchmark.toml" --set actors.4.count=2000 --checkpoint-at 5000
   /usr/bin/python3 $same "$other" "$root/scenarios/phold.toml" --set phold.remote=0.9 --threads 2

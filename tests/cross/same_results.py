@@ -19,8 +19,10 @@ import subprocess
 import sys
 import tempfile
 
-import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mpi"))
+from results_datasets import datasets  # noqa: E402
 
 TOTALS = ("digest", "activations", "messages", "actors_final", "last_tick", "diascas", "counters", "end_reason")
 
@@ -40,16 +42,14 @@ def summary(out):
 
 
 def values(out):
-    """{probe/dataset: little-endian bytes}, {probe: curves}."""
-    data, curves = {}, {}
-    with h5py.File(os.path.join(out, "results.h5"), "r") as f:
-        for name, group in f["probes"].items():
-            curves[name] = [c.decode() if isinstance(c, bytes) else str(c) for c in group.attrs["curves"]]
-            for d in ("tick", "aai", "value"):
-                array = group[d][()]
-                data[f"{name}/{d}"] = (array.dtype.kind, array.shape,
-                                       array.astype(array.dtype.newbyteorder("<")).tobytes())
-    return data, curves
+    """{probe/dataset: (kind, shape, little-endian bytes)}, {probe: curves}:
+    results_datasets's reading, with each machine's byte order undone."""
+    data, curves = datasets(os.path.join(out, "results.h5"))
+    normalised = {}
+    for key, (dtype, shape, raw) in data.items():
+        array = np.frombuffer(raw, dtype=np.dtype(dtype))
+        normalised[key] = (array.dtype.kind, shape, array.astype(array.dtype.newbyteorder("<")).tobytes())
+    return normalised, curves
 
 
 def compare(label, reference_out, other_out):

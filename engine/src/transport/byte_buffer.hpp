@@ -7,8 +7,6 @@
 // bytes that also outlive the run (a checkpoint's probe samples), which then
 // read the same on a machine of the other byte order.
 
-#include <algorithm>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -18,15 +16,9 @@
 #include <type_traits>
 #include <vector>
 
-namespace kairos {
+#include "kairos/core/byte_order.hpp"
 
-namespace detail {
-/// Reverses a value's bytes on big-endian machines: native <-> little-endian.
-template <class T>
-void swap_unless_little_endian(std::byte* bytes) noexcept {
-  if constexpr (std::endian::native == std::endian::big) std::reverse(bytes, bytes + sizeof(T));
-}
-}  // namespace detail
+namespace kairos {
 
 class byte_writer {
  public:
@@ -41,8 +33,7 @@ class byte_writer {
   void put_le(T value) {
     static_assert(std::is_arithmetic_v<T>);
     std::byte bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof value);
-    detail::swap_unless_little_endian<T>(bytes);
+    detail::to_little_endian(value, bytes);
     put_bytes(bytes, sizeof bytes);
   }
   void put_bytes(const void* data, std::size_t size) {
@@ -85,12 +76,7 @@ class byte_reader {
   template <class T>
   T get_le() {
     static_assert(std::is_arithmetic_v<T>);
-    std::byte bytes[sizeof(T)];
-    std::memcpy(bytes, take(sizeof bytes), sizeof bytes);
-    detail::swap_unless_little_endian<T>(bytes);
-    T value;
-    std::memcpy(&value, bytes, sizeof value);
-    return value;
+    return detail::from_little_endian<T>(take(sizeof(T)));
   }
   const std::byte* take(std::size_t size) {
     if (size > size_ - at_) throw std::runtime_error("truncated buffer from another rank");

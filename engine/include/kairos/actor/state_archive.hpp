@@ -35,6 +35,8 @@
 #include <string_view>
 #include <type_traits>
 
+#include "kairos/core/byte_order.hpp"
+
 #include <boost/mpl/bool.hpp>
 #include <boost/serialization/array_optimization.hpp>
 #include <boost/serialization/array_wrapper.hpp>
@@ -57,22 +59,6 @@ inline constexpr unsigned state_library_version = 8;
 template <class T>
 inline constexpr bool is_state_primitive = std::is_arithmetic_v<T> || std::is_enum_v<T>;
 
-/// The bytes of an arithmetic value, little-endian.
-template <class T>
-void to_little_endian(const T& value, std::byte* out) noexcept {
-  std::memcpy(out, &value, sizeof value);
-  if constexpr (std::endian::native == std::endian::big) std::reverse(out, out + sizeof value);
-}
-
-template <class T>
-T from_little_endian(const std::byte* in) noexcept {
-  std::byte bytes[sizeof(T)];
-  std::memcpy(bytes, in, sizeof bytes);
-  if constexpr (std::endian::native == std::endian::big) std::reverse(bytes, bytes + sizeof bytes);
-  T value;
-  std::memcpy(&value, bytes, sizeof value);
-  return value;
-}
 
 template <class T>
 constexpr void refuse_pointers() {
