@@ -403,6 +403,15 @@ void accept_checkpoint_folders(std::vector<fs::path>& dirs, std::optional<std::s
   }
 }
 
+namespace {
+/// Files a timed message of the checkpoint for its receiver on this rank.
+void keep_timed(restored_state& out, timed_message m, const std::byte* payload) {
+  m.offset = out.timed_payloads.size();
+  out.timed_payloads.insert(out.timed_payloads.end(), payload, payload + m.size);
+  out.timed.push_back(m);
+}
+}  // namespace
+
 restored_state distribute(std::vector<shard_content>&& shards, const placement& where, transport& net) {
   const auto ranks = static_cast<std::size_t>(net.size());
   const auto me = static_cast<std::size_t>(net.rank());
@@ -486,6 +495,18 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       writers[r].put_vector(ticks[r]);
       writers[r].put_vector(aais[r]);
     }
+    // Timed messages go where their receivers now live, one entry each.
+    for (const timed_message& m : s.timed) {
+      const auto home = static_cast<std::size_t>(where.rank_of(m.receiver));
+      const std::byte* payload = s.timed_payloads.data() + m.offset;
+      if (home == me) {
+        keep_timed(out, m, payload);
+        continue;
+      }
+      writers[home].put('T');
+      writers[home].put(m);
+      writers[home].put_bytes(payload, m.size);
+    }
     reader.put('m');
     reader.put_string(std::string_view(reinterpret_cast<const char*>(s.samples.data()), s.samples.size()));
     for (std::size_t i = 0; i < s.counter_names.size(); ++i) {
@@ -530,6 +551,11 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
           const auto ticks = r.get_vector<std::uint64_t>();
           const auto aais = r.get_vector<std::uint64_t>();
           for (std::size_t i = 0; i < std::min(ticks.size(), aais.size()); ++i) out.agenda.emplace_back(ticks[i], aais[i]);
+          break;
+        }
+        case 'T': {
+          const auto m = r.get<timed_message>();
+          keep_timed(out, m, r.take(m.size));
           break;
         }
         case 'm': {

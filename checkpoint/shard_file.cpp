@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 #include <bit>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -54,7 +55,61 @@ auto stats_fields(Shard& s) {
                     std::pair{"actors_deleted", &s.totals.actors_deleted},
                     std::pair{"ticks_simulated", &s.position.ticks_simulated},
                     std::pair{"diascas", &s.position.diascas},
-                    std::pair{"last_tick", &s.position.last_tick}};
+                    std::pair{"last_tick", &s.position.last_tick},
+                    std::pair{"windows", &s.position.windows}};
+}
+
+/// The /timed tables: one column per field of a timed message (the offset
+/// follows from the sizes).
+constexpr std::array<const char*, 8> timed_columns{"due", "receiver", "sender", "sent_tick",
+                                                    "sent_diasca", "seq", "type", "size"};
+
+std::array<std::vector<std::uint64_t>, 8> timed_table(const std::vector<timed_message>& timed) {
+  std::array<std::vector<std::uint64_t>, 8> columns;
+  for (const timed_message& m : timed) {
+    const std::array<std::uint64_t, 8> row{m.due, m.receiver, m.sender, m.sent_tick, m.sent_diasca, m.seq, m.type,
+                                           m.size};
+    for (std::size_t c = 0; c < row.size(); ++c) columns[c].push_back(row[c]);
+  }
+  return columns;
+}
+
+/// The timed messages of a shard's /timed tables, checked against the
+/// payload bytes.
+std::vector<timed_message> timed_rows(const std::array<std::vector<std::uint64_t>, 8>& columns,
+                                      std::size_t payload_bytes, const std::string& name) {
+  const std::size_t n = columns[0].size();
+  for (const auto& column : columns)
+    if (column.size() != n) throw checkpoint_error(fmt::format("{}: timed message tables disagree in length", name));
+  std::vector<timed_message> rows(n);
+  std::uint64_t offset = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto narrow = [&](std::size_t c, std::uint64_t limit) {
+      if (columns[c][i] > limit)
+        throw checkpoint_error(fmt::format("{}: timed message {}: {} {} out of range", name, i, timed_columns[c],
+                                           columns[c][i]));
+      return columns[c][i];
+    };
+    timed_message& m = rows[i];
+    m.due = columns[0][i];
+    m.receiver = columns[1][i];
+    m.sender = columns[2][i];
+    m.sent_tick = columns[3][i];
+    m.sent_diasca = static_cast<diasca_t>(narrow(4, UINT32_MAX));
+    m.seq = static_cast<std::uint32_t>(narrow(5, UINT32_MAX));
+    m.type = columns[6][i];
+    m.size = static_cast<std::uint32_t>(narrow(7, UINT32_MAX));
+    if (m.sent_tick >= m.due)
+      throw checkpoint_error(fmt::format("{}: timed message {} is due at tick {}, not after it was sent (tick {})",
+                                         name, i, m.due, m.sent_tick));
+    m.offset = offset;
+    offset += m.size;
+    if (offset > payload_bytes)
+      throw checkpoint_error(fmt::format("{}: timed message payloads are shorter than their sizes say", name));
+  }
+  if (offset != payload_bytes)
+    throw checkpoint_error(fmt::format("{}: timed message payloads are longer than their sizes say", name));
+  return rows;
 }
 
 }  // namespace
@@ -94,6 +149,11 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   h5::handle agenda = f.create_group(root, "agenda");
   f.write_u64(agenda.get(), "tick", s.agenda_tick, u64, true);
   f.write_u64(agenda.get(), "aai", s.agenda_aai, u64, true);
+
+  h5::handle timed = f.create_group(root, "timed");
+  const auto columns = timed_table(s.timed);
+  for (std::size_t c = 0; c < columns.size(); ++c) f.write_u64(timed.get(), timed_columns[c], columns[c], u64, true);
+  f.write_bytes(timed.get(), "payload", s.timed_payloads.data(), s.timed_payloads.size(), true);
 
   h5::handle probes = f.create_group(root, "probes");
   const std::string declarations = declarations_text(s.probes);
@@ -165,6 +225,17 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
     if (s.agenda_tick.size() != s.agenda_aai.size())
       throw checkpoint_error(fmt::format("{}: agenda tables disagree in length", name));
 
+    const h5::handle timed = f.open_group(root, "timed");
+    std::array<std::vector<std::uint64_t>, 8> columns;
+    for (std::size_t c = 0; c < columns.size(); ++c) columns[c] = f.read_u64(timed.get(), timed_columns[c]);
+    s.timed_payloads = f.read_bytes(timed.get(), "payload");
+    s.timed = timed_rows(columns, s.timed_payloads.size(), name);
+    if (!s.timed.empty() && s.payload_byte_order != native_byte_order())
+      throw checkpoint_error(fmt::format(
+          "{}: holds {} timed message(s) whose payloads are the model's message structs in {}-endian byte order; "
+          "restart on a {}-endian machine (this one is {}-endian)",
+          name, s.timed.size(), s.payload_byte_order, s.payload_byte_order, native_byte_order()));
+
     const h5::handle probes = f.open_group(root, "probes");
     s.probes = parse_declarations(f.read_bytes(probes.get(), "declarations"));
     s.samples = f.read_bytes(probes.get(), "samples");
@@ -207,6 +278,8 @@ void describe_shard(const std::filesystem::path& path, std::FILE* out) {
   for (std::size_t i = 0; i < names.size(); ++i) fmt::print(out, "    {}: {}\n", names[i], per_class[i]);
   const h5::handle agenda = f.open_group(root, "agenda");
   fmt::print(out, "  agenda entries: {}\n", f.read_u64(agenda.get(), "tick").size());
+  const h5::handle timed = f.open_group(root, "timed");
+  fmt::print(out, "  timed messages: {}\n", f.read_u64(timed.get(), "due").size());
   const h5::handle probes = f.open_group(root, "probes");
   fmt::print(out, "  probe sample bytes: {}\n", f.read_bytes(probes.get(), "samples").size());
   const h5::handle stats = f.open_group(root, "stats");

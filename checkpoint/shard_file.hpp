@@ -12,6 +12,10 @@
 //   /actors/state_size   uint64: bytes of each row's state
 //                    (attribute classes: class names indexed by /actors/class)
 //   /agenda/tick, aai                 the spontaneous activations to come
+//   /timed/due, receiver, sender, sent_tick, sent_diasca, seq, type, size
+//                                     uint64 tables: the timed messages to come
+//   /timed/payload                    uint8, Zstd: their payloads in row order
+//                                     (message structs as the writer laid them out)
 //   /probes/declarations              uint8 text: "name<TAB>curve<TAB>curve\n" per probe
 //   /probes/samples                   uint8, Zstd: the recorded samples not yet written
 //   /counters/values                  uint64 (attribute names)
@@ -19,8 +23,9 @@
 //
 // Tables are stored little-endian and HDF5 converts them on read; the opaque
 // payloads (actor states in the state archive, probe samples) are
-// little-endian too. So a shard restores on a machine of either byte order.
-// payload_byte_order records the writer's order, for information only;
+// little-endian too. So a shard restores on a machine of either byte order,
+// unless it holds timed messages: their payloads are the model's message
+// structs as bytes, in payload_byte_order, which must then be this machine's.
 // word_size must be this machine's (Kairos is built for 64-bit machines).
 
 #include <cstdint>
@@ -30,13 +35,15 @@
 #include <vector>
 
 #include "kairos/core/types.hpp"
+#include "time/timed_store.hpp"
 
 namespace kairos::checkpoint {
 
 /// 2: actor states in kairos's state archive (little-endian, no Boost preambles).
 /// 3: the manifest carries its own checksum and must list a shard per rank.
 /// 4: probe samples little-endian: shards restore on either byte order.
-inline constexpr std::uint64_t format_version = 4;
+/// 5: timed messages to come (/timed), and the count of lookahead windows.
+inline constexpr std::uint64_t format_version = 5;
 inline constexpr const char* format_name = "kairos-checkpoint";
 
 /// Totals a rank accumulated; summed over shards on restart.
@@ -49,6 +56,7 @@ struct run_position {
   tick_t resume_tick = 0;  ///< the first tick the restarted run simulates
   std::uint64_t ticks_simulated = 0, diascas = 0;
   tick_t last_tick = 0;
+  std::uint64_t windows = 0;
 };
 
 struct probe_declaration {
@@ -78,6 +86,8 @@ struct shard_content {
   std::vector<std::uint64_t> state_size;  ///< bytes of each row's state
 
   std::vector<std::uint64_t> agenda_tick, agenda_aai;
+  std::vector<timed_message> timed;  ///< offsets into timed_payloads
+  std::vector<std::byte> timed_payloads;
   std::vector<probe_declaration> probes;
   std::vector<std::byte> samples;  ///< probe_store::encode of the samples so far
   std::vector<std::string> counter_names;

@@ -41,20 +41,30 @@ void logical_process::act_spontaneous(kairos::context& ctx) {
   const auto handled = static_cast<std::size_t>(pending_.end() - due_now);
   pending_.erase(due_now, pending_.end());
   ctx.count(handled_events, handled);
-
-  for (std::size_t i = 0; i < handled; ++i) {
-    kairos::random_stream rng = ctx.random();
-    kairos::aai_t destination = aai();
-    if (rng.uniform() <= settings.remote)
-      destination = static_cast<kairos::aai_t>(rng.uniform_int(0, static_cast<std::int64_t>(settings.lps) - 1));
-    const kairos::tick_t due = next_due(ctx);
-    if (due >= settings.end_tick) continue;
-    if (destination == aai()) keep(due, ctx);
-    else ctx.send(destination, event{due});
-  }
+  for (std::size_t i = 0; i < handled; ++i) forward(ctx);
 }
 
-void logical_process::on(const event& e, kairos::context& ctx) { keep(e.due, ctx); }
+void logical_process::forward(kairos::context& ctx) {
+  kairos::random_stream rng = ctx.random();
+  kairos::aai_t destination = aai();
+  if (rng.uniform() <= settings.remote)
+    destination = static_cast<kairos::aai_t>(rng.uniform_int(0, static_cast<std::int64_t>(settings.lps) - 1));
+  const kairos::tick_t due = next_due(ctx);
+  if (due >= settings.end_tick) return;
+  if (destination == aai()) keep(due, ctx);
+  else if (settings.timed) ctx.send_in(destination, due - ctx.now(), event{due});
+  else ctx.send(destination, event{due});
+}
+
+void logical_process::on(const event& e, kairos::context& ctx) {
+  // Timed mapping: the event arrives when it is due. Classic: it is kept.
+  if (e.due != ctx.now()) {
+    keep(e.due, ctx);
+    return;
+  }
+  ctx.count(handled_events);
+  forward(ctx);
+}
 
 namespace {
 
@@ -84,6 +94,11 @@ void populate(const kairos::section& s, kairos::population& p) {
   if (!(c.mean * 64 * c.ticks_per_unit < 0x1.0p62))
     s.fail("ticks_per_unit", "mean x ticks_per_unit is too large: event delays would overflow the tick range");
   c.end_tick = static_cast<kairos::tick_t>(std::llround(end * c.ticks_per_unit));
+  if (s.has("mapping")) {
+    const std::string mapping = s.get_string("mapping");
+    if (mapping != "classic" && mapping != "timed") s.fail("mapping", "must be \"classic\" or \"timed\"");
+    c.timed = mapping == "timed";
+  }
   logical_process::settings = c;
   p.add("phold.lp", c.lps, s);
 }
@@ -98,6 +113,8 @@ KAIROS_REGISTER_SECTION("phold", populate,
                         {"mean", "mean time increment m (default 1.0)"},
                         {"lookahead", "minimum time increment L, 0 < L <= m (default 1.0)"},
                         {"end", "end time E in time units; events due at or after it are not created"},
-                        {"ticks_per_unit", "ticks per time unit R (default 100)"});
+                        {"ticks_per_unit", "ticks per time unit R (default 100)"},
+                        {"mapping", "\"classic\" (remote events as messages, the default) or \"timed\" (as timed "
+                                    "messages, which a declared lookahead of L time units lets ranks run in windows)"});
 
 }  // namespace phold

@@ -1,11 +1,15 @@
 #pragma once
 
 // PHOLD, the standard parallel discrete-event benchmark (docs/phold.md), on
-// ticks and diascas. Mapping: an event due at tick T is a spontaneous
-// activation of its LP at T. An event for another LP travels as a message
-// (processed at diasca 1) carrying its due tick; the receiver keeps it and
-// schedules itself. An event an LP sends itself never leaves the LP. The
-// event stream is the one PHOLD defines; only the transport differs.
+// ticks and diascas. An event due at tick T is handled at diasca 0 of T. An
+// event an LP sends itself never leaves the LP: it keeps it and schedules
+// itself at T. An event for another LP travels in one of two mappings:
+//  - classic: a message processed at diasca 1 of the sending tick, carrying
+//    T; the receiver keeps it and schedules itself;
+//  - timed: a timed message (send_in) due at T, handled on arrival. Its delay
+//    is at least L, so a scenario may declare simulation.lookahead = L and
+//    let ranks synchronise once per window of L instead of once per diasca.
+// The event stream is the one PHOLD defines; only the transport differs.
 
 #include <cstdint>
 #include <vector>
@@ -28,6 +32,7 @@ struct config {
   double mean = 1.0;
   double lookahead = 1.0;
   double ticks_per_unit = 100;
+  bool timed = false;  ///< the timed mapping (see above)
   kairos::tick_t end_tick = 0;  ///< events due at or after it are not created
 };
 
@@ -59,6 +64,8 @@ class logical_process final : public kairos::actor {
   /// Draws the next event's due tick: now + max(1, ceil(R * (L + Exp(m - L)))).
   kairos::tick_t next_due(kairos::context& ctx) const;
   void keep(kairos::tick_t due, kairos::context& ctx);
+  /// Handles one event due now: sends the next one to its destination.
+  void forward(kairos::context& ctx);
 
   std::vector<kairos::tick_t> pending_;  ///< due ticks of this LP's events
 };

@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mpi"))
 from results_datasets import datasets  # noqa: E402
 
-TOTALS = ("digest", "activations", "messages", "actors_final", "last_tick", "diascas", "counters", "end_reason")
+TOTALS = ("digest", "activations", "messages", "actors_final", "last_tick", "diascas", "windows", "counters", "end_reason")
 
 
 def kairos(command, *args):
@@ -38,7 +38,7 @@ def kairos(command, *args):
 def summary(out):
     with open(os.path.join(out, "summary.json")) as f:
         s = json.load(f)
-    return {k: s[k] for k in TOTALS}
+    return {k: s.get(k) for k in TOTALS}
 
 
 def values(out):

@@ -46,6 +46,18 @@ void creator::act_spontaneous(kairos::context& ctx) {
   for (int i = 0; i < children_; ++i) ctx.send(ctx.create<child>(), hello{});
 }
 
+timed_sender::timed_sender(kairos::actor_init& init)
+    : peer_(init.actors("peer").first),
+      at_(init.get<kairos::tick_t>("at")),
+      delay_(init.get<kairos::tick_t>("delay")),
+      count_(init.get_or("count", 1)),
+      instant_(init.get_or("instant", false)) {}
+
+void timed_sender::act_spontaneous(kairos::context& ctx) {
+  for (int i = 0; i < count_; ++i) ctx.send_in(peer_, delay_, ping{i});
+  if (instant_) ctx.send(peer_, ping{100});
+}
+
 stopper::stopper(kairos::actor_init& init)
     : at_(init.get<kairos::tick_t>("at")), peer_(init.actors("peer").first), probe_(init.probe("stopper", {"diasca"})) {}
 
@@ -63,6 +75,9 @@ KAIROS_REGISTER_ACTOR(self_aware, "test.self_aware");
 KAIROS_REGISTER_ACTOR(scheduler, "test.scheduler", {"a", ""}, {"b", ""}, {"withdraw_a", ""});
 KAIROS_REGISTER_ACTOR(creator, "test.creator", {"at", ""}, {"children", ""});
 KAIROS_REGISTER_ACTOR(child, "test.child");
+KAIROS_REGISTER_ACTOR(timed_sender, "test.timed_sender", {"peer", ""}, {"at", ""}, {"delay", ""}, {"count", ""},
+                      {"instant", ""});
+KAIROS_REGISTER_ACTOR(timed_receiver, "test.timed_receiver", {"wake", ""});
 KAIROS_REGISTER_ACTOR(deleter, "test.deleter", {"at", ""});
 KAIROS_REGISTER_ACTOR(stopper, "test.stopper", {"at", ""}, {"peer", ""});
 KAIROS_REGISTER_ACTOR(thrower, "test.thrower", {"at", ""});

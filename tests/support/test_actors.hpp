@@ -83,6 +83,47 @@ class creator final : public kairos::actor {
   int children_;
 };
 
+/// At tick `at`, sends `count` pings to `peer` with send_in(delay), index i,
+/// and, with `instant`, one more by send (index 100).
+class timed_sender final : public kairos::actor {
+ public:
+  timed_sender() = default;  // blank, for loading
+  explicit timed_sender(kairos::actor_init& init);
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  void act_spontaneous(kairos::context& ctx);
+  template <class A> void serialize(A& ar, unsigned) { ar & peer_ & at_ & delay_ & count_ & instant_; }
+
+ private:
+  kairos::aai_t peer_;
+  kairos::tick_t at_, delay_;
+  int count_;
+  bool instant_;
+};
+
+/// Records {0, 0, 0, diasca} on a spontaneous activation (at `wake`, if
+/// given) and {1, sender, index, diasca} per ping (probe "timed_receiver").
+class timed_receiver final : public kairos::actor {
+ public:
+  timed_receiver() = default;  // blank, for loading
+  using handles = kairos::handles<ping>;
+  explicit timed_receiver(kairos::actor_init& init)
+      : wake_(init.get_or<kairos::tick_t>("wake", 0)),
+        probe_(init.probe("timed_receiver", {"kind", "sender", "index", "diasca"})) {}
+  void on_first_diasca(kairos::context& ctx) {
+    if (wake_ > 0) ctx.schedule_at(wake_);
+  }
+  void act_spontaneous(kairos::context& ctx) { ctx.record(probe_, {0, 0, 0, static_cast<double>(ctx.diasca())}); }
+  void on(const ping& p, kairos::context& ctx) {
+    ctx.record(probe_, {1, static_cast<double>(ctx.sender()), static_cast<double>(p.index),
+                        static_cast<double>(ctx.diasca())});
+  }
+  template <class A> void serialize(A& ar, unsigned) { ar & wake_ & probe_; }
+
+ private:
+  kairos::tick_t wake_;
+  kairos::probe_id probe_;
+};
+
 /// Records {diasca, 0} on its first diasca and {diasca, 1} on hello (probe "child").
 class child final : public kairos::actor {
  public:

@@ -13,4 +13,13 @@ void context::schedule_at(tick_t tick) {
   worker_->schedules.push_back({self_aai_, tick, false});
 }
 
+void context::bad_delay(tick_t delay_ticks) const {
+  if (delay_ticks < 1)
+    throw runtime_error(fmt::format("send_in at tick {}: the delay must be at least 1 tick (send delivers within the "
+                                    "tick)",
+                                    now_.tick));
+  throw runtime_error(fmt::format("send_in at tick {}: a delay of {} ticks is beyond the last tick a run can reach",
+                                  now_.tick, delay_ticks));
+}
+
 }  // namespace kairos

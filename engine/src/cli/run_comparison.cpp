@@ -218,7 +218,7 @@ std::vector<std::string> compare_samples(const std::map<std::string, probe_sampl
 /// The totals of summary.json that an exact restart reproduces.
 std::vector<std::string> compare_totals(const nlohmann::json& a, const nlohmann::json& b, const std::string& b_label) {
   std::vector<std::string> lines;
-  for (const char* key : {"end_reason", "last_tick", "ticks_simulated", "diascas", "activations", "messages",
+  for (const char* key : {"end_reason", "last_tick", "ticks_simulated", "diascas", "windows", "activations", "messages",
                           "actors_final", "actors_created", "actors_deleted", "counters", "digest"})
     if (a.value(key, nlohmann::json()) != b.value(key, nlohmann::json()))
       lines.push_back(fmt::format("summary: {} is {} uninterrupted, {} {}", key, a.value(key, nlohmann::json()).dump(),

@@ -7,7 +7,8 @@ namespace kairos {
 placement::placement(const scenario& s, int ranks) : ranks_(ranks), scenario_actors_(s.actor_count) {
   for (const actor_block& b : s.blocks)
     if (!b.placement_hint.empty() && b.count > 0) {
-      hinted_.push_back({b.first_aai, b.first_aai + b.count, rank_of_group(detail::placement_group(b.placement_hint), ranks)});
+      const std::uint64_t group = detail::placement_group(b.placement_hint);
+      hinted_.push_back({b.first_aai, b.first_aai + b.count, group, rank_of_group(group, ranks)});
       hinted_end_ = b.first_aai + b.count;
     }
 }

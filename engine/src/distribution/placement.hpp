@@ -35,6 +35,15 @@ class placement {
     return static_cast<int>(mix64(aai) % static_cast<std::uint64_t>(ranks_));
   }
   int ranks() const noexcept { return ranks_; }
+  /// The placement group of an actor: its hint's group (scenario blocks with
+  /// `placement`, actors created with a hint), else the actor alone. A
+  /// group always lives on one rank, whatever the rank count, so rules
+  /// stated on groups behave alike on every rank count.
+  std::uint64_t group_of(aai_t aai) const noexcept {
+    if (detail::is_hinted(aai)) return hint_group_key(detail::hinted_group(aai));
+    if (const hinted_block* b = hinted_block_of(aai)) return hint_group_key(b->group);
+    return aai;
+  }
   /// Scenario AAIs are 0 .. scenario_actors() - 1.
   std::uint64_t scenario_actors() const noexcept { return scenario_actors_; }
 
@@ -66,8 +75,14 @@ class placement {
   friend class scenario_slots;
   struct hinted_block {
     aai_t first, end;
+    std::uint64_t group;
     int rank;
   };
+  /// A hint group's key, which no unhinted AAI takes: the tag of hinted
+  /// AAIs with the group and no creation hash.
+  static constexpr std::uint64_t hint_group_key(std::uint64_t group) noexcept {
+    return (std::uint64_t{3} << 62) | (group << 46);
+  }
   /// The hinted scenario block holding `aai`, if any. This runs per message:
   /// a binary search over the hinted blocks (in scenario order, so sorted).
   const hinted_block* hinted_block_of(aai_t aai) const noexcept {

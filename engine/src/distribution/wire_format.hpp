@@ -1,9 +1,10 @@
 #pragma once
 
-// What ranks send each other at the end of a diasca: one buffer per
-// destination rank, a sequence of entries, each a message for one of its
-// actors, an actor created elsewhere that lives there, or a probe the
-// sender declared (ahead of the actors that may record to it). Both ends are the
+// What ranks send each other at the end of a diasca (or of a lookahead
+// window): one buffer per destination rank, a sequence of entries, each a
+// message for one of its actors, a timed message for one of its actors, an
+// actor created elsewhere that lives there, or a probe the sender declared
+// (ahead of the actors that may record to it). Both ends are the
 // same build on the same architecture (checked at start), so fields are raw.
 
 #include <cstdint>
@@ -13,11 +14,12 @@
 
 #include "actor/actor_state.hpp"
 #include "kairos/detail/worker_state.hpp"
+#include "time/timed_store.hpp"
 #include "transport/byte_buffer.hpp"
 
 namespace kairos::wire {
 
-enum class kind : std::uint8_t { message = 1, actor = 2, probe = 3 };
+enum class kind : std::uint8_t { message = 1, actor = 2, probe = 3, timed = 4 };
 
 /// A message entry: 33 bytes of header, then the payload.
 inline void put_message(std::vector<std::byte>& buffer, const detail::message_record& m, const std::byte* payload) {
@@ -27,6 +29,21 @@ inline void put_message(std::vector<std::byte>& buffer, const detail::message_re
   out.put(m.sender);
   out.put(m.type);
   out.put(m.seq);
+  out.put(m.size);
+  out.put_bytes(payload, m.size);
+}
+
+/// A timed message entry: its header (offset left out), then the payload.
+inline void put_timed(std::vector<std::byte>& buffer, const timed_message& m, const std::byte* payload) {
+  byte_writer out(buffer);
+  out.put(kind::timed);
+  out.put(m.due);
+  out.put(m.receiver);
+  out.put(m.sender);
+  out.put(m.sent_tick);
+  out.put(m.sent_diasca);
+  out.put(m.seq);
+  out.put(m.type);
   out.put(m.size);
   out.put_bytes(payload, m.size);
 }
@@ -50,11 +67,13 @@ inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, con
   out.put_strings(curves);
 }
 
-/// Calls on_message(record, payload), on_actor(class_name, record) or
-/// on_probe(name, curves) for each entry of `buffer`, in order. The record's
-/// offset and arena are left for the caller to set.
-template <class OnMessage, class OnActor, class OnProbe>
-void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnActor&& on_actor, OnProbe&& on_probe) {
+/// Calls on_message(record, payload), on_timed(timed_message, payload),
+/// on_actor(class_name, record) or on_probe(name, curves) for each entry of
+/// `buffer`, in order. The records' offset (and arena) are left for the
+/// caller to set.
+template <class OnMessage, class OnTimed, class OnActor, class OnProbe>
+void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnTimed&& on_timed, OnActor&& on_actor,
+          OnProbe&& on_probe) {
   byte_reader in(buffer);
   while (!in.done()) {
     const kind k = in.get<kind>();
@@ -71,6 +90,19 @@ void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnActor&
       m.seq = in.get<std::uint32_t>();
       m.size = in.get<std::uint32_t>();
       on_message(m, in.take(m.size));
+      continue;
+    }
+    if (k == kind::timed) {
+      timed_message m{};
+      m.due = in.get<tick_t>();
+      m.receiver = in.get<aai_t>();
+      m.sender = in.get<aai_t>();
+      m.sent_tick = in.get<tick_t>();
+      m.sent_diasca = in.get<diasca_t>();
+      m.seq = in.get<std::uint32_t>();
+      m.type = in.get<message_type_id>();
+      m.size = in.get<std::uint32_t>();
+      on_timed(m, in.take(m.size));
       continue;
     }
     const std::string class_name = in.get_string();

@@ -61,7 +61,8 @@ results_writer::results_writer(const std::filesystem::path& path, const scenario
   f.attr_string(run.get(), "scenario", s.file.string());
   f.attr_string(run.get(), "scenario_text", s.text);
   f.attr_u64(run.get(), "seed", s.seed);
-  f.attr_u64(run.get(), "ticks", report.ticks_simulated);
+  if (report.windowed) f.attr_u64(run.get(), "windows", report.windows);
+  else f.attr_u64(run.get(), "ticks", report.ticks_simulated);
   f.attr_u64(run.get(), "last_tick", report.last_tick);
   f.attr_f64(run.get(), "tick_duration_seconds", s.tick_seconds);
   f.attr_u64(run.get(), "ranks", static_cast<std::uint64_t>(report.ranks));
@@ -114,9 +115,13 @@ void write_summary_json(const std::filesystem::path& path, const scenario& s, co
   j["exchange_bytes"] = r.exchange_bytes;
   j["coordination_messages_busiest_rank"] = r.coordination_messages;
   j["threads"] = r.threads;
-  j["ticks_simulated"] = r.ticks_simulated;
+  if (r.windowed) {
+    j["windows"] = r.windows;
+  } else {
+    j["ticks_simulated"] = r.ticks_simulated;
+    j["diascas"] = r.diascas;
+  }
   j["last_tick"] = r.last_tick;
-  j["diascas"] = r.diascas;
   j["activations"] = r.activations;
   j["messages"] = r.messages;
   j["actors_final"] = r.actors_final;

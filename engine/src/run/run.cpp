@@ -192,11 +192,14 @@ std::string run_report::summary_line() const {
           ? ""
           : fmt::format(" (resumed from {}: {} activations carried over; wall and act/s are the resumed part's)",
                         restarted_from, activations_carried);
+  const std::string synchronisations = windowed ? fmt::format("windows={} last_tick={}", windows, last_tick)
+                                                : fmt::format("ticks={} last_tick={} diascas={}", ticks_simulated,
+                                                              last_tick, diascas);
   return fmt::format(
-      "kairos: done ({}) ranks={} threads={} ticks={} last_tick={} diascas={} activations={} messages={} actors={} "
-      "wall={:.3f}s act/s={:.3e} peak_rss={}MiB digest={}{}",
-      end_reason, ranks, threads, ticks_simulated, last_tick, diascas, activations, messages, actors_final,
-      wall_seconds, activations_per_second(), peak_rss_bytes >> 20, digest_hex, resumed);
+      "kairos: done ({}) ranks={} threads={} {} activations={} messages={} actors={} wall={:.3f}s act/s={:.3e} "
+      "peak_rss={}MiB digest={}{}",
+      end_reason, ranks, threads, synchronisations, activations, messages, actors_final, wall_seconds,
+      activations_per_second(), peak_rss_bytes >> 20, digest_hex, resumed);
 }
 
 namespace {
@@ -259,9 +262,15 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
   }
   if (final_state) collectively(net, [&] { checkpoints.save_final_state(sim, *final_state); });
   const run_statistics& st = sim.statistics();
-  r.ticks_simulated = st.ticks_simulated;
-  r.last_tick = st.last_tick;
-  r.diascas = st.diascas;
+  r.windowed = s.lookahead_ticks > 0;
+  if (r.windowed) {
+    r.windows = st.windows;
+    r.last_tick = net.max(st.last_tick);  // each rank ran its own ticks
+  } else {
+    r.ticks_simulated = st.ticks_simulated;
+    r.last_tick = st.last_tick;
+    r.diascas = st.diascas;
+  }
   r.wall_seconds = st.wall_seconds;
   r.setup_seconds = std::chrono::duration<double>(setup_end - setup_start).count();
   r.threads = sim.threads();

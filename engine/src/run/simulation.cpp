@@ -43,11 +43,12 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       split_(split_grain_from_environment()),
       table_(classes_, slots_),
       agenda_(executor_->concurrency()),
+      lookahead_(s.lookahead_ticks),
       probes_(s.probe_patterns) {
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
-  arenas_[0].resize(n + 1);
-  arenas_[1].resize(n + 1);
+  arenas_[0].resize(n + 2);
+  arenas_[1].resize(n + 2);
   outgoing_.resize(static_cast<std::size_t>(net_.size()));
   probes_sent_.resize(static_cast<std::size_t>(net_.size()));
   contexts_.reserve(n);
@@ -91,6 +92,15 @@ void simulation::create_scenario_actors() {
 
 void simulation::run() {
   started_ = last_progress_ = std::chrono::steady_clock::now();
+  if (lookahead_ > 0) run_windowed();
+  else run_per_diasca();
+  std::vector<activation>().swap(activations_);  // give the memory back before digest and output
+  std::vector<detail::message_record>().swap(inbox_);
+  stats_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  if (progress_ && stderr_is_terminal_) std::fputc('\n', stderr);
+}
+
+void simulation::run_per_diasca() {
   tick_t tick = first_tick_;
   bool start = fresh_start_;
   for (;;) {
@@ -112,10 +122,100 @@ void simulation::run() {
     tick = decision.next_tick;
     if (progress_) maybe_print_progress(tick);
   }
-  std::vector<activation>().swap(activations_);  // give the memory back before digest and output
-  std::vector<detail::message_record>().swap(inbox_);
-  stats_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  if (progress_ && stderr_is_terminal_) std::fputc('\n', stderr);
+}
+
+void simulation::run_windowed() {
+  // Windows follow one another from the earliest thing due anywhere, so
+  // they fall at the same ticks whatever the rank count; idle time between
+  // them is skipped as between ticks.
+  tick_t begin = first_tick_;
+  bool start = fresh_start_;
+  for (;;) {
+    if (begin >= scenario_.stop_tick) {
+      stats_.end_reason = "stop tick reached";
+      break;
+    }
+    const tick_t end = std::min(scenario_.stop_tick, begin + std::min(lookahead_, no_tick - 1 - begin));
+    if (!failure_) run_window(begin, end, start);
+    start = false;
+    const diasca_decision decision = end_window(end - 1);
+    if (decision.what == diasca_decision::kind::stop) {
+      stats_.end_reason = decision.stop_requested ? "stop requested by an actor" : "nothing left to do";
+      break;
+    }
+    if (hook_ && decision.next_tick < scenario_.stop_tick && hook_->at_tick_boundary(*this, end - 1, decision)) {
+      stats_.end_reason = "checkpointed on a signal";
+      interrupted_ = true;
+      break;
+    }
+    begin = decision.next_tick;
+    if (progress_) maybe_print_progress(begin);
+  }
+}
+
+void simulation::run_window(tick_t begin, tick_t end, bool start) {
+  // Nothing from another rank can be due before `end`: instantaneous sends
+  // and creations stay inside placement groups, and timed messages between
+  // groups are at least a window late. So this rank's ticks are its own.
+  for (tick_t tick = start ? begin : next_local_tick(); tick < end; tick = next_local_tick()) {
+    run_local_tick(tick, start);
+    start = false;
+    if (failure_) return;
+  }
+}
+
+void simulation::run_local_tick(tick_t tick, bool start) {
+  agenda_.take(tick, due_);
+  inbox_.clear();
+  stats_.ticks_simulated++;
+  stats_.last_tick = tick;
+  timestamp now{tick, 0};
+  begin_diasca(now);
+  if (start) run_scenario_first_diascas(now);
+  else run_diasca_zero(now);
+  for (;;) {
+    stats_.diascas++;
+    if (!end_local_diasca(now)) return;
+    now.diasca++;
+    begin_diasca(now);
+    run_activations(now);
+  }
+}
+
+bool simulation::end_local_diasca(timestamp now) {
+  if (!failure_) {
+    try {
+      diasca_report report;
+      apply_local_effects(now, report);
+      route_messages(now);
+      if (!report.activity()) return false;
+      prepare_next_diasca(now);
+      return true;
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+    }
+  }
+  for (auto& w : workers_) w.clear_diasca();
+  activations_.clear();
+  return false;
+}
+
+diasca_decision simulation::end_window(tick_t last_tick) {
+  diasca_report report;
+  report.next_tick = std::min(next_local_tick(), outgoing_timed_due_);
+  report.stop_requested = stop_requested_ ? 1 : 0;
+  report.failed_rank = failure_ ? rank_ : -1;
+  report.checkpoint_wanted = hook_ && hook_->checkpoint_wanted() ? 1 : 0;
+  if (failure_)
+    for (auto& out : outgoing_) out.clear();
+  auto [decision, incoming] = net_.end_diasca(outgoing_, report);
+  outgoing_timed_due_ = no_tick;
+  stats_.windows++;
+  if (decision.what == diasca_decision::kind::fail) raise_failure(decision.failed_rank);
+  // Only timed messages cross ranks in a window, and they are filed for
+  // their ticks (all of them past this window).
+  receive(incoming, {last_tick, 0});
+  return decision;
 }
 
 diasca_decision simulation::run_tick(tick_t tick, bool start) {
@@ -131,7 +231,7 @@ diasca_decision simulation::run_tick(tick_t tick, bool start) {
   timestamp now{tick, 0};
   begin_diasca(now);
   if (start) run_scenario_first_diascas(now);  // the due list is empty at the start
-  else run_due(now);
+  else run_diasca_zero(now);
   for (;;) {
     stats_.diascas++;
     const diasca_decision decision = end_diasca(now);
@@ -181,6 +281,57 @@ void simulation::run_activations(timestamp now) {
     context& ctx = contexts_[w].ctx;
     for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
   });
+}
+
+void simulation::run_diasca_zero(timestamp now) {
+  if (timed_.next_tick() == now.tick) run_due_and_timed(now);
+  else run_due(now);
+}
+
+void simulation::run_due_and_timed(timestamp now) {
+  // One activation per actor: its act_spontaneous if due, then its timed
+  // messages in canonical order. Diasca 0 reads the odd parity's arenas.
+  const auto timed_arena = static_cast<std::uint32_t>(workers_.size() + 1);
+  detail::payload_arena& arena = arenas_[1][timed_arena];
+  arena.clear();
+  timed_.take(now.tick, due_timed_, arena);
+  std::sort(due_.begin(), due_.end());
+  inbox_.clear();
+  activations_.clear();
+  try {
+    std::size_t d = 0;
+    const auto spontaneous_before = [&](aai_t limit) {
+      for (; d < due_.size() && due_[d] < limit; ++d)
+        if (actor* a = table_.find(due_[d])) activations_.push_back({a, 0, 0, spontaneous});
+    };
+    for (std::size_t i = 0; i < due_timed_.size();) {
+      const timed_message& first = due_timed_[i];
+      spontaneous_before(first.receiver);
+      std::uint8_t flags = 0;
+      if (d < due_.size() && due_[d] == first.receiver) {
+        flags = spontaneous;
+        ++d;
+      }
+      actor* target = table_.find(first.receiver);
+      if (!target)
+        throw runtime_error(fmt::format(
+            "timed message '{}' sent by actor {} at tick {} diasca {} to actor {}, due at tick {}: the receiver does "
+            "not exist (deleted or never created)",
+            message_name(first.type), first.sender, first.sent_tick, first.sent_diasca, first.receiver, now.tick));
+      const auto begin = static_cast<std::uint32_t>(inbox_.size());
+      for (; i < due_timed_.size() && due_timed_[i].receiver == first.receiver; ++i) {
+        const timed_message& m = due_timed_[i];
+        inbox_.push_back({m.receiver, m.sender, m.type, m.seq, static_cast<std::uint32_t>(m.offset), m.size, timed_arena});
+      }
+      activations_.push_back({target, begin, static_cast<std::uint32_t>(inbox_.size() - begin), flags});
+    }
+    spontaneous_before(no_aai);
+  } catch (const std::exception& e) {
+    failure_ = e.what();  // reported at the end of this diasca
+    activations_.clear();
+    return;
+  }
+  run_activations(now);
 }
 
 void simulation::run_due(timestamp now) {
@@ -250,7 +401,7 @@ diasca_decision simulation::end_diasca(timestamp now) {
   if (!failure_) {
     try {
       apply_local_effects(now, report);
-      route_messages();
+      route_messages(now);
     } catch (const std::exception& e) {
       failure_ = e.what();
     }
@@ -262,11 +413,12 @@ diasca_decision simulation::end_diasca(timestamp now) {
   // Receiving cannot change the agenda (received messages are handled next
   // diasca), so the report is complete before the exchange. Every rank takes
   // part even after a failure, so that no rank waits for us.
-  report.next_tick = agenda_.next_tick();
+  report.next_tick = std::min(next_local_tick(), outgoing_timed_due_);
   report.stop_requested = stop_requested_ ? 1 : 0;
   report.failed_rank = failure_ ? rank_ : -1;
   report.checkpoint_wanted = hook_ && hook_->checkpoint_wanted() ? 1 : 0;
   auto [decision, incoming] = net_.end_diasca(outgoing_, report);
+  outgoing_timed_due_ = no_tick;
   if (decision.what == diasca_decision::kind::fail) raise_failure(decision.failed_rank);
   if (decision.what != diasca_decision::kind::next_diasca) return decision;
   try {
@@ -296,6 +448,7 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
   created_.clear();
   for (auto& w : workers_) {
     for (const detail::creation_record& c : w.creations) {
+      if (lookahead_ > 0) check_creation(c, now);
       const int home = placement_.rank_of(c.aai);
       if (home != rank_) {
         // Built here (its constructor took C++ arguments); it lives there.
@@ -323,6 +476,8 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
     w.stop_requested = false;
     if (!w.samples.empty()) probes_.absorb(w);
     report.messages_sent += w.messages.size();
+    // Timed messages make no next diasca: they wait for their tick.
+    stats_.messages += w.timed.size();
   }
   stats_.actors_created += report.actors_created;
   stats_.actors_deleted += report.actors_deleted;
@@ -355,13 +510,28 @@ void simulation::apply_schedules() {
   else apply_shards(0, shards, 0);
 }
 
-void simulation::route_messages() {
+void simulation::route_messages(timestamp now) {
   // Messages for local actors go straight to the next inbox, never
   // serialised; the others are batched, one buffer per destination rank.
+  // Timed messages for local actors are filed for their tick at once.
   inbox_.clear();
   for (auto& w : workers_) {
     const detail::payload_arena& arena = *w.arena;
+    for (const detail::timed_record& t : w.timed) {
+      if (lookahead_ > 0) check_timed_send(t, now);
+      const detail::message_record& m = t.message;
+      const timed_message header{t.due, m.receiver, m.sender, now.tick, now.diasca, m.seq, m.type, m.size, 0};
+      const int home = placement_.rank_of(m.receiver);
+      if (home == rank_) {
+        timed_.add(header, arena.at(m.offset));
+        continue;
+      }
+      ++stats_.remote_messages;
+      outgoing_timed_due_ = std::min(outgoing_timed_due_, t.due);
+      wire::put_timed(outgoing_[static_cast<std::size_t>(home)], header, arena.at(m.offset));
+    }
     for (const detail::message_record& m : w.messages) {
+      if (lookahead_ > 0) check_instant_send(m, now);
       const int home = placement_.rank_of(m.receiver);
       if (home == rank_) {
         inbox_.push_back(m);
@@ -372,6 +542,40 @@ void simulation::route_messages() {
     }
     w.clear_diasca();
   }
+}
+
+std::string simulation::describe_actor(aai_t aai) const {
+  const actor* a = table_.find(aai);
+  return a ? fmt::format("actor {} (class '{}')", aai, table_.class_of(*a).name) : fmt::format("actor {}", aai);
+}
+
+void simulation::check_instant_send(const detail::message_record& m, timestamp now) const {
+  if (placement_.group_of(m.sender) == placement_.group_of(m.receiver)) return;
+  throw runtime_error(fmt::format(
+      "{} at tick {} diasca {} sent message '{}' to actor {}, in another placement group: with a lookahead "
+      "(simulation.lookahead = {} ticks), send reaches only the sender's own placement group; use send_in with a "
+      "delay of at least {} ticks, or give both actors one placement hint",
+      describe_actor(m.sender), now.tick, now.diasca, message_name(m.type), m.receiver, lookahead_, lookahead_));
+}
+
+void simulation::check_timed_send(const detail::timed_record& t, timestamp now) const {
+  const tick_t delay = t.due - now.tick;
+  if (delay >= lookahead_ || placement_.group_of(t.message.sender) == placement_.group_of(t.message.receiver)) return;
+  throw runtime_error(fmt::format(
+      "{} at tick {} diasca {} sent message '{}' to actor {}, in another placement group, with a delay of {} "
+      "tick(s): a timed message between placement groups needs a delay of at least the lookahead "
+      "(simulation.lookahead = {} ticks)",
+      describe_actor(t.message.sender), now.tick, now.diasca, message_name(t.message.type), t.message.receiver,
+      delay, lookahead_));
+}
+
+void simulation::check_creation(const detail::creation_record& c, timestamp now) const {
+  if (placement_.group_of(c.creator) == placement_.group_of(c.aai)) return;
+  throw runtime_error(fmt::format(
+      "{} at tick {} diasca {} created actor {} in another placement group: with a lookahead (simulation.lookahead "
+      "= {} ticks), actors created at run time stay in their creator's group; give the creator a placement hint and "
+      "create with create_placed and that hint",
+      describe_actor(c.creator), now.tick, now.diasca, c.aai, lookahead_));
 }
 
 void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, timestamp now) {
@@ -385,6 +589,7 @@ void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, ti
           m.arena = remote;
           inbox_.push_back(m);
         },
+        [&](const timed_message& m, const std::byte* payload) { timed_.add(m, payload); },
         [&](const std::string& class_name, const actor_record& record) {
           const auto found = std::find_if(classes_.begin(), classes_.end(),
                                           [&](const class_info* c) { return c->name == class_name; });
@@ -448,7 +653,7 @@ void simulation::prepare_next_diasca(timestamp now) {
 }
 
 void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) const {
-  out.position = {resume_tick, stats_.ticks_simulated, stats_.diascas, stats_.last_tick};
+  out.position = {resume_tick, stats_.ticks_simulated, stats_.diascas, stats_.last_tick, stats_.windows};
   out.totals = {stats_.activations, stats_.messages, stats_.remote_messages, stats_.actors_created,
                 stats_.actors_deleted};
   const std::vector<actor*> all = table_.sorted_by_aai();
@@ -503,6 +708,11 @@ void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) con
     out.agenda_tick.insert(out.agenda_tick.end(), live.size(), t);
     out.agenda_aai.insert(out.agenda_aai.end(), live.begin(), live.end());
   }
+  timed_.for_each([&](const timed_message& m, const std::byte* payload) {
+    out.timed.push_back(m);
+    out.timed.back().offset = out.timed_payloads.size();
+    out.timed_payloads.insert(out.timed_payloads.end(), payload, payload + m.size);
+  });
   for (const probe_store::probe* p : probes_.all()) out.probes.push_back({p->name, p->curves});
   probes_.encode(out.samples);
   for (const auto& [name, value] : counters()) {
@@ -517,6 +727,7 @@ void simulation::restore(restored_state&& restored) {
   stats_.ticks_simulated = restored.position.ticks_simulated;
   stats_.diascas = restored.position.diascas;
   stats_.last_tick = restored.position.last_tick;
+  stats_.windows = restored.position.windows;
   // Sums over ranks: each old shard's totals came to the one rank that read it.
   stats_.activations = stats_.activations_carried = restored.totals.activations;
   stats_.messages = restored.totals.messages;
@@ -564,6 +775,7 @@ void simulation::restore(restored_state&& restored) {
     std::string().swap(block.archive);
   }
   for (const auto& [t, aai] : restored.agenda) agenda_.schedule(t, aai);
+  for (const timed_message& m : restored.timed) timed_.add(m, restored.timed_payloads.data() + m.offset);
 }
 
 std::string simulation::message_name(message_type_id type) const {

@@ -22,6 +22,7 @@
 #include "probe/probe_store.hpp"
 #include "scenario/scenario.hpp"
 #include "time/agenda.hpp"
+#include "time/timed_store.hpp"
 #include "transport/transport.hpp"
 
 namespace kairos {
@@ -31,6 +32,9 @@ struct run_statistics {
   tick_t ticks_simulated = 0;  ///< ticks in which something happened
   tick_t last_tick = 0;        ///< the last tick simulated
   std::uint64_t diascas = 0;
+  /// Lookahead windows run (windowed runs only, where ticks and diascas are
+  /// decided per rank and so not counted above).
+  std::uint64_t windows = 0;
   std::uint64_t activations = 0;  ///< actor activations (one per actor per diasca it ran in)
   std::uint64_t activations_carried = 0;  ///< of those, done before the checkpoint this run resumed from
   std::uint64_t messages = 0;
@@ -74,6 +78,8 @@ struct restored_state {
   checkpoint::run_position position;
   std::vector<actor_block> actors;
   std::vector<std::pair<tick_t, aai_t>> agenda;
+  std::vector<timed_message> timed;  ///< offsets into timed_payloads
+  std::vector<std::byte> timed_payloads;
   std::vector<checkpoint::probe_declaration> probes;  ///< every probe of the run
   std::vector<std::vector<std::byte>> samples;
   std::map<std::string, std::uint64_t> counters;
@@ -127,14 +133,33 @@ class simulation final : private detail::engine_services {
   simulation(const scenario& s, unsigned threads, transport& net, bool build_scenario_actors);
   void create_scenario_actors();
   void restore(restored_state&& restored);
+  /// Every rank runs every tick and agrees on each diasca (no lookahead).
+  void run_per_diasca();
   diasca_decision run_tick(tick_t tick, bool start);
+  /// With a lookahead of W ticks: each rank runs the ticks of [t, t + W) on
+  /// its own, then all exchange timed messages and agree on the next window.
+  void run_windowed();
+  void run_window(tick_t begin, tick_t end, bool start);
+  void run_local_tick(tick_t tick, bool start);
+  /// A diasca's end inside a window: effects applied, nothing exchanged.
+  /// True when a next diasca is due.
+  bool end_local_diasca(timestamp now);
+  diasca_decision end_window(tick_t last_tick);
+  /// The earliest tick with something due on this rank.
+  tick_t next_local_tick() const noexcept { return std::min(agenda_.next_tick(), timed_.next_tick()); }
   /// Applies the diasca's effects, exchanges with other ranks, and agrees
   /// with them on what comes next.
   diasca_decision end_diasca(timestamp now);
   void apply_local_effects(timestamp now, diasca_report& report);
   /// The diasca's schedule and withdraw calls, into the agenda.
   void apply_schedules();
-  void route_messages();
+  void route_messages(timestamp now);
+  /// The lookahead's rules (docs/design.md §2.4), checked per message and
+  /// creation when one is declared; each throws naming actor, class, time.
+  void check_instant_send(const detail::message_record& m, timestamp now) const;
+  void check_timed_send(const detail::timed_record& t, timestamp now) const;
+  void check_creation(const detail::creation_record& c, timestamp now) const;
+  std::string describe_actor(aai_t aai) const;
   void receive(const std::vector<std::vector<std::byte>>& incoming, timestamp now);
   void prepare_next_diasca(timestamp now);
   [[noreturn]] void raise_failure(int failed_rank);
@@ -144,8 +169,11 @@ class simulation final : private detail::engine_services {
   template <class RangeFn>
   void run_split(std::size_t n, const RangeFn& run_range);
   void run_activations(timestamp now);
-  /// Diasca 0 of a tick: the actors the agenda has due.
+  /// Diasca 0 of a tick: the actors the agenda has due, and the receivers
+  /// of the timed messages due.
+  void run_diasca_zero(timestamp now);
   void run_due(timestamp now);
+  void run_due_and_timed(timestamp now);
   void run_scenario_first_diascas(timestamp now);
   void activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now);
   [[noreturn]] void report_failures();
@@ -170,6 +198,10 @@ class simulation final : private detail::engine_services {
   adaptive_split split_;  ///< how the activations of a diasca are shared among the workers
   actor_table table_;
   agenda agenda_;
+  timed_store timed_;
+  tick_t lookahead_;  ///< scenario_.lookahead_ticks: 0, or rules and windows
+  /// Earliest due tick of the timed messages waiting in outgoing_.
+  tick_t outgoing_timed_due_ = no_tick;
   probe_store probes_;
 
   std::vector<detail::worker_state> workers_;
@@ -177,11 +209,13 @@ class simulation final : private detail::engine_services {
     context ctx;
   };
   std::vector<padded_context> contexts_;
-  /// Diasca parity x (workers, then one for payloads received from other ranks).
+  /// Diasca parity x (workers, then one for payloads received from other
+  /// ranks, then one for the timed messages due at diasca 0).
   std::vector<detail::payload_arena> arenas_[2];
   std::vector<activation> activations_;
   std::vector<detail::message_record> inbox_;  ///< messages of the diasca about to run, canonical order
   std::vector<aai_t> due_;
+  std::vector<timed_message> due_timed_;
   std::vector<std::pair<aai_t, actor*>> created_;
   std::vector<std::vector<std::byte>> outgoing_;  ///< per destination rank
   std::vector<std::size_t> probes_sent_;           ///< per destination rank: probe declarations sent so far

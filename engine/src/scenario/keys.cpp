@@ -5,10 +5,13 @@
 namespace kairos {
 
 namespace {
-constexpr std::array<key_doc, 24> keys{{
+constexpr std::array<key_doc, 25> keys{{
     {"simulation", "tick", "duration or frequency", "\"1s\"", "length of one tick, e.g. \"20ms\" or \"100Hz\""},
     {"simulation", "stop", "duration", "none", "simulated time at which the run stops (ticks from then on are not run)"},
     {"simulation", "stop_tick", "integer", "none", "first tick not simulated (alternative to stop)"},
+    {"simulation", "lookahead", "duration or 0", "0 (none)",
+     "least delay of any message between placement groups (send_in); ranks then synchronise once per window of "
+     "this length instead of once per diasca"},
     {"simulation", "seed", "integer", "0", "seed of every actor's random stream"},
     {"simulation", "mode", "string", "\"reproducible\"",
      "\"reproducible\": messages in canonical order; \"ergodic\": permuted by the receiver's stream"},

@@ -118,6 +118,23 @@ void apply_override(scenario& s, const std::string& assignment) {
   }
 }
 
+/// simulation.lookahead: a duration that is a whole number of ticks, or 0
+/// (none: every diasca is agreed between ranks).
+tick_t read_lookahead(const scenario& s, const toml::node& node) {
+  const char* field = "simulation.lookahead";
+  if (const auto* i = node.as_integer()) {
+    if (i->get() != 0) fail(s, &node, field, "give a duration such as \"100ms\", or 0 for none");
+    return 0;
+  }
+  const double ticks = parse_seconds(s, node, field, false) / s.tick_seconds;
+  const double whole = std::round(ticks);
+  if (whole < 1 || std::abs(ticks - whole) > 1e-9 * whole)
+    fail(s, &node, field,
+         fmt::format("is {:g} ticks of {:g} s; give a whole number of ticks (at least one)", ticks, s.tick_seconds));
+  if (!(whole < 0x1.0p62)) fail(s, &node, field, "beyond the last tick a run can reach (2^62 ticks)");
+  return static_cast<tick_t>(whole);
+}
+
 void read_simulation(scenario& s) {
   const toml::node* node = s.root->get("simulation");
   if (!node) throw scenario_error(fmt::format("{}: missing [simulation] table", s.file.string()));
@@ -144,6 +161,7 @@ void read_simulation(scenario& s) {
     if (t < 0) fail(s, stop_tick, "simulation.stop_tick", "must be >= 0");
     s.stop_tick = static_cast<tick_t>(t);
   }
+  if (const toml::node* n = sim.get("lookahead")) s.lookahead_ticks = read_lookahead(s, *n);
   if (const toml::node* n = sim.get("mode")) {
     const std::string mode = expect_string(s, *n, "simulation.mode");
     if (mode == "reproducible") s.mode = run_mode::reproducible;

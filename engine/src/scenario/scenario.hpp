@@ -39,6 +39,10 @@ struct scenario {
 
   double tick_seconds = 1.0;
   tick_t stop_tick = no_tick;  ///< first tick not simulated; no_tick: no limit
+  /// simulation.lookahead in ticks: the least delay of a message between
+  /// placement groups, which lets ranks run windows of this many ticks
+  /// between synchronisations. 0: none declared, every diasca is agreed.
+  tick_t lookahead_ticks = 0;
   std::uint64_t seed = 0;
   run_mode mode = run_mode::reproducible;
   std::vector<std::string> plugins;

@@ -9,6 +9,8 @@ bool section::has(std::string_view key) const { return source_->find(key) != nul
 double section::get_double(std::string_view key) const { return source_->get_double(key); }
 std::int64_t section::get_int(std::string_view key) const { return source_->get_int(key); }
 
+std::string section::get_string(std::string_view key) const { return source_->get_string(key); }
+
 void section::fail(std::string_view key, std::string_view why) const { source_->fail(source_->find(key), key, why); }
 
 }  // namespace kairos

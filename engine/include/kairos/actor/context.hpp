@@ -43,6 +43,22 @@ class context {
                                  static_cast<std::uint32_t>(sizeof(M)), worker_->index});
   }
 
+  /// Sends `m` to `to` as a timed message: it is handled at diasca 0 of tick
+  /// now + delay_ticks (>= 1), after the receiver's act_spontaneous of that
+  /// tick if it has one, among that tick's timed messages in canonical order
+  /// (sender, send time, send sequence). With a declared lookahead
+  /// (simulation.lookahead), a message to another placement group needs a
+  /// delay of at least the lookahead.
+  template <message M>
+  void send_in(aai_t to, tick_t delay_ticks, const M& m) {
+    static_assert(alignof(M) <= detail::payload_arena::alignment, "message alignment too large");
+    if (delay_ticks < 1 || delay_ticks >= no_tick - now_.tick) bad_delay(delay_ticks);
+    const std::uint32_t offset = worker_->arena->append(&m, sizeof(M));
+    worker_->timed.push_back({{to, self_aai_, M::kairos_message_type, send_seq_++, offset,
+                               static_cast<std::uint32_t>(sizeof(M)), worker_->index},
+                              now_.tick + delay_ticks});
+  }
+
   /// Asks for a spontaneous activation at diasca 0 of `tick` (> now).
   void schedule_at(tick_t tick);
   /// Asks for a spontaneous activation `ticks` (>= 1) ticks from now.
@@ -119,6 +135,8 @@ class context {
   void set_sender(aai_t sender) noexcept { sender_ = sender; }
 
  private:
+  [[noreturn]] void bad_delay(tick_t delay_ticks) const;
+
   template <class T, class... Args>
   aai_t create_as(aai_t child, Args&&... args) {
     const class_info& cls = detail::registered_class_of<T>();

@@ -14,6 +14,7 @@ inline constexpr const char* engine_version = "0.1.0";
 /// 2: actor states go through kairos::state_oarchive / state_iarchive.
 /// 3: actors take their AAI from detail::aai_under_construction; handler
 ///    entries name their message's C++ type.
-inline constexpr std::uint32_t abi_version = 3;
+/// 4: context::send_in writes timed records into the worker's state.
+inline constexpr std::uint32_t abi_version = 4;
 
 }  // namespace kairos

@@ -31,6 +31,14 @@ struct message_record {
   std::uint32_t arena;   ///< index of the worker whose arena holds the payload
 };
 
+/// A timed message sent during the current diasca (context::send_in): a
+/// message record plus the tick it is due at. Its payload sits in the
+/// worker's arena until the end of the diasca files it for its tick.
+struct timed_record {
+  message_record message;
+  tick_t due;
+};
+
 /// Per-worker, per-diasca byte storage for message payloads. Reused from one
 /// diasca to the next, so steady state allocates nothing per message.
 class alignas(128) payload_arena {  // own cache lines: workers append concurrently
@@ -91,6 +99,7 @@ struct alignas(128) worker_state {
   std::uint32_t index = 0;
   payload_arena* arena = nullptr;  ///< the arena of the current diasca
   std::vector<message_record> messages;
+  std::vector<timed_record> timed;
   std::vector<creation_record> creations;
   std::vector<aai_t> deletions;
   std::vector<schedule_record> schedules;
@@ -103,6 +112,7 @@ struct alignas(128) worker_state {
 
   void clear_diasca() {
     messages.clear();
+    timed.clear();
     creations.clear();
     deletions.clear();
     schedules.clear();

@@ -62,9 +62,15 @@ struct restart_options {
 struct run_report {
   std::uint64_t digest = 0;
   std::string digest_hex;
-  std::uint64_t ticks_simulated = 0;
+  std::uint64_t ticks_simulated = 0;  ///< per-diasca runs only (see windows)
   std::uint64_t last_tick = 0;
-  std::uint64_t diascas = 0;
+  std::uint64_t diascas = 0;  ///< per-diasca runs only (see windows)
+  /// Lookahead windows, the synchronisations of a windowed run (0 in a
+  /// per-diasca run). Ranks decide ticks and diascas on their own inside a
+  /// window, so a windowed run counts neither: they would depend on the
+  /// rank count.
+  std::uint64_t windows = 0;
+  bool windowed = false;
   std::uint64_t activations = 0;
   std::uint64_t activations_carried = 0;        ///< of those, done before the checkpoint a restart resumed from
   std::uint64_t messages = 0;

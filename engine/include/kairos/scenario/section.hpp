@@ -19,6 +19,7 @@ class section {
   bool has(std::string_view key) const;
   double get_double(std::string_view key) const;
   std::int64_t get_int(std::string_view key) const;
+  std::string get_string(std::string_view key) const;
   /// Throws a scenario error naming the key's file:line:col.
   [[noreturn]] void fail(std::string_view key, std::string_view why) const;
   const detail::param_source& source() const noexcept { return *source_; }
