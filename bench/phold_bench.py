@@ -38,10 +38,13 @@ CONFIGS = [
 ]
 
 
-def run_once(overrides, threads, ranks, out_dir, kairos=KAIROS):
-    """summary.json of one run of PHOLD with the given [phold] overrides."""
+def run_once(overrides, threads, ranks, out_dir, kairos=KAIROS, sets=()):
+    """summary.json of one run of PHOLD with the given [phold] overrides
+    (and other --set options in `sets`)."""
     cmd = [kairos, "run", os.path.join(ROOT, "scenarios", "phold.toml"), "--threads", str(threads),
            "--output", out_dir]
+    for option in sets:
+        cmd += ["--set", option]
     if ranks > 1:
         cmd = ["mpiexec", "-n", str(ranks), "--oversubscribe"] + cmd
     for key, value in overrides.items():

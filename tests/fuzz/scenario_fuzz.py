@@ -31,6 +31,7 @@ SHRINK = {
     "soda-benchmark.toml": ["simulation.stop_tick=300", "actors.2.count=20", "actors.3.count=20", "actors.4.count=20"],
     "soda-large.toml": ["simulation.stop_tick=300", "actors.0.count=20", "actors.1.count=40"],
     "soda-deterministic.toml": [],
+    "grid.toml": ['simulation.stop="1h"', "actors.1.count=3", "actors.2.count=30"],
 }
 
 # Known hostile inputs: (scenario, --set values, fragment of the message).

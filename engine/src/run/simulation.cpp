@@ -143,7 +143,10 @@ void simulation::run_windowed() {
       stats_.end_reason = decision.stop_requested ? "stop requested by an actor" : "nothing left to do";
       break;
     }
-    if (hook_ && decision.next_tick < scenario_.stop_tick && hook_->at_tick_boundary(*this, end - 1, decision)) {
+    // A checkpoint tick inside this window is reached at its end: the hook
+    // sees the window as one step from the tick before it to the next one.
+    const tick_t before = begin > 0 ? begin - 1 : 0;
+    if (hook_ && decision.next_tick < scenario_.stop_tick && hook_->at_tick_boundary(*this, before, decision)) {
       stats_.end_reason = "checkpointed on a signal";
       interrupted_ = true;
       break;
@@ -420,9 +423,11 @@ diasca_decision simulation::end_diasca(timestamp now) {
   auto [decision, incoming] = net_.end_diasca(outgoing_, report);
   outgoing_timed_due_ = no_tick;
   if (decision.what == diasca_decision::kind::fail) raise_failure(decision.failed_rank);
-  if (decision.what != diasca_decision::kind::next_diasca) return decision;
   try {
+    // Timed messages travel at any diasca's end, the tick's last included;
+    // everything else that arrives makes activity, hence a next diasca.
     receive(incoming, now);
+    if (decision.what != diasca_decision::kind::next_diasca) return decision;
     prepare_next_diasca(now);
   } catch (const std::exception& e) {
     // Reported at the end of the next diasca (there is one: something was

@@ -55,7 +55,9 @@ class tick_boundary_hook {
   /// Polled at every diasca end on every rank: whether this rank asks for a
   /// checkpoint at the end of the current tick.
   virtual bool checkpoint_wanted() = 0;
-  /// After tick `done`, when `decision` says the next tick is to be run.
+  /// After tick `done`, when `decision` says the next tick is to be run. (In
+  /// a windowed run, `done` is the tick before the window just run: every
+  /// tick after it and before decision.next_tick is done.)
   /// Returns true to end the run here (a checkpoint taken on a signal).
   virtual bool at_tick_boundary(simulation& sim, tick_t done, const diasca_decision& decision) = 0;
 };

@@ -11,6 +11,7 @@
 namespace {
 
 struct model_case {
+  const char* name;
   const char* scenario;
   std::vector<std::string> overrides;  // keep each run to a fraction of a second
 };
@@ -25,7 +26,7 @@ std::uint64_t digest_of(const model_case& c, unsigned threads, std::vector<std::
   return kairos::run_scenario(o).digest;
 }
 
-void PrintTo(const model_case& c, std::ostream* os) { *os << c.scenario; }
+void PrintTo(const model_case& c, std::ostream* os) { *os << c.name; }
 
 class Determinism : public ::testing::TestWithParam<model_case> {};
 
@@ -57,13 +58,13 @@ TEST_P(Determinism, DigestChangesWithTheSeed) {
 INSTANTIATE_TEST_SUITE_P(
     Models, Determinism,
     ::testing::Values(
-        model_case{"soda-benchmark.toml",
+        model_case{"soda", "soda-benchmark.toml",
                    {"simulation.stop_tick=3000", "actors.2.count=40", "actors.3.count=80", "actors.4.count=160"}},
-        model_case{"phold.toml", {"phold.end=100", "phold.remote=0.5"}},
-        model_case{"life.toml", {"simulation.stop_tick=600"}}),
-    [](const auto& info) {
-      std::string name = info.param.scenario;
-      return name.substr(0, name.find_first_of("-."));
-    });
+        model_case{"phold", "phold.toml", {"phold.end=100", "phold.remote=0.5"}},
+        model_case{"phold_windows", "phold.toml",
+                   {"phold.end=100", "phold.remote=0.5", "phold.mapping=timed", "simulation.lookahead=\"100ms\""}},
+        model_case{"life", "life.toml", {"simulation.stop_tick=600"}},
+        model_case{"grid", "grid.toml", {"simulation.stop=\"3h\"", "actors.1.count=5", "actors.2.count=300"}}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -1,0 +1,46 @@
+#include "head_end.hpp"
+
+#include <kairos/actor/registration.hpp>
+
+namespace grid {
+
+namespace {
+const kairos::counter curtailments{"grid.curtailments"};
+}
+
+head_end::head_end(kairos::actor_init& init)
+    : limit_kwh_(init.get<double>("limit_kwh")),
+      factor_(init.get<double>("factor")),
+      hold_(ticks_param(init, "hold", 0)),
+      wan_(ticks_param(init, "wan_latency", 1)),
+      load_(init.probe("grid.load", {"kwh", "readings"})) {
+  const kairos::actor_range all = init.actors("concentrators", "grid.concentrator");
+  concentrators_first_ = all.first;
+  concentrators_ = all.count;
+  if (!(factor_ > 0 && factor_ <= 1)) init.reject("factor", "must be in (0, 1]");
+}
+
+void head_end::on(const report& r, kairos::context& ctx) {
+  // Concentrators report together (same period, same latency), so the
+  // reports of one period arrive in one tick, in canonical order.
+  kwh_ += r.kwh;
+  readings_ += r.readings;
+  if (++reports_ < concentrators_) return;
+  ctx.record(load_, {kwh_, static_cast<double>(readings_)});
+  if (kwh_ > limit_kwh_) {
+    ctx.count(curtailments);
+    for (std::uint64_t c = 0; c < concentrators_; ++c)
+      ctx.send_in(concentrators_first_ + c, wan_, curtail{factor_, ctx.now() + hold_});
+  }
+  kwh_ = 0;
+  readings_ = reports_ = 0;
+}
+
+KAIROS_REGISTER_ACTOR(head_end, "grid.head_end",
+                      {"concentrators", "group of the concentrators"},
+                      {"limit_kwh", "energy per period above which load is curtailed"},
+                      {"factor", "consumption scale while curtailed, in (0, 1]"},
+                      {"hold", "seconds a curtailment lasts"},
+                      {"wan_latency", "seconds an order takes to reach a concentrator"});
+
+}  // namespace grid
