@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,10 @@ shard_content sample_shard() {
   s.state_size = {3, 1 << 20, 5};
   s.agenda_tick = {5000, 6000};
   s.agenda_aai = {5, 1};
+  // Two timed messages to come, 8 and 3 payload bytes.
+  s.timed = {{5010, 5, 1, 4990, 2, 7, 0xABCDEF0123456789ull, 8, 0}, {6000, 1, 5, 4999, 0, 0, 42, 3, 8}};
+  for (int i = 0; i < 11; ++i) s.timed_payloads.push_back(std::byte(i));
+  s.position.windows = 77;
   s.probes = {{"soda.stock", {"cans"}}, {"customer.budget", {"euros", "spent"}}, {"no.curves", {}}};
   s.samples = {std::byte{1}, std::byte{2}, std::byte{3}};
   s.counter_names = {"phold.events"};
@@ -69,6 +74,14 @@ void expect_same(const shard_content& a, const shard_content& b) {
   EXPECT_EQ(a.states, b.states);
   EXPECT_EQ(a.agenda_tick, b.agenda_tick);
   EXPECT_EQ(a.agenda_aai, b.agenda_aai);
+  ASSERT_EQ(a.timed.size(), b.timed.size());
+  for (std::size_t i = 0; i < a.timed.size(); ++i) {
+    const timed_message &x = a.timed[i], &y = b.timed[i];
+    EXPECT_EQ(std::tie(x.due, x.receiver, x.sender, x.sent_tick, x.sent_diasca, x.seq, x.type, x.size, x.offset),
+              std::tie(y.due, y.receiver, y.sender, y.sent_tick, y.sent_diasca, y.seq, y.type, y.size, y.offset));
+  }
+  EXPECT_EQ(a.timed_payloads, b.timed_payloads);
+  EXPECT_EQ(a.position.windows, b.position.windows);
   ASSERT_EQ(a.probes.size(), b.probes.size());
   for (std::size_t i = 0; i < a.probes.size(); ++i) {
     EXPECT_EQ(a.probes[i].name, b.probes[i].name);
@@ -108,10 +121,35 @@ TEST(ShardFormat, BigEndianTablesReadBackIdentically) {
 // restart across byte orders itself is tested by the big-endian cross job.
 TEST(ShardFormat, AnotherByteOrderIsRead) {
   shard_content s = sample_shard();
+  s.timed.clear();
+  s.timed_payloads.clear();
   s.payload_byte_order = std::endian::native == std::endian::little ? "big" : "little";
   const shard_content back = read_shard(shard_image(s, true), "shard.h5");
   EXPECT_EQ(back.payload_byte_order, s.payload_byte_order);
   expect_same(s, back);
+}
+
+// Timed messages' payloads are the model's structs as they lie in memory:
+// they restore only where the byte order is the writer's.
+TEST(ShardFormat, TimedMessagesInAnotherByteOrderAreRefusedByName) {
+  shard_content s = sample_shard();
+  s.payload_byte_order = std::endian::native == std::endian::little ? "big" : "little";
+  try {
+    read_shard(shard_image(s), "node0/shard-00001-on-00000.h5");
+    FAIL() << "timed messages in another byte order were accepted";
+  } catch (const checkpoint_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("node0/shard-00001-on-00000.h5: holds 2 timed message(s)"), std::string::npos) << what;
+  }
+}
+
+TEST(ShardFormat, TimedMessagesThatDisagreeWithTheirPayloadsAreRefused) {
+  shard_content s = sample_shard();
+  s.timed_payloads.pop_back();
+  EXPECT_THROW(read_shard(shard_image(s), "short.h5"), checkpoint_error);
+  s = sample_shard();
+  s.timed[1].due = s.timed[1].sent_tick;  // due when it was sent: impossible
+  EXPECT_THROW(read_shard(shard_image(s), "due.h5"), checkpoint_error);
 }
 
 TEST(ShardFormat, AnotherWordSizeIsRefusedByName) {
