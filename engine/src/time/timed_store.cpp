@@ -5,7 +5,16 @@
 namespace kairos {
 
 void timed_store::add(timed_message header, const std::byte* payload) {
-  bucket& b = buckets_[header.due];
+  auto [it, inserted] = buckets_.try_emplace(header.due);
+  bucket& b = it->second;
+  if (inserted) {
+    heap_.push_back(header.due);
+    std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
+    if (!spare_.empty()) {
+      b = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
   header.offset = b.payloads.size();
   b.payloads.insert(b.payloads.end(), payload, payload + header.size);
   b.headers.push_back(header);
@@ -27,6 +36,12 @@ void timed_store::take(tick_t tick, std::vector<timed_message>& out, detail::pay
   sort_canonically(out);
   for (timed_message& m : out) m.offset = arena.append(b.payloads.data() + m.offset, m.size);
   count_ -= out.size();
+  // Only the earliest tick is ever taken (the time model never goes back).
+  std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
+  heap_.pop_back();
+  b.headers.clear();  // out's old storage, swapped in: kept for reuse
+  b.payloads.clear();
+  spare_.push_back(std::move(b));
   buckets_.erase(it);
 }
 

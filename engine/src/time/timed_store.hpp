@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <algorithm>
+#include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "kairos/actor/message.hpp"
@@ -39,23 +41,29 @@ struct timed_message {
 /// The timed messages for this rank's actors, by the tick they are due at,
 /// with their payloads. Messages arrive in any order (from local workers and
 /// from other ranks); take() hands a tick's out in canonical order, so the
-/// order of arrival never shows.
+/// order of arrival never shows. As in the agenda, buckets are found by hash
+/// and their ticks kept in a min-heap; emptied buckets are reused, so the
+/// steady state allocates nothing.
 class timed_store {
  public:
   /// Keeps a message; `payload` is `header.size` bytes (header.offset is ignored).
   void add(timed_message header, const std::byte* payload);
   /// The earliest tick a message is due at, or no_tick.
-  tick_t next_tick() const noexcept { return buckets_.empty() ? no_tick : buckets_.begin()->first; }
+  tick_t next_tick() const noexcept { return heap_.empty() ? no_tick : heap_.front(); }
   std::size_t size() const noexcept { return count_; }
-  /// Moves the messages due at `tick` into `out` (cleared first) in
-  /// canonical order, their payloads into `arena`, each offset set there.
+  /// Moves the messages due at `tick`, which must be next_tick(), into `out`
+  /// (cleared first) in canonical order, their payloads into `arena`, each
+  /// offset set there.
   void take(tick_t tick, std::vector<timed_message>& out, detail::payload_arena& arena);
   /// Calls f(message, payload) for every message kept, by tick, then in
   /// canonical order within a tick.
   template <class F>
   void for_each(F&& f) const {
+    std::vector<tick_t> ticks = heap_;
+    std::sort(ticks.begin(), ticks.end());
     std::vector<timed_message> sorted;
-    for (const auto& [tick, b] : buckets_) {
+    for (const tick_t tick : ticks) {
+      const bucket& b = buckets_.at(tick);
       sorted = b.headers;
       sort_canonically(sorted);
       for (const timed_message& m : sorted) f(m, b.payloads.data() + m.offset);
@@ -69,7 +77,9 @@ class timed_store {
   };
   static void sort_canonically(std::vector<timed_message>& messages);
 
-  std::map<tick_t, bucket> buckets_;
+  std::unordered_map<tick_t, bucket> buckets_;
+  std::vector<tick_t> heap_;  ///< the ticks of buckets_, a min-heap
+  std::vector<bucket> spare_;
   std::size_t count_ = 0;
 };
 
