@@ -2,7 +2,8 @@
 """Scenario fuzzer: mutated shipped scenarios and --set values must end with
 exit 0 (a valid scenario that runs) or 2 (a scenario error), or 3 (a plugin
 named that does not exist); never a signal, a sanitizer report, exit 1 or a
-hang.
+hang. The one exit 1 expected: a mutated simulation.lookahead longer than the
+model's latencies, which the engine finds when a message breaks it.
 
     scenario_fuzz.py KAIROS SCENARIO_DIR [--count N] [--seed S] [--long] [--budget SECONDS]
 
@@ -120,6 +121,12 @@ def run_case(kairos, scenario, sets, out, timeout):
     return r.returncode, r.stderr
 
 
+def lookahead_broken(code, stderr):
+    """A mutated simulation.lookahead that the model does not honour: found
+    at run time, when a message breaks it (exit 1, naming the rule)."""
+    return code == 1 and "(simulation.lookahead = " in stderr and "a timed message between placement groups" in stderr
+
+
 def sanitizer_report(stderr):
     return "ERROR: AddressSanitizer" in stderr or "runtime error:" in stderr or "ERROR: LeakSanitizer" in stderr
 
@@ -176,7 +183,7 @@ def main():
             code, err = run_case(args.kairos, path, sets, f"{work}/out-{case}", args.timeout)
             outcome = "slow" if code is None else f"exit {code}"
             tally[outcome] = tally.get(outcome, 0) + 1
-            if (code is not None and code not in (0, 2, 3)) or sanitizer_report(err):
+            if (code is not None and code not in (0, 2, 3) and not lookahead_broken(code, err)) or sanitizer_report(err):
                 shutil.copy(path, f"{work}/failed-{case}.toml")
                 failures.append(f"case {case} ({name}, {kind}, --set {sets[len(SHRINK[name]):]}): {outcome}\n"
                                 f"{err[-2000:]}")
@@ -193,7 +200,8 @@ def main():
         for f in failures:
             print(f, file=sys.stderr)
         sys.exit(1)
-    print("ok: every case ended with exit 0, 2 or 3, no signal, no sanitizer report")
+    print("ok: every case ended with exit 0, 2 or 3 (or 1 for a lookahead the model breaks), no signal, "
+          "no sanitizer report")
 
 
 main()
