@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -100,7 +101,8 @@ void simulation::run() {
   if (progress_ && stderr_is_terminal_) std::fputc('\n', stderr);
 }
 
-void simulation::run_per_diasca() {
+template <class Step>
+void simulation::run_steps(const Step& step) {
   tick_t tick = first_tick_;
   bool start = fresh_start_;
   for (;;) {
@@ -108,13 +110,13 @@ void simulation::run_per_diasca() {
       stats_.end_reason = "stop tick reached";
       break;
     }
-    const diasca_decision decision = run_tick(tick, start);
+    const auto [decision, done] = step(tick, start);
     start = false;
     if (decision.what == diasca_decision::kind::stop) {
       stats_.end_reason = decision.stop_requested ? "stop requested by an actor" : "nothing left to do";
       break;
     }
-    if (hook_ && decision.next_tick < scenario_.stop_tick && hook_->at_tick_boundary(*this, tick, decision)) {
+    if (hook_ && decision.next_tick < scenario_.stop_tick && hook_->at_tick_boundary(*this, done, decision)) {
       stats_.end_reason = "checkpointed on a signal";
       interrupted_ = true;
       break;
@@ -124,36 +126,21 @@ void simulation::run_per_diasca() {
   }
 }
 
+void simulation::run_per_diasca() {
+  run_steps([&](tick_t tick, bool start) { return std::pair{run_tick(tick, start), tick}; });
+}
+
 void simulation::run_windowed() {
   // Windows follow one another from the earliest thing due anywhere, so
   // they fall at the same ticks whatever the rank count; idle time between
   // them is skipped as between ticks.
-  tick_t begin = first_tick_;
-  bool start = fresh_start_;
-  for (;;) {
-    if (begin >= scenario_.stop_tick) {
-      stats_.end_reason = "stop tick reached";
-      break;
-    }
+  run_steps([&](tick_t begin, bool start) {
     const tick_t end = std::min(scenario_.stop_tick, begin + std::min(lookahead_, no_tick - 1 - begin));
     if (!failure_) run_window(begin, end, start);
-    start = false;
-    const diasca_decision decision = end_window(end - 1);
-    if (decision.what == diasca_decision::kind::stop) {
-      stats_.end_reason = decision.stop_requested ? "stop requested by an actor" : "nothing left to do";
-      break;
-    }
     // A checkpoint tick inside this window is reached at its end: the hook
     // sees the window as one step from the tick before it to the next one.
-    const tick_t before = begin > 0 ? begin - 1 : 0;
-    if (hook_ && decision.next_tick < scenario_.stop_tick && hook_->at_tick_boundary(*this, before, decision)) {
-      stats_.end_reason = "checkpointed on a signal";
-      interrupted_ = true;
-      break;
-    }
-    begin = decision.next_tick;
-    if (progress_) maybe_print_progress(begin);
-  }
+    return std::pair{end_window(end - 1), begin > 0 ? begin - 1 : 0};
+  });
 }
 
 void simulation::run_window(tick_t begin, tick_t end, bool start) {

@@ -135,6 +135,11 @@ class simulation final : private detail::engine_services {
   simulation(const scenario& s, unsigned threads, transport& net, bool build_scenario_actors);
   void create_scenario_actors();
   void restore(restored_state&& restored);
+  /// The run loop: step(tick, start) runs from `tick` to an agreement and
+  /// returns it with the last tick before the next step (for checkpoint
+  /// triggers); the loop stops, checkpoints or jumps as it says.
+  template <class Step>
+  void run_steps(const Step& step);
   /// Every rank runs every tick and agrees on each diasca (no lookahead).
   void run_per_diasca();
   diasca_decision run_tick(tick_t tick, bool start);
