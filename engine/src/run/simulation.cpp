@@ -155,21 +155,7 @@ void simulation::run_window(tick_t begin, tick_t end, bool start) {
 }
 
 void simulation::run_local_tick(tick_t tick, bool start) {
-  agenda_.take(tick, due_);
-  inbox_.clear();
-  stats_.ticks_simulated++;
-  stats_.last_tick = tick;
-  timestamp now{tick, 0};
-  begin_diasca(now);
-  if (start) run_scenario_first_diascas(now);
-  else run_diasca_zero(now);
-  for (;;) {
-    stats_.diascas++;
-    if (!end_local_diasca(now)) return;
-    now.diasca++;
-    begin_diasca(now);
-    run_activations(now);
-  }
+  run_diascas(tick, start, [&](timestamp now) { return end_local_diasca(now); });
 }
 
 bool simulation::end_local_diasca(timestamp now) {
@@ -209,23 +195,31 @@ diasca_decision simulation::end_window(tick_t last_tick) {
 }
 
 diasca_decision simulation::run_tick(tick_t tick, bool start) {
-  // Diasca 0: the actors due this tick, plus, at the very start, every
-  // scenario actor for its on_first_diasca (nothing can be due at tick 0:
-  // schedules are for later ticks). Every rank runs every tick, with or
-  // without local work, since the diascas are agreed together.
+  diasca_decision decision;
+  run_diascas(tick, start, [&](timestamp now) {
+    decision = end_diasca(now);
+    return decision.what == diasca_decision::kind::next_diasca;
+  });
+  return decision;
+}
+
+template <class EndDiasca>
+void simulation::run_diascas(tick_t tick, bool start, const EndDiasca& end) {
+  // Diasca 0: the actors due this tick and the receivers of the timed
+  // messages due, plus, at the very start, every scenario actor for its
+  // on_first_diasca (nothing can be due at tick 0: schedules and timed
+  // messages are for later ticks).
   agenda_.take(tick, due_);
   inbox_.clear();
-
   stats_.ticks_simulated++;
   stats_.last_tick = tick;
   timestamp now{tick, 0};
   begin_diasca(now);
-  if (start) run_scenario_first_diascas(now);  // the due list is empty at the start
+  if (start) run_scenario_first_diascas(now);
   else run_diasca_zero(now);
   for (;;) {
     stats_.diascas++;
-    const diasca_decision decision = end_diasca(now);
-    if (decision.what != diasca_decision::kind::next_diasca) return decision;
+    if (!end(now)) return;
     now.diasca++;
     begin_diasca(now);
     run_activations(now);
@@ -414,7 +408,8 @@ diasca_decision simulation::end_diasca(timestamp now) {
     for (auto& w : workers_) w.clear_diasca();
   }
   // Receiving cannot change the agenda (received messages are handled next
-  // diasca), so the report is complete before the exchange. Every rank takes
+  // diasca) nor bring a timed message earlier than its sender reported (in
+  // outgoing_timed_due_), so the report is complete before the exchange. Every rank takes
   // part even after a failure, so that no rank waits for us.
   report.next_tick = std::min(next_local_tick(), outgoing_timed_due_);
   report.stop_requested = stop_requested_ ? 1 : 0;

@@ -142,7 +142,13 @@ class simulation final : private detail::engine_services {
   void run_steps(const Step& step);
   /// Every rank runs every tick and agrees on each diasca (no lookahead).
   void run_per_diasca();
+  /// Every rank runs every tick, with or without local work, since the
+  /// diascas are agreed together.
   diasca_decision run_tick(tick_t tick, bool start);
+  /// A tick's diascas: diasca 0, then one more while end(now), the diasca's
+  /// end, says a next one is due.
+  template <class EndDiasca>
+  void run_diascas(tick_t tick, bool start, const EndDiasca& end);
   /// With a lookahead of W ticks: each rank runs the ticks of [t, t + W) on
   /// its own, then all exchange timed messages and agree on the next window.
   void run_windowed();
