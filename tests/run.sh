@@ -29,10 +29,10 @@ cd "$build"
 ctest --output-on-failure -j "$(nproc)" "$@"
 if [ $# -eq 0 ] && [ "${KAIROS_SANITIZE:-0}" != 1 ]; then
   serial=$root/build-serial
-  KAIROS_TARGETS="kairos kairos_unit_tests kairos_model_tests kairos_phold kairos_soda kairos_life" \
+  KAIROS_TARGETS="kairos kairos_unit_tests kairos_model_tests kairos_phold kairos_soda kairos_life kairos_grid" \
     "$root/launch/build.sh" "$serial" -DKAIROS_BUILD_TESTS=ON -DKAIROS_WITH_TBB=OFF -DKAIROS_WITH_MPI=OFF
   "$serial/bin/kairos_unit_tests" --gtest_brief=1 \
-    --gtest_filter='TimeModel.*:MessageOrder.*:HotPool.*:AdaptiveSplit.*:Agreement.*:ProbeStore.*:ShardFormat.*'
+    --gtest_filter='TimeModel.*:MessageOrder.*:HotPool.*:AdaptiveSplit.*:Agreement.*:ProbeStore.*:ShardFormat.*:TimedMessages.*:Lookahead.*'
   "$serial/bin/kairos_model_tests" --gtest_brief=1 --gtest_filter='*Determinism*'
   (cd "$serial" && ctest --output-on-failure -R '^serial\.')
   grep -v '^#' "$root/tests/cross/shipped_cases.txt" | while read -r name tick; do
