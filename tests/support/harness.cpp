@@ -1,5 +1,6 @@
 #include "harness.hpp"
 
+#include "kairos/core/error.hpp"
 #include "run/digest.hpp"
 
 namespace kairos_test {
@@ -23,6 +24,15 @@ outcome run_text(const std::string& toml, unsigned threads) {
                                              p->values.begin() + static_cast<std::ptrdiff_t>(smp.value_offset + p->curves.size()))});
   }
   return out;
+}
+
+std::string run_error(const std::string& toml) {
+  try {
+    run_text(toml);
+  } catch (const kairos::runtime_error& e) {
+    return e.what();
+  }
+  return "(the run succeeded)";
 }
 
 }  // namespace kairos_test

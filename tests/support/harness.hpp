@@ -30,4 +30,8 @@ struct outcome {
 /// to it (tick, stop_tick, mode...).
 outcome run_text(const std::string& toml, unsigned threads = 1);
 
+/// The runtime error that stops the run of `toml` (a model failure, a
+/// broken rule), or "(the run succeeded)".
+std::string run_error(const std::string& toml);
+
 }  // namespace kairos_test

@@ -284,19 +284,15 @@ void simulation::run_due_and_timed(timestamp now) {
   try {
     // The receivers, in AAI order (the messages are sorted by receiver),
     // each with its messages' range in the inbox.
-    struct receiver_messages {
-      aai_t receiver;
-      std::uint32_t begin, count;
-      bool due;
-    };
-    std::vector<receiver_messages> receivers;
+    std::vector<timed_receiver>& receivers = due_receivers_;
+    receivers.clear();
     for (const timed_message& m : due_timed_) {
       if (receivers.empty() || receivers.back().receiver != m.receiver)
         receivers.push_back({m.receiver, static_cast<std::uint32_t>(inbox_.size()), 0, false});
       inbox_.push_back({m.receiver, m.sender, m.type, m.seq, static_cast<std::uint32_t>(m.offset), m.size, timed_arena});
       ++receivers.back().count;
     }
-    const auto missing = [&](const receiver_messages& r) {
+    const auto missing = [&](const timed_receiver& r) {
       const timed_message& m = due_timed_[r.begin];
       return runtime_error(fmt::format(
           "timed message '{}' sent by actor {} at tick {} diasca {} to actor {}, due at tick {}: the receiver does "
@@ -307,7 +303,7 @@ void simulation::run_due_and_timed(timestamp now) {
     // binary search: cheaper than sorting the due list, which is the longer.
     for (const aai_t aai : due_) {
       const auto r = std::lower_bound(receivers.begin(), receivers.end(), aai,
-                                      [](const receiver_messages& x, aai_t a) { return x.receiver < a; });
+                                      [](const timed_receiver& x, aai_t a) { return x.receiver < a; });
       const bool has_messages = r != receivers.end() && r->receiver == aai;
       actor* a = table_.find(aai);
       if (!a) {
@@ -317,7 +313,7 @@ void simulation::run_due_and_timed(timestamp now) {
       if (has_messages) r->due = true;
       activations_.push_back({a, has_messages ? r->begin : 0, has_messages ? r->count : 0, spontaneous});
     }
-    for (const receiver_messages& r : receivers) {
+    for (const timed_receiver& r : receivers) {
       if (r.due) continue;
       actor* target = table_.find(r.receiver);
       if (!target) throw missing(r);

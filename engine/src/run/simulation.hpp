@@ -229,6 +229,14 @@ class simulation final : private detail::engine_services {
   std::vector<detail::message_record> inbox_;  ///< messages of the diasca about to run, canonical order
   std::vector<aai_t> due_;
   std::vector<timed_message> due_timed_;
+  /// A receiver of due_timed_: its messages' range in the inbox, and whether
+  /// it is also due for act_spontaneous.
+  struct timed_receiver {
+    aai_t receiver;
+    std::uint32_t begin, count;
+    bool due;
+  };
+  std::vector<timed_receiver> due_receivers_;
   std::vector<std::pair<aai_t, actor*>> created_;
   std::vector<std::vector<std::byte>> outgoing_;  ///< per destination rank
   std::vector<std::size_t> probes_sent_;           ///< per destination rank: probe declarations sent so far

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "harness.hpp"
-#include "kairos/core/error.hpp"
 
+using kairos_test::run_error;
 using kairos_test::run_text;
 
 namespace {
@@ -19,26 +19,19 @@ std::vector<std::vector<double>> receiver_rows(const kairos_test::outcome& out, 
   return rows;
 }
 
-std::string run_error(const std::string& toml) {
-  try {
-    run_text(toml);
-  } catch (const kairos::runtime_error& e) {
-    return e.what();
-  }
-  return "(the run succeeded)";
+/// Actor 0: a timed receiver named "receiver" (with `params`), then one
+/// timed sender at it per entry of `senders` (its params' keys besides peer).
+std::string receiver_and_senders(const std::vector<std::string>& senders, const std::string& params = "{}",
+                                 const std::string& simulation = "[simulation]\n") {
+  std::string toml = simulation + "[[actors]]\nclass = \"test.timed_receiver\"\nname = \"receiver\"\nparams = " +
+                     params + "\n";
+  for (const std::string& keys : senders)
+    toml += "[[actors]]\nclass = \"test.timed_sender\"\nparams = { peer = \"receiver\", " + keys + " }\n";
+  return toml;
 }
 
 TEST(TimedMessages, ArriveAtDiascaZeroOfTheirTickAfterTheReceiversOwnActivation) {
-  const auto out = run_text(R"(
-[simulation]
-[[actors]]
-class = "test.timed_receiver"
-name = "receiver"
-params = { wake = 7 }
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 3, delay = 4, count = 3 }
-)");
+  const auto out = run_text(receiver_and_senders({"at = 3, delay = 4, count = 3"}, "{ wake = 7 }"));
   const std::vector<std::vector<double>> expected{{0, 0, 0, 0}, {1, 1, 0, 0}, {1, 1, 1, 0}, {1, 1, 2, 0}};
   EXPECT_EQ(receiver_rows(out, 7), expected);
   EXPECT_EQ(out.probes.at("timed_receiver").size(), 4u);  // nothing at any other tick
@@ -47,32 +40,13 @@ params = { peer = "receiver", at = 3, delay = 4, count = 3 }
 TEST(TimedMessages, ComeInSenderOrderWhateverWhenTheyWereSent) {
   // Actor 1 sends at tick 6 with delay 1, actor 2 at tick 2 with delay 5:
   // both are due at 7, and actor 1's come first.
-  const auto out = run_text(R"(
-[simulation]
-[[actors]]
-class = "test.timed_receiver"
-name = "receiver"
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 6, delay = 1, count = 2 }
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 2, delay = 5, count = 2 }
-)");
+  const auto out = run_text(receiver_and_senders({"at = 6, delay = 1, count = 2", "at = 2, delay = 5, count = 2"}));
   const std::vector<std::vector<double>> expected{{1, 1, 0, 0}, {1, 1, 1, 0}, {1, 2, 0, 0}, {1, 2, 1, 0}};
   EXPECT_EQ(receiver_rows(out, 7), expected);
 }
 
 TEST(TimedMessages, IdleTicksBeforeThemAreSkipped) {
-  const auto out = run_text(R"(
-[simulation]
-[[actors]]
-class = "test.timed_receiver"
-name = "receiver"
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 5, delay = 1000000000000 }
-)");
+  const auto out = run_text(receiver_and_senders({"at = 5, delay = 1000000000000"}));
   ASSERT_EQ(out.probes.at("timed_receiver").size(), 1u);
   EXPECT_EQ(out.probes.at("timed_receiver")[0].tick, 1000000000005u);
   EXPECT_EQ(out.stats.ticks_simulated, 3u);  // 0, 5 and the delivery
@@ -80,15 +54,7 @@ params = { peer = "receiver", at = 5, delay = 1000000000000 }
 }
 
 TEST(TimedMessages, SendKeepsItsMeaningBesideThem) {
-  const auto out = run_text(R"(
-[simulation]
-[[actors]]
-class = "test.timed_receiver"
-name = "receiver"
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 5, delay = 1, instant = true }
-)");
+  const auto out = run_text(receiver_and_senders({"at = 5, delay = 1, instant = true"}));
   const std::vector<std::vector<double>> at5{{1, 1, 100, 1}}, at6{{1, 1, 0, 0}};
   EXPECT_EQ(receiver_rows(out, 5), at5);
   EXPECT_EQ(receiver_rows(out, 6), at6);
@@ -110,15 +76,7 @@ params = { peer = "doomed", at = 3, delay = 2 }
 }
 
 TEST(TimedMessages, NeedADelayOfAtLeastOneTick) {
-  EXPECT_EQ(run_error(R"(
-[simulation]
-[[actors]]
-class = "test.timed_receiver"
-name = "receiver"
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 3, delay = 0 }
-)"),
+  EXPECT_EQ(run_error(receiver_and_senders({"at = 3, delay = 0"})),
             "actor 1 (class 'test.timed_sender') failed at tick 3 diasca 0: send_in at tick 3: the delay must be at "
             "least 1 tick (send delivers within the tick)");
 }
@@ -163,25 +121,11 @@ placement = "pair"
 }
 
 TEST(Lookahead, ATimedMessageToAnotherGroupNeedsTheLookahead) {
-  EXPECT_EQ(run_error(with_lookahead + R"(
-[[actors]]
-class = "test.timed_receiver"
-name = "receiver"
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 3, delay = 4 }
-)"),
+  EXPECT_EQ(run_error(receiver_and_senders({"at = 3, delay = 4"}, "{}", with_lookahead)),
             "actor 1 (class 'test.timed_sender') at tick 3 diasca 0 sent message 'test.ping' to actor 0, in another "
             "placement group, with a delay of 4 tick(s): a timed message between placement groups needs a delay of "
             "at least the lookahead (simulation.lookahead = 5 ticks)");
-  EXPECT_EQ(run_text(with_lookahead + R"(
-[[actors]]
-class = "test.timed_receiver"
-name = "receiver"
-[[actors]]
-class = "test.timed_sender"
-params = { peer = "receiver", at = 3, delay = 5 }
-)")
+  EXPECT_EQ(run_text(receiver_and_senders({"at = 3, delay = 5"}, "{}", with_lookahead))
                 .probes.at("timed_receiver")
                 .size(),
             1u);
