@@ -25,6 +25,9 @@ struct recovered {
 class health_office final : public kairos::actor {
  public:
   using handles = kairos::handles<fell_ill, recovered>;
+  // What `kairos info epidemic` lists; declaring any other probe is an error.
+  static constexpr kairos::probe_doc documented_probes[] = {
+      {"epidemic.cases", "susceptible, infectious, recovered", "people in each state, at each change"}};
 
   explicit health_office(kairos::actor_init& init)
       : population_(init.get<std::uint64_t>("population")),
@@ -54,6 +57,7 @@ class health_office final : public kairos::actor {
 class person final : public kairos::actor {
  public:
   using handles = kairos::handles<exposure>;
+  static constexpr const auto& documented_probes = kairos::no_probes;
 
   explicit person(kairos::actor_init& init)
       : ring_(init.actors("ring", "epidemic.person")), office_(init.actors("office", "epidemic.health_office").first),
@@ -119,13 +123,16 @@ class person final : public kairos::actor {
   kairos::tick_t recovery_tick_ = 0;
 };
 
-KAIROS_REGISTER_ACTOR(health_office, "epidemic.health_office", {"population", "people on the ring"});
-KAIROS_REGISTER_ACTOR(person, "epidemic.person", {"ring", "the group of people on the ring (their own block)"},
-                      {"office", "the health office they report to"},
-                      {"neighbours", "people met each day on each side of the ring"},
-                      {"strangers", "people met each day anywhere on the ring"},
-                      {"transmission", "probability that a meeting with an infectious person infects"},
-                      {"mean_days_ill", "mean of the exponential time to recovery, in days"},
-                      {"infectious", "starts infectious (default false; the scenario names the first cases)"});
+// Each parameter: name, meaning, type and default (none: the scenario must
+// give it), as `kairos info epidemic` shows them.
+KAIROS_REGISTER_ACTOR(health_office, "epidemic.health_office", {"population", "people on the ring", "integer"});
+KAIROS_REGISTER_ACTOR(person, "epidemic.person",
+                      {"ring", "the group of people on the ring (their own block)", "group name"},
+                      {"office", "the health office they report to", "actor name"},
+                      {"neighbours", "people met each day on each side of the ring", "integer"},
+                      {"strangers", "people met each day anywhere on the ring", "integer"},
+                      {"transmission", "probability that a meeting with an infectious person infects", "number"},
+                      {"mean_days_ill", "mean of the exponential time to recovery, in days", "number"},
+                      {"infectious", "starts infectious (the scenario names the first cases)", "boolean", "false"});
 
 }  // namespace epidemic

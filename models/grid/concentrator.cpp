@@ -38,11 +38,11 @@ void concentrator::on(const curtail& c, kairos::context& ctx) {
 }
 
 KAIROS_REGISTER_ACTOR(concentrator, "grid.concentrator",
-                      {"head_end", "name of the head end"},
-                      {"meters", "group of the meters"},
-                      {"concentrators", "group of the concentrators (this one among them)"},
-                      {"period", "seconds between reports"},
-                      {"wan_latency", "seconds a report or an order takes over the wide-area link"},
-                      {"link_latency", "seconds an order takes to reach a meter"});
+                      {"head_end", "the head end", "actor name"},
+                      {"meters", "group of the meters", "group name"},
+                      {"concentrators", "group of the concentrators (this one among them)", "group name"},
+                      {"period", "seconds between reports (at least one tick)", "number"},
+                      {"wan_latency", "seconds a report or an order takes over the wide-area link", "number"},
+                      {"link_latency", "seconds an order takes to reach a meter (at least one tick)", "number"});
 
 }  // namespace grid

@@ -17,6 +17,7 @@ namespace grid {
 class concentrator final : public kairos::actor {
  public:
   using handles = kairos::handles<reading, curtail>;
+  static constexpr const auto& documented_probes = kairos::no_probes;
 
   explicit concentrator(kairos::actor_init& init);
 

@@ -37,10 +37,10 @@ void head_end::on(const report& r, kairos::context& ctx) {
 }
 
 KAIROS_REGISTER_ACTOR(head_end, "grid.head_end",
-                      {"concentrators", "group of the concentrators"},
-                      {"limit_kwh", "energy per period above which load is curtailed"},
-                      {"factor", "consumption scale while curtailed, in (0, 1]"},
-                      {"hold", "seconds a curtailment lasts"},
-                      {"wan_latency", "seconds an order takes to reach a concentrator"});
+                      {"concentrators", "group of the concentrators", "group name"},
+                      {"limit_kwh", "energy per period above which load is curtailed", "number"},
+                      {"factor", "consumption scale while curtailed, in (0, 1]", "number"},
+                      {"hold", "seconds a curtailment lasts", "number"},
+                      {"wan_latency", "seconds an order takes to reach a concentrator (at least one tick)", "number"});
 
 }  // namespace grid

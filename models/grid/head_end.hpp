@@ -18,6 +18,8 @@ namespace grid {
 class head_end final : public kairos::actor {
  public:
   using handles = kairos::handles<report>;
+  static constexpr kairos::probe_doc documented_probes[] = {
+      {"grid.load", "kwh, readings", "energy and readings of each period, over all concentrators"}};
 
   explicit head_end(kairos::actor_init& init);
 

@@ -42,10 +42,11 @@ void meter::on(const curtail& c, kairos::context&) {
 }
 
 KAIROS_REGISTER_ACTOR(meter, "grid.meter",
-                      {"concentrators", "group of the concentrators; meter AAI mod their count picks one"},
-                      {"period", "seconds between readings"},
-                      {"base_kw", "mean load in kW (a daily profile scales it by 0.5 to 1.5)"},
-                      {"link_latency", "seconds a reading takes to reach the concentrator (at least the lookahead)"},
-                      {"jitter", "extra latency, uniform in [0, jitter] seconds (default 0)"});
+                      {"concentrators", "group of the concentrators; meter AAI mod their count picks one", "group name"},
+                      {"period", "seconds between readings (at least one tick)", "number"},
+                      {"base_kw", "mean load in kW (a daily profile scales it by 0.5 to 1.5)", "number"},
+                      {"link_latency", "seconds a reading takes to reach the concentrator (at least the lookahead)",
+                       "number"},
+                      {"jitter", "extra latency, uniform in [0, jitter] seconds", "number", "0"});
 
 }  // namespace grid

@@ -15,6 +15,7 @@ namespace grid {
 class meter final : public kairos::actor {
  public:
   using handles = kairos::handles<curtail>;
+  static constexpr const auto& documented_probes = kairos::no_probes;
 
   explicit meter(kairos::actor_init& init);
 

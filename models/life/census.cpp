@@ -21,7 +21,7 @@ void census::act_spontaneous(kairos::context& ctx) {
 }
 
 KAIROS_REGISTER_ACTOR(census, "life.census",
-                      {"initial_population", "number of rabbits in the scenario"},
-                      {"report_every", "ticks between two population samples"});
+                      {"initial_population", "number of rabbits in the scenario", "integer"},
+                      {"report_every", "ticks between two population samples (>= 1)", "integer"});
 
 }  // namespace life

@@ -16,6 +16,8 @@ namespace life {
 class census final : public kairos::actor {
  public:
   using handles = kairos::handles<born, died>;
+  static constexpr kairos::probe_doc documented_probes[] = {
+      {"life.population", "alive, births, deaths", "rabbits alive, and births and deaths since the last sample"}};
 
   explicit census(kairos::actor_init& init);
 

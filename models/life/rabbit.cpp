@@ -55,9 +55,10 @@ void rabbit::on(const welcome& w, kairos::context& ctx) {
 }
 
 KAIROS_REGISTER_ACTOR(rabbit, "life.rabbit",
-                      {"census", "name of the census actor"},
-                      {"lifespan", "ticks a rabbit lives (number or random law)"},
-                      {"litter_interval", "ticks between two births (number or random law)"},
-                      {"litter_placement", "placement hint for the children (default: by their AAI)"});
+                      {"census", "the census actor", "actor name"},
+                      {"lifespan", "ticks a rabbit lives", "number or random law"},
+                      {"litter_interval", "ticks between two births", "number or random law"},
+                      {"litter_placement", "placement hint for the children; empty: placed by their AAI", "string",
+                       "\"\""});
 
 }  // namespace life

@@ -21,6 +21,7 @@ namespace life {
 class rabbit final : public kairos::actor {
  public:
   using handles = kairos::handles<welcome>;
+  static constexpr const auto& documented_probes = kairos::no_probes;
 
   explicit rabbit(kairos::actor_init& init);
   /// A newborn, created at run time by its mother.

@@ -107,14 +107,15 @@ void populate(const kairos::section& s, kairos::population& p) {
 
 KAIROS_REGISTER_ACTOR(logical_process, "phold.lp");
 KAIROS_REGISTER_SECTION("phold", populate,
-                        {"lps", "number of logical processes N"},
-                        {"start_events", "events each LP starts with, S (default 1)"},
-                        {"remote", "probability r that an event goes to a random LP (default 0.25)"},
-                        {"mean", "mean time increment m (default 1.0)"},
-                        {"lookahead", "minimum time increment L, 0 < L <= m (default 1.0)"},
-                        {"end", "end time E in time units; events due at or after it are not created"},
-                        {"ticks_per_unit", "ticks per time unit R (default 100)"},
-                        {"mapping", "\"classic\" (remote events as messages, the default) or \"timed\" (as timed "
-                                    "messages, which a declared lookahead of L time units lets ranks run in windows)"});
+                        {"lps", "number of logical processes N", "integer", "1024"},
+                        {"start_events", "events each LP starts with, S", "integer", "1"},
+                        {"remote", "probability r that an event goes to a random LP", "number", "0.25"},
+                        {"mean", "mean time increment m", "number", "1.0"},
+                        {"lookahead", "minimum time increment L, 0 < L <= m", "number", "1.0"},
+                        {"end", "end time E in time units; events due at or after it are not created", "number"},
+                        {"ticks_per_unit", "ticks per time unit R", "integer", "100"},
+                        {"mapping", "\"classic\": remote events as messages; \"timed\": as timed messages, which a "
+                                    "declared lookahead of L time units lets ranks run in windows", "string",
+                         "\"classic\""});
 
 }  // namespace phold

@@ -44,6 +44,7 @@ struct event {
 class logical_process final : public kairos::actor {
  public:
   using handles = kairos::handles<event>;
+  static constexpr const auto& documented_probes = kairos::no_probes;
 
   explicit logical_process(kairos::actor_init&) {}
 

@@ -62,9 +62,9 @@ void soda_customer::on(const no_can_available&, kairos::context&) {}  // passive
 void soda_customer::on(const not_enough_money&, kairos::context&) {}  // cannot buy: passive
 
 KAIROS_REGISTER_ACTOR(soda_customer, "soda.customer",
-                      {"machine", "name of its machine, or of a group of machines to pick one from"},
-                      {"repletion", "delay between two cans, simulated minutes (number or random law)"},
-                      {"stochastic", "true: draw each delay anew from the repletion law"},
-                      {"budget", "money to spend (number or random law)"});
+                      {"machine", "its machine, or a group of machines to pick one from", "actor or group name"},
+                      {"repletion", "delay between two cans, simulated minutes", "number or random law"},
+                      {"stochastic", "true: draw each delay anew from the repletion law", "boolean", "false"},
+                      {"budget", "money to spend", "number or random law"});
 
 }  // namespace soda

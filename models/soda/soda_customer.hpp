@@ -18,6 +18,8 @@ namespace soda {
 class soda_customer final : public kairos::actor {
  public:
   using handles = kairos::handles<cost_is, can_delivered, no_can_available, not_enough_money>;
+  static constexpr kairos::probe_doc documented_probes[] = {
+      {"soda.customer.<name>", "budget", "money left, after each can bought"}};
 
   explicit soda_customer(kairos::actor_init& init);
 

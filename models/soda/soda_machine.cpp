@@ -26,7 +26,7 @@ void soda_machine::on(const order_soda& order, kairos::context& ctx) {
 }
 
 KAIROS_REGISTER_ACTOR(soda_machine, "soda.machine",
-                      {"cans", "initial number of cans (number or random law)"},
-                      {"cost", "price of one can (number or random law)"});
+                      {"cans", "initial number of cans, rounded", "number or random law"},
+                      {"cost", "price of one can", "number or random law"});
 
 }  // namespace soda

@@ -16,6 +16,8 @@ namespace soda {
 class soda_machine final : public kairos::actor {
  public:
   using handles = kairos::handles<ask_cost, order_soda>;
+  static constexpr kairos::probe_doc documented_probes[] = {
+      {"soda.machine.<name>", "cans", "cans left, after each order"}};
 
   explicit soda_machine(kairos::actor_init& init);
 

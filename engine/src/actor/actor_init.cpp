@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "kairos/actor/class_info.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/detail/engine_services.hpp"
 #include "scenario/param_source.hpp"
@@ -12,9 +14,9 @@
 
 namespace kairos {
 
-actor_init::actor_init(aai_t aai, const detail::param_source* params, const detail::run_constants& run,
-                       detail::engine_services& services) noexcept
-    : aai_(aai), params_(params), run_(&run), services_(&services) {}
+actor_init::actor_init(aai_t aai, const class_info& cls, const detail::param_source* params,
+                       const detail::run_constants& run, detail::engine_services& services) noexcept
+    : aai_(aai), class_(&cls), params_(params), run_(&run), services_(&services) {}
 
 const detail::param_source& actor_init::scenario_params(std::string_view key) const {
   if (!params_)
@@ -119,7 +121,30 @@ actor_range actor_init::actors(std::string_view key, std::string_view required_c
 random_stream actor_init::random() noexcept { return random_stream(stream_key(run_->seed, aai_), rng_counter_); }
 
 probe_id actor_init::probe(std::string_view name, std::initializer_list<std::string_view> curves) {
+  // What `kairos info` says a class records must be what it records.
+  if (class_->probes_documented &&
+      std::none_of(class_->probes.begin(), class_->probes.end(),
+                   [&](const probe_doc& d) { return probe_name_matches(d.name, name); })) {
+    std::string listed;
+    for (const probe_doc& d : class_->probes) listed += fmt::format("{}'{}'", listed.empty() ? "" : ", ", d.name);
+    throw std::logic_error(fmt::format("actor {} of class '{}' declares probe '{}', which its documented_probes ({}) "
+                                       "do not list",
+                                       aai_, class_->name, name, listed.empty() ? "none" : listed));
+  }
   return services_->declare_probe(name, curves);
+}
+
+bool probe_name_matches(std::string_view pattern, std::string_view name) noexcept {
+  // `<...>` stands for one or more characters; everything else is literal.
+  const std::size_t open = pattern.find('<');
+  if (open == std::string_view::npos) return pattern == name;
+  const std::size_t close = pattern.find('>', open);
+  if (close == std::string_view::npos) return pattern == name;
+  if (name.substr(0, open) != pattern.substr(0, open)) return false;
+  const std::string_view rest = pattern.substr(close + 1);
+  for (std::size_t end = open + 1; end <= name.size(); ++end)
+    if (probe_name_matches(rest, name.substr(end))) return true;
+  return false;
 }
 
 

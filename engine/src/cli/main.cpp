@@ -19,69 +19,17 @@
 #include "checkpoint/shard_file.hpp"
 #include "cli/check_restart.hpp"
 #include "cli/mpi_session.hpp"
+#include "cli/plugin_info.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "kairos/run/run.hpp"
-#include "plugin/registry.hpp"
 #include "run/results_file.hpp"
 #include "transport/launch_environment.hpp"
-#include "scenario/keys.hpp"
 
 namespace {
 
 using kairos::cli::mpi_session;
 using kairos::cli::mpi_use;
-
-/// `kairos info` with no plugin named: the plugins a scenario in the current
-/// directory could load, where each comes from, and its classes and sections.
-void list_plugins() {
-  auto& reg = kairos::registry::instance();
-  const auto search = kairos::plugin_search_path(".");
-  fmt::print("Plugin search path (a scenario's own directory comes first):\n");
-  for (const auto& dir : search) fmt::print("  {}\n", dir.string());
-  const std::vector<kairos::found_plugin> found = kairos::find_plugins(search);
-  if (found.empty()) {
-    fmt::print("No plugin (kairos_<name>.so) found there.\n");
-    return;
-  }
-  fmt::print("\nPlugins found ({}); `kairos info NAME...` shows their parameters:\n", found.size());
-  for (const kairos::found_plugin& p : found) {
-    fmt::print("\n  {}  {}\n", p.name, p.path.string());
-    for (const auto& hidden : p.shadowed) fmt::print("    (hides {})\n", hidden.string());
-    try {
-      reg.load_plugin(p.name, search);
-    } catch (const kairos::error& e) {
-      fmt::print("    cannot be loaded: {}\n", e.what());
-      continue;
-    }
-    for (const kairos::class_info* c : reg.classes())
-      if (c->plugin == p.name) fmt::print("    actor class {}\n", c->name);
-    for (const kairos::section_info* sec : reg.sections())
-      if (sec->plugin == p.name) fmt::print("    scenario section [{}]\n", sec->name);
-  }
-}
-
-void print_info(const std::vector<std::string>& plugins) {
-  if (plugins.empty()) {
-    list_plugins();
-    return;
-  }
-  auto& reg = kairos::registry::instance();
-  const auto search = kairos::plugin_search_path(".");
-  for (const std::string& p : plugins) reg.load_plugin(p, search);
-  fmt::print("Scenario keys of the engine:\n");
-  for (const kairos::key_doc& k : kairos::engine_keys())
-    fmt::print("  [{}] {} ({}, default {}): {}\n", k.table, k.key, k.type, k.fallback, k.doc);
-  for (const kairos::section_info* s : reg.sections()) {
-    fmt::print("\nSection [{}] (plugin {}):\n", s->name, s->plugin);
-    for (const kairos::param_doc& k : s->keys) fmt::print("  {}: {}\n", k.name, k.doc);
-  }
-  for (const kairos::class_info* c : reg.classes()) {
-    fmt::print("\nActor class {} (plugin {}):\n", c->name, c->plugin);
-    for (const kairos::param_doc& p : c->params) fmt::print("  param {}: {}\n", p.name, p.doc);
-    for (const kairos::handler_entry& h : c->handlers) fmt::print("  handles {}\n", h.message_name);
-  }
-}
 
 // The plots are drawn by a matplotlib script shipped with the engine, run
 // with the system interpreter that has Debian's h5py and matplotlib.
@@ -378,7 +326,7 @@ int main(int argc, char** argv) {
     } else if (*plot) {
       return plot_results(plot_path);
     } else if (*info) {
-      print_info(info_plugins);
+      kairos::cli::print_info(info_plugins);
     }
   } catch (const kairos::error& e) {
     return mpi.fail(e);

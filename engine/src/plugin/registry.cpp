@@ -12,6 +12,7 @@
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "kairos/plugin/plugin_descriptor.hpp"
+#include "probe/counter_registry.hpp"
 
 namespace kairos {
 
@@ -130,6 +131,7 @@ void registry::load_plugin(const std::string& name, const std::vector<std::files
     throw plugin_error(fmt::format("plugin '{}' not found; looked for:{}", name, where));
   }
 
+  const std::size_t counters_before = counter_names().size();
   void* handle = dlopen(found->c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     pending_.clear();
@@ -154,6 +156,10 @@ void registry::load_plugin(const std::string& name, const std::vector<std::files
   commit_pending_locked(found->string());
   if (std::find(plugins_.begin(), plugins_.end(), descriptor->name) == plugins_.end())
     plugins_.emplace_back(descriptor->name);
+  // Counters register themselves when the library's statics are built: the
+  // names that appeared during dlopen are this plugin's.
+  const std::vector<std::string> counters = counter_names();
+  counters_[descriptor->name].assign(counters.begin() + static_cast<std::ptrdiff_t>(counters_before), counters.end());
   if (!is_path && name != descriptor->name)
     throw plugin_error(fmt::format("{} calls itself plugin '{}', not '{}'", found->string(), descriptor->name, name));
   // The handle is kept open for the life of the process: actor objects and
@@ -186,6 +192,12 @@ std::vector<const section_info*> registry::sections() {
   std::lock_guard lock(mutex_);
   commit_pending_locked("statically linked models");
   return sections_;
+}
+
+std::vector<std::string> registry::counters_of(std::string_view plugin) {
+  std::lock_guard lock(mutex_);
+  const auto it = counters_.find(std::string(plugin));
+  return it == counters_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::vector<std::string> registry::plugin_names() {

@@ -34,6 +34,9 @@ class registry {
   /// Classes by id, for the dispatch hot path (stable after setup).
   const std::vector<const class_info*>& classes();
   std::vector<const section_info*> sections();
+  /// The counters (kairos::counter) a plugin loaded from a library declares;
+  /// models linked into the executable have none listed here.
+  std::vector<std::string> counters_of(std::string_view plugin);
   /// Plugins in use, with their versions, for run metadata.
   std::vector<std::string> plugin_names();
 
@@ -61,6 +64,7 @@ class registry {
   std::map<message_type_id, std::pair<const handler_entry*, const class_info*>> messages_;
   std::vector<const section_info*> sections_;
   std::vector<std::string> plugins_;
+  std::map<std::string, std::vector<std::string>> counters_;
 };
 
 /// The default plugin search path: next to the scenario, KAIROS_PLUGIN_PATH

@@ -69,7 +69,7 @@ void simulation::create_scenario_actors() {
       const aai_t aai = b.first_aai + i;
       detail::param_source params(scenario_, b.params, b.params_field, b.per_actor, per_actor_field, i,
                                   b.names ? b.names->get(i) : nullptr);
-      actor_init init(aai, &params, constants_, *this);
+      actor_init init(aai, *b.cls, &params, constants_, *this);
       void* storage = table_.allocate(*b.cls);
       actor* object;
       try {

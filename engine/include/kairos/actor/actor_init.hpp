@@ -14,6 +14,8 @@
 
 namespace kairos {
 
+struct class_info;
+
 namespace detail {
 class param_source;
 class engine_services;
@@ -33,7 +35,7 @@ struct actor_range {
 /// file, line, column and field.
 class actor_init {
  public:
-  actor_init(aai_t aai, const detail::param_source* params, const detail::run_constants& run,
+  actor_init(aai_t aai, const class_info& cls, const detail::param_source* params, const detail::run_constants& run,
              detail::engine_services& services) noexcept;
 
   aai_t aai() const noexcept { return aai_; }
@@ -80,7 +82,8 @@ class actor_init {
   /// The actor's own random stream (the same one `context::random` gives).
   random_stream random() noexcept;
 
-  /// Declares (or finds) a probe this actor will record samples to.
+  /// Declares (or finds) a probe this actor will record samples to. A class
+  /// with documented_probes may declare only those (std::logic_error).
   probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves);
 
   /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
@@ -108,6 +111,7 @@ class actor_init {
   const detail::param_source& scenario_params(std::string_view key) const;
 
   aai_t aai_;
+  const class_info* class_;
   const detail::param_source* params_;
   const detail::run_constants* run_;
   detail::engine_services* services_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -17,11 +18,32 @@ class actor;
 class actor_init;
 class context;
 
-/// A documented parameter of an actor class or scenario section.
+/// A documented parameter of an actor class or scenario section, as
+/// `kairos info` shows it: {"cans", "initial stock", "number or random law",
+/// "10"}. An empty `fallback` with a `type` means the scenario must give it;
+/// a bare {name, doc} documents neither.
 struct param_doc {
   std::string_view name;
   std::string_view doc;
+  std::string_view type = {};      ///< e.g. "number", "string", "actor or group name"
+  std::string_view fallback = {};  ///< the value used when absent, as a scenario would write it
 };
+
+/// A probe an actor class records to, declared in the class as
+///   static constexpr kairos::probe_doc documented_probes[] = {...};
+/// or, for a class that records none,
+///   static constexpr const auto& documented_probes = kairos::no_probes;
+/// `<...>` in a name stands for any text (e.g. "soda.machine.<name>"). A
+/// class that documents its probes may declare no other: init.probe checks.
+struct probe_doc {
+  std::string_view name;
+  std::string_view curves;  ///< the curve names, comma-separated
+  std::string_view doc;
+};
+inline constexpr std::array<probe_doc, 0> no_probes{};
+
+/// Whether `name` is one that `pattern` (a probe_doc name) stands for.
+bool probe_name_matches(std::string_view pattern, std::string_view name) noexcept;
 
 /// One entry of a class's message dispatch table.
 struct handler_entry {
@@ -39,6 +61,8 @@ struct class_info {
   std::string_view name;
   std::string_view plugin;
   std::span<const param_doc> params;
+  std::span<const probe_doc> probes;
+  bool probes_documented = false;  ///< false: any probe may be declared
   std::size_t size;
   std::size_t align;
   actor* (*construct)(void* storage, actor_init&);

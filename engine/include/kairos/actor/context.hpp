@@ -141,7 +141,7 @@ class context {
   aai_t create_as(aai_t child, Args&&... args) {
     const class_info& cls = detail::registered_class_of<T>();
     void* storage = services_->allocate_actor(cls);
-    actor_init init(child, nullptr, *run_, *services_);
+    actor_init init(child, cls, nullptr, *run_, *services_);
     T* object;
     try {
       const detail::aai_scope constructing(child);

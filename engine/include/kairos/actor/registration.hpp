@@ -6,6 +6,7 @@
 #include <array>
 #include <initializer_list>
 #include <new>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -62,6 +63,10 @@ class actor_registrar {
     info_.name = name;
     info_.plugin = plugin;
     info_.params = params_;
+    if constexpr (requires { std::span<const probe_doc>(T::documented_probes); }) {
+      info_.probes = std::span<const probe_doc>(T::documented_probes);
+      info_.probes_documented = true;
+    }
     info_.size = sizeof(T);
     info_.align = alignof(T);
     info_.construct = [](void* storage, actor_init& init) -> actor* { return ::new (storage) T(init); };

@@ -15,6 +15,8 @@ inline constexpr const char* engine_version = "0.1.0";
 /// 3: actors take their AAI from detail::aai_under_construction; handler
 ///    entries name their message's C++ type.
 /// 4: context::send_in writes timed records into the worker's state.
-inline constexpr std::uint32_t abi_version = 4;
+/// 5: class descriptors document parameter types, defaults and probes;
+///    actor_init knows the class it constructs.
+inline constexpr std::uint32_t abi_version = 5;
 
 }  // namespace kairos
