@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <spdlog/logger.h>
 #include <nlohmann/json.hpp>
 #include <xxhash.h>
 
@@ -19,6 +20,7 @@
 #include "checkpoint/test_hooks.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
+#include "log/logging.hpp"
 #include "plugin/registry.hpp"
 #include "transport/byte_buffer.hpp"
 
@@ -120,8 +122,8 @@ checkpointer::checkpointer(const scenario& s, settings config, fs::path output, 
   const std::int64_t seen = catalogue::scan({my_directory()}).highest_generation();
   generation_ = net_.max(std::max<std::uint64_t>(first_generation, static_cast<std::uint64_t>(seen + 1)));
   if (net_.rank() == 0 && nodes_.effective_replicas(config_.replicas) < config_.replicas)
-    std::fprintf(stderr, "kairos: warning: %u replica(s) asked but only %d node(s): keeping %u replica(s) per shard\n",
-                 config_.replicas, nodes_.nodes(), nodes_.effective_replicas(config_.replicas));
+    logging::checkpoint().warn("{} replica(s) asked but only {} node(s): keeping {} replica(s) per shard",
+                               config_.replicas, nodes_.nodes(), nodes_.effective_replicas(config_.replicas));
   last_wall_ = std::chrono::steady_clock::now();
 }
 
@@ -340,14 +342,12 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
   if (rank == 0) {
     for (std::size_t r = 0; r < outcomes.size(); ++r)
       if (!outcomes[r].empty())
-        std::fprintf(stderr,
-                     "kairos: warning: checkpoint %s is committed, but rank %zu could not update LATEST or remove "
-                     "older checkpoints: %s\n",
-                     name.c_str(), r, text_of(outcomes[r]).c_str());
-    std::fprintf(stderr,
-                 "kairos: checkpoint %s committed: %d shard(s), %u replica(s) each, %.1f MiB per copy set, %.3f s "
-                 "(rank 0: %s)\n",
-                 name.c_str(), net_.size(), k, static_cast<double>(copy_set_bytes) / (1 << 20), seconds, phases_.c_str());
+        logging::checkpoint().warn(
+            "checkpoint {} is committed, but rank {} could not update LATEST or remove older checkpoints: {}", name, r,
+            text_of(outcomes[r]));
+    logging::checkpoint().info(
+        "checkpoint {} committed: {} shard(s), {} replica(s) each, {:.1f} MiB per copy set, {:.3f} s (rank 0: {})", name,
+        net_.size(), k, static_cast<double>(copy_set_bytes) / (1 << 20), seconds, phases_);
   }
   return true;
 }
@@ -368,10 +368,9 @@ bool checkpointer::abandon(const std::string& name, const fs::path& dir, const s
   }
   fs::remove(dir, ec);  // only if empty: other ranks may share it
   if (net_.rank() == 0)
-    std::fprintf(stderr,
-                 "kairos: warning: checkpoint %s abandoned: %s; the run goes on, and the latest committed checkpoint "
-                 "(%s) is untouched\n",
-                 name.c_str(), problem.c_str(), last_committed_ ? last_committed_->c_str() : "none from this run");
+    logging::checkpoint().warn(
+        "checkpoint {} abandoned: {}; the run goes on, and the latest committed checkpoint ({}) is untouched", name,
+        problem, last_committed_ ? *last_committed_ : std::string("none from this run"));
   return false;
 }
 

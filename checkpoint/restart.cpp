@@ -7,11 +7,13 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <spdlog/logger.h>
 #include <nlohmann/json.hpp>
 #include <xxhash.h>
 
 #include "checkpoint/durable_io.hpp"
 #include "kairos/core/error.hpp"
+#include "log/logging.hpp"
 #include "plugin/registry.hpp"
 #include "transport/byte_buffer.hpp"
 
@@ -188,7 +190,7 @@ class checkpoint_search {
                                            [&](const manifest_version& v) { return v.name == name; });
       std::string why;
       for (const std::string& p : problems) why += " [" + p + "]";
-      if (has_version) std::fprintf(stderr, "kairos: warning: %s: damaged manifest copies ignored:%s\n", name.c_str(), why.c_str());
+      if (has_version) logging::checkpoint().warn("{}: damaged manifest copies ignored:{}", name, why);
       else reject(fmt::format("{}: no intact manifest:{}", name, why));
     }
   }
@@ -215,7 +217,7 @@ class checkpoint_search {
       for (const std::string& p : s.problems) problem += " [" + p + "]";
     }
     if (done) {
-      for (const std::string& why : rejected_) std::fprintf(stderr, "kairos: passed over: %s\n", why.c_str());
+      for (const std::string& why : rejected_) logging::checkpoint().info("passed over: {}", why);
       return {{"action", "use"}};
     }
     if (problem.empty()) return round(false);

@@ -28,6 +28,8 @@ void head_end::on(const report& r, kairos::context& ctx) {
   if (++reports_ < concentrators_) return;
   ctx.record(load_, {kwh_, static_cast<double>(readings_)});
   if (kwh_ > limit_kwh_) {
+    ctx.log(kairos::log_level::debug, "{:.1f} kWh this period, over the limit of {:.1f}: curtailing to {} for {} ticks",
+            kwh_, limit_kwh_, factor_, hold_);
     ctx.count(curtailments);
     for (std::uint64_t c = 0; c < concentrators_; ++c)
       ctx.send_in(concentrators_first_ + c, wan_, curtail{factor_, ctx.now() + hold_});

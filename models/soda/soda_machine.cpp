@@ -21,6 +21,7 @@ void soda_machine::on(const order_soda& order, kairos::context& ctx) {
   } else {
     --cans_;
     ctx.send(ctx.sender(), can_delivered{});
+    if (cans_ == 0) ctx.log(kairos::log_level::info, "sold out (last can to actor {})", ctx.sender());
   }
   ctx.record(stock_probe_, static_cast<double>(cans_));
 }

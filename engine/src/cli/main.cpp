@@ -20,6 +20,7 @@
 #include "cli/check_restart.hpp"
 #include "cli/mpi_session.hpp"
 #include "cli/plugin_info.hpp"
+#include "log/logging.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
 #include "kairos/run/run.hpp"
@@ -85,6 +86,17 @@ void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, 
                  "Children per time manager with --coordination tree (tree depth is log_fanout ranks)")
       ->check(CLI::Range(2, 1024))
       ->default_val(4);
+}
+
+/// What a run writes on stderr, for `run` and `restart`.
+void add_log_flags(CLI::App& cmd, kairos::logging::options& o) {
+  cmd.add_option("--log-level", o.levels,
+                 "LEVEL for every logger, or NAME=LEVEL for one (engine, time, transport, checkpoint, an actor class "
+                 "such as soda.machine, or a prefix such as soda); levels trace, debug, info (default), warn, error, "
+                 "off; repeatable, later ones win")
+      ->take_all();
+  cmd.add_flag("--quiet,-q", o.quiet, "Warnings and errors only, and no progress unless --progress");
+  cmd.add_flag("--log-all-ranks", o.all_ranks, "Every rank logs, its lines prefixed with its rank (default: rank 0)");
 }
 
 /// `--final-state DIR`, for `run` and `restart`.
@@ -215,6 +227,8 @@ int main(int argc, char** argv) {
   run->add_option("--set", options.overrides, "Override a scenario key, e.g. --set simulation.seed=7 (repeatable)")
       ->take_all();
   add_checkpoint_flags(*run, options.checkpoint);
+  kairos::logging::options log_options;
+  add_log_flags(*run, log_options);
   std::string final_state;
   add_final_state_flag(*run, final_state);
   mpi_use run_mpi = mpi_use::automatic;
@@ -235,6 +249,7 @@ int main(int argc, char** argv) {
                       "Output directory (default: the interrupted run's)", restart_options.progress,
                       restart_options.agreement, restart_options.tm_fanout);
   restart->add_option("--scenario", restart_scenario, "Refuse a checkpoint that was not taken from this scenario");
+  add_log_flags(*restart, log_options);
   std::string restart_checkpoint;
   restart->add_option("--checkpoint", restart_checkpoint,
                       "Restart from this checkpoint (a name such as ckpt-000000001000-g0), not the newest usable one");
@@ -306,7 +321,8 @@ int main(int argc, char** argv) {
       options.scenario = scenario;
       if (!output.empty()) options.output = output;
       if (!final_state.empty()) options.final_state = final_state;
-      options.progress = options.progress || isatty(STDERR_FILENO);
+      kairos::logging::configure(log_options);
+      options.progress = options.progress || (isatty(STDERR_FILENO) && !log_options.quiet);
       print_outcome(kairos::run_scenario(options));
     } else if (*restart) {
       for (const std::string& d : restart_dirs) restart_options.dirs.emplace_back(d);
@@ -315,7 +331,8 @@ int main(int argc, char** argv) {
       if (!restart_output.empty()) restart_options.output = restart_output;
       if (!restart_scenario.empty()) restart_options.scenario = restart_scenario;
       if (!restart_final_state.empty()) restart_options.final_state = restart_final_state;
-      restart_options.progress = restart_options.progress || isatty(STDERR_FILENO);
+      kairos::logging::configure(log_options);
+      restart_options.progress = restart_options.progress || (isatty(STDERR_FILENO) && !log_options.quiet);
       print_outcome(kairos::restart_run(restart_options));
     } else if (*check) {
       if (!check_work.empty()) check_options.work = check_work;

@@ -8,10 +8,12 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <spdlog/logger.h>
 #include <xxhash.h>
 
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
+#include "log/logging.hpp"
 #include "plugin/registry.hpp"
 #include "probe/result_rows.hpp"
 #include "run/digest.hpp"
@@ -297,9 +299,22 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
 
 }  // namespace
 
+namespace {
+/// Only now is the rank known: other ranks fall silent unless asked.
+void start_logging(const transport& net, coordination agreement, int fanout) {
+  logging::set_rank(net.rank());
+  logging::transport().debug("{} rank(s), {}", net.size(),
+                             net.size() == 1 ? "no MPI exchange"
+                             : agreement == coordination::tree
+                                 ? fmt::format("agreement through a tree of time managers, {} children each", fanout)
+                                 : std::string("agreement through one MPI_Iallreduce per step"));
+}
+}  // namespace
+
 run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
   std::unique_ptr<transport> net = make_world_transport(options.agreement, options.tm_fanout);
+  start_logging(*net, options.agreement, options.tm_fanout);
   const std::unique_ptr<scenario> s = set_up(options, *net);
   // A run that writes no results (an embedding program, the tests) does not
   // take the output directory for itself.
@@ -319,6 +334,7 @@ run_report run_scenario(const run_options& options) {
 run_report restart_run(const restart_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
   std::unique_ptr<transport> net = make_world_transport(options.agreement, options.tm_fanout);
+  start_logging(*net, options.agreement, options.tm_fanout);
 
   // The scenario to check against, if one is named.
   std::optional<std::uint64_t> expected_hash;
@@ -331,8 +347,8 @@ run_report restart_run(const restart_options& options) {
       checkpoint::find_checkpoint(options.dirs, *net, expected_hash, options.from_checkpoint);
   const checkpoint::manifest& m = found.chosen;
   if (net->rank() == 0)
-    std::fprintf(stderr, "kairos: restarting from %s (tick %llu, taken on %d rank(s)) on %d rank(s)\n",
-                 m.name().c_str(), static_cast<unsigned long long>(m.tick), m.ranks, net->size());
+    logging::checkpoint().info("restarting from {} (tick {}, taken on {} rank(s)) on {} rank(s)", m.name(), m.tick,
+                               m.ranks, net->size());
 
   // The run's own scenario, as the checkpoint recorded it, and its output
   // directory unless another is named. Results already there (the run

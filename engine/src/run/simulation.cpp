@@ -6,10 +6,12 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <spdlog/logger.h>
 
 #include "actor/actor_state.hpp"
 #include "distribution/wire_format.hpp"
 #include "kairos/core/error.hpp"
+#include "log/logging.hpp"
 #include "plugin/registry.hpp"
 #include "probe/counter_registry.hpp"
 #include "scenario/param_source.hpp"
@@ -39,7 +41,9 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       rank_(net.rank()),
       slots_(placement_, rank_),
       classes_(registry::instance().classes()),
-      constants_{s.seed, s.tick_seconds},
+      class_log_levels_(logging::class_levels(classes_)),
+      time_log_(logging::time()),
+      constants_{s.seed, s.tick_seconds, class_log_levels_.data()},
       executor_(make_executor(std::max(1u, threads))),
       split_(split_grain_from_environment()),
       table_(classes_, slots_),
@@ -58,6 +62,9 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
     contexts_.push_back({context(workers_[w], constants_, static_cast<detail::engine_services&>(*this))});
   }
   if (build_scenario_actors) create_scenario_actors();
+  logging::engine().debug("rank {} of {}: {} actor(s) here of {} in the scenario, {} worker thread(s), {}", rank_,
+                          net_.size(), table_.size(), scenario_.actor_count, n,
+                          lookahead_ > 0 ? fmt::format("windows of {} tick(s)", lookahead_) : "agreement per diasca");
 }
 
 simulation::~simulation() = default;
@@ -121,6 +128,9 @@ void simulation::run_steps(const Step& step) {
       interrupted_ = true;
       break;
     }
+    if (time_log_.should_log(spdlog::level::debug))
+      time_log_.debug("{} {} done ({} activation(s) so far); next: {}", lookahead_ > 0 ? "window from tick" : "tick",
+                      tick, stats_.activations, decision.next_tick);
     tick = decision.next_tick;
     if (progress_) maybe_print_progress(tick);
   }
@@ -219,6 +229,9 @@ void simulation::run_diascas(tick_t tick, bool start, const EndDiasca& end) {
   else run_diasca_zero(now);
   for (;;) {
     stats_.diascas++;
+    if (time_log_.should_log(spdlog::level::trace))
+      time_log_.trace("tick {} diasca {}: {} inbox message(s) handled, {} actor(s) due at diasca 0", now.tick,
+                      now.diasca, inbox_.size(), due_.size());
     if (!end(now)) return;
     now.diasca++;
     begin_diasca(now);
@@ -538,6 +551,11 @@ void simulation::route_messages(timestamp now) {
     }
     w.clear_diasca();
   }
+}
+
+void simulation::log_line(log_level level, const actor& self, timestamp now, std::string_view text) {
+  logging::write_for_class(table_.class_of(self), level,
+                           fmt::format("tick {} diasca {} actor {}: {}", now.tick, now.diasca, self.aai(), text));
 }
 
 std::string simulation::describe_actor(aai_t aai) const {

@@ -19,6 +19,7 @@
 #include "kairos/detail/engine_services.hpp"
 #include "kairos/detail/worker_state.hpp"
 #include "kairos/exec/executor.hpp"
+#include "log/logging.hpp"
 #include "probe/probe_store.hpp"
 #include "scenario/scenario.hpp"
 #include "time/agenda.hpp"
@@ -199,6 +200,7 @@ class simulation final : private detail::engine_services {
   probe_id declare_probe(std::string_view name, std::initializer_list<std::string_view> curves) override {
     return probes_.declare(name, curves);
   }
+  void log_line(log_level level, const actor& self, timestamp now, std::string_view text) override;
 
   const scenario& scenario_;
   transport& net_;
@@ -206,6 +208,8 @@ class simulation final : private detail::engine_services {
   int rank_;
   scenario_slots slots_;  ///< numbers the scenario actors this rank hosts
   const std::vector<const class_info*>& classes_;
+  std::vector<std::uint8_t> class_log_levels_;  ///< what constants_ points to
+  spdlog::logger& time_log_;
   detail::run_constants constants_;
   std::unique_ptr<executor> executor_;
   adaptive_split split_;  ///< how the activations of a diasca are shared among the workers

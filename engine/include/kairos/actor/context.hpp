@@ -6,11 +6,14 @@
 #include <string_view>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "kairos/actor/actor.hpp"
 #include "kairos/actor/actor_init.hpp"
 #include "kairos/actor/class_info.hpp"
 #include "kairos/actor/message.hpp"
 #include "kairos/actor/random_stream.hpp"
+#include "kairos/core/log_level.hpp"
 #include "kairos/core/types.hpp"
 #include "kairos/detail/engine_services.hpp"
 #include "kairos/detail/worker_state.hpp"
@@ -104,6 +107,26 @@ class context {
   /// Declares (or finds) a probe.
   probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves) {
     return services_->declare_probe(name, curves);
+  }
+
+  /// Writes a line on the log of this actor's class (the logger named as
+  /// the class, e.g. "soda.machine"), stamped with tick, diasca and actor:
+  ///   ctx.log(kairos::log_level::debug, "{} cans left", cans_);
+  /// gives `kairos: debug: [soda.machine] tick 12 diasca 1 actor 3: 4 cans
+  /// left`. Below the class's level (`--log-level soda.machine=debug`;
+  /// default info) the arguments are not even formatted. Log lines are not
+  /// results: with threads their order may vary, and by default only rank 0
+  /// (its actors) writes.
+  template <class... Args>
+  void log(log_level level, fmt::format_string<Args...> format, Args&&... args) {
+    if (!logs(level)) return;
+    services_->log_line(level, *self_, now_, fmt::vformat(format, fmt::make_format_args(args...)));
+  }
+  /// Whether log(level, ...) writes anything, for a caller that would
+  /// compute its arguments at some cost.
+  bool logs(log_level level) const noexcept {
+    return level < log_level::off && run_->class_log_levels &&
+           static_cast<std::uint8_t>(level) >= run_->class_log_levels[detail::actor_access::class_id(*self_)];
   }
 
   /// Adds to a model-published counter (reported in summary.json).

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "kairos/core/log_level.hpp"
 #include "kairos/core/types.hpp"
 #include "kairos/probe/probe_id.hpp"
 
@@ -24,6 +25,9 @@ class engine_services {
   virtual void* allocate_actor(const class_info& cls) = 0;
   virtual void release_actor(const class_info& cls, void* storage) noexcept = 0;
   virtual probe_id declare_probe(std::string_view name, std::initializer_list<std::string_view> curves) = 0;
+  /// Writes a model's log line on the logger of `self`'s class, stamped
+  /// with `now` and the actor (context::log has checked the level).
+  virtual void log_line(log_level level, const actor& self, timestamp now, std::string_view text) = 0;
 
  protected:
   ~engine_services() = default;
@@ -33,6 +37,9 @@ class engine_services {
 struct run_constants {
   std::uint64_t seed = 0;
   double tick_seconds = 1.0;
+  /// Per class id, the least severe log_level its logger writes (off for
+  /// every class on a rank that does not log).
+  const std::uint8_t* class_log_levels = nullptr;
 
   /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
   tick_t ticks_for(double seconds) const noexcept {
