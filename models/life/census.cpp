@@ -13,9 +13,13 @@ census::census(kairos::actor_init& init)
 
 void census::on_first_diasca(kairos::context& ctx) { ctx.schedule_in(report_every_); }
 
-void census::act_spontaneous(kairos::context& ctx) {
+void census::record(kairos::context& ctx) {
   const double alive = static_cast<double>(initial_ + births_ - deaths_);
   ctx.record(population_, {alive, static_cast<double>(births_), static_cast<double>(deaths_)});
+}
+
+void census::act_spontaneous(kairos::context& ctx) {
+  record(ctx);
   if (initial_ + births_ == deaths_) ctx.request_stop();  // extinct: nothing more to observe
   else ctx.schedule_in(report_every_);
 }

@@ -12,7 +12,8 @@
 namespace life {
 
 /// Counts births and deaths and records the population on the probe
-/// `life.population` every `report_every` ticks.
+/// `life.population` every `report_every` ticks, and once more when the run
+/// ends (at the diasca kairos::end_of_run_diasca).
 class census final : public kairos::actor {
  public:
   using handles = kairos::handles<born, died>;
@@ -23,6 +24,7 @@ class census final : public kairos::actor {
 
   void on_first_diasca(kairos::context& ctx);
   void act_spontaneous(kairos::context& ctx);
+  void on_end_of_run(kairos::context& ctx) { record(ctx); }
   void on(const born&, kairos::context&) { ++births_; }
   void on(const died&, kairos::context&) { ++deaths_; }
 
@@ -34,6 +36,7 @@ class census final : public kairos::actor {
  private:
   friend kairos::access;
   census() = default;  // blank, for loading a serialised state
+  void record(kairos::context& ctx);
   std::uint64_t initial_;
   kairos::tick_t report_every_;
   std::uint64_t births_ = 0;

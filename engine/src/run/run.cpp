@@ -24,6 +24,7 @@
 #include "run/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "transport/byte_buffer.hpp"
+#include "transport/collective.hpp"
 #include "transport/transport.hpp"
 
 namespace kairos {
@@ -40,27 +41,6 @@ std::uint64_t physical_memory_bytes() {
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
                                : ~std::uint64_t{0};
-}
-
-/// After a step every rank performs: if any rank failed, the lowest failing
-/// rank reports its own error and the others stop quietly.
-void settle(transport& net, const std::exception_ptr& failure) {
-  const int lowest = net.lowest_failing_rank(failure != nullptr);
-  if (lowest < 0) return;
-  if (lowest == net.rank()) std::rethrow_exception(failure);
-  throw failure_elsewhere(lowest);
-}
-
-/// Settles a collective step that may throw on some ranks.
-template <class F>
-void collectively(transport& net, F&& step) {
-  std::exception_ptr failure;
-  try {
-    step();
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  settle(net, failure);
 }
 
 /// What every rank must agree on before running together.
@@ -262,7 +242,6 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
                                 checkpoints.last_committed().value_or("?"));
     return r;
   }
-  if (final_state) collectively(net, [&] { checkpoints.save_final_state(sim, *final_state); });
   const run_statistics& st = sim.statistics();
   r.windowed = s.lookahead_ticks > 0;
   if (r.windowed) {
@@ -273,6 +252,7 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
     r.last_tick = st.last_tick;
     r.diascas = st.diascas;
   }
+  if (final_state) collectively(net, [&] { checkpoints.save_final_state(sim, *final_state); });
   r.wall_seconds = st.wall_seconds;
   r.setup_seconds = std::chrono::duration<double>(setup_end - setup_start).count();
   r.threads = sim.threads();

@@ -12,6 +12,7 @@
 #include "distribution/wire_format.hpp"
 #include "kairos/core/error.hpp"
 #include "log/logging.hpp"
+#include "transport/collective.hpp"
 #include "plugin/registry.hpp"
 #include "probe/counter_registry.hpp"
 #include "scenario/param_source.hpp"
@@ -102,6 +103,12 @@ void simulation::run() {
   started_ = last_progress_ = std::chrono::steady_clock::now();
   if (lookahead_ > 0) run_windowed();
   else run_per_diasca();
+  // The run is over (not merely stopped for a checkpoint): the actors' last
+  // word, at the last tick any rank ran.
+  if (!interrupted_) {
+    const tick_t last_tick = lookahead_ > 0 ? net_.max(stats_.last_tick) : stats_.last_tick;
+    collectively(net_, [&] { run_end_of_run(last_tick); });
+  }
   std::vector<activation>().swap(activations_);  // give the memory back before digest and output
   std::vector<detail::message_record>().swap(inbox_);
   stats_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -385,6 +392,42 @@ void simulation::activate(const activation& a, context& ctx, detail::worker_stat
     worker.failures.push_back(
         {object.aai(), fmt::format("actor {} (class '{}') failed at tick {} diasca {}: {}", object.aai(), cls.name,
                                    now.tick, now.diasca, e.what())});
+  }
+}
+
+void simulation::run_end_of_run(tick_t last_tick) {
+  activations_.clear();
+  for (actor* a : table_.sorted_by_aai())
+    if (table_.class_of(*a).end_of_run) activations_.push_back({a, 0, 0, 0});
+  const timestamp now{last_tick, end_of_run_diasca};
+  run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
+    detail::worker_state& worker = workers_[w];
+    context& ctx = contexts_[w].ctx;
+    for (std::size_t i = begin; i < end; ++i) {
+      actor& object = *activations_[i].object;
+      const class_info& cls = table_.class_of(object);
+      ctx.bind(object, now);
+      const std::size_t effects = worker.messages.size() + worker.timed.size() + worker.schedules.size() +
+                                  worker.creations.size() + worker.deletions.size();
+      try {
+        cls.end_of_run(object, ctx);
+        if (worker.messages.size() + worker.timed.size() + worker.schedules.size() + worker.creations.size() +
+                worker.deletions.size() != effects)
+          throw std::logic_error("on_end_of_run may record, count, log and draw, but it sent a message, scheduled, "
+                                 "created or deleted an actor: nothing runs after it");
+      } catch (const std::exception& e) {
+        worker.failures.push_back({object.aai(), fmt::format("actor {} (class '{}') failed at the end of the run "
+                                                             "(tick {}, on_end_of_run): {}",
+                                                             object.aai(), cls.name, last_tick, e.what())});
+      }
+    }
+  });
+  activations_.clear();
+  for (const auto& w : workers_)
+    if (!w.failures.empty()) report_failures();
+  for (auto& w : workers_) {
+    if (!w.samples.empty()) probes_.absorb(w);
+    w.clear_diasca();
   }
 }
 

@@ -193,6 +193,11 @@ class simulation final : private detail::engine_services {
   [[noreturn]] void report_failures();
   std::string message_name(message_type_id type) const;
   void maybe_print_progress(tick_t tick);
+  /// Runs on_end_of_run of every actor here whose class has one, at
+  /// (`last_tick`, end_of_run_diasca), and keeps the samples they record.
+  /// Throws runtime_error for a hook that fails or does more than record,
+  /// count, log and draw.
+  void run_end_of_run(tick_t last_tick);
 
   // engine_services
   void* allocate_actor(const class_info& cls) override { return table_.allocate(cls); }

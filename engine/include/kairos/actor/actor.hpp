@@ -54,6 +54,14 @@ class actor {
   /// Runs at diasca 0 of each tick the actor scheduled. Hide it to use it.
   void act_spontaneous(context&) {}
 
+  /// Runs once when the run is over (its stop tick reached, nothing left to
+  /// do, or a stop requested), for every actor of a class that hides it: at
+  /// now() = the run's last tick and diasca() = end_of_run_diasca. It may
+  /// record probe samples, count, log and draw, nothing else (no message,
+  /// schedule, creation or deletion: nothing runs after it). A run stopped
+  /// for a checkpoint on a signal is not over: its restart calls it.
+  void on_end_of_run(context&) {}
+
   /// Messages this class handles; override in the derived class.
   using handles = kairos::handles<>;
 

@@ -9,6 +9,8 @@ namespace kairos {
 using tick_t = std::uint64_t;
 /// Logical moment inside a tick; diasca 0 is the spontaneous one.
 using diasca_t = std::uint32_t;
+/// The diasca of what actors do in on_end_of_run: after every diasca.
+inline constexpr diasca_t end_of_run_diasca = 0xFFFFFFFFu;
 /// Abstract actor identifier: independent of rank, thread and placement.
 using aai_t = std::uint64_t;
 

@@ -15,8 +15,9 @@ inline constexpr const char* engine_version = "0.1.0";
 /// 3: actors take their AAI from detail::aai_under_construction; handler
 ///    entries name their message's C++ type.
 /// 4: context::send_in writes timed records into the worker's state.
-/// 5: class descriptors document parameter types, defaults and probes;
-///    actor_init knows the class it constructs.
+/// 5: class descriptors document parameter types, defaults and probes and
+///    carry on_end_of_run; actor_init knows the class it constructs;
+///    context::log reads per-class levels from the run constants.
 inline constexpr std::uint32_t abi_version = 5;
 
 }  // namespace kairos
