@@ -133,18 +133,16 @@ void configure(const options& o) {
   for (const std::string& s : o.levels) {
     const std::size_t eq = s.find('=');
     const std::string_view level = eq == std::string::npos ? std::string_view(s) : std::string_view(s).substr(eq + 1);
-    if (!parse_level(level) || (eq != std::string::npos && eq == 0))
-      throw error(exit_code::usage_error, fmt::format("--log-level {}: give LEVEL or NAME=LEVEL, LEVEL one of trace, debug, info, "
-                                    "warn, error, off",
-                                    s));
+    if (!parse_level(level) || eq == 0)
+      throw error(exit_code::usage_error,
+                  fmt::format("--log-level {}: give LEVEL or NAME=LEVEL, LEVEL one of trace, debug, info, warn, error, off",
+                              s));
   }
   registry_of_loggers& r = loggers();
   std::lock_guard lock(r.mutex);
   r.settings = o;
   r.relevel();
 }
-
-const options& current() { return loggers().settings; }
 
 void set_rank(int rank) {
   registry_of_loggers& r = loggers();
@@ -159,14 +157,16 @@ std::vector<std::uint8_t> class_levels(std::span<const class_info* const> classe
     const std::size_t eq = s.find('=');
     if (eq == std::string::npos) continue;
     const std::string_view name = std::string_view(s).substr(0, eq);
-    const bool known = std::any_of(engine_loggers.begin(), engine_loggers.end(), [&](auto n) { return covers(name, n); }) ||
-                       std::any_of(classes.begin(), classes.end(), [&](const class_info* c) { return covers(name, c->name); });
+    const bool known =
+        std::any_of(engine_loggers.begin(), engine_loggers.end(), [&](auto n) { return covers(name, n); }) ||
+        std::any_of(classes.begin(), classes.end(), [&](const class_info* c) { return covers(name, c->name); });
     if (known) continue;
     std::string classes_text;
     for (const class_info* c : classes) classes_text += fmt::format(", {}", c->name);
-    throw error(exit_code::usage_error, fmt::format("--log-level {}: no logger is named '{}' or under it (loggers: engine, time, "
-                                  "transport, checkpoint{})",
-                                  s, name, classes_text));
+    throw error(exit_code::usage_error,
+                fmt::format("--log-level {}: no logger is named '{}' or under it (loggers: engine, time, transport, "
+                            "checkpoint{})",
+                            s, name, classes_text));
   }
   std::vector<std::uint8_t> levels;
   levels.reserve(classes.size());

@@ -41,7 +41,6 @@ struct options {
 /// keeps the options for the run. Loggers named that no engine logger or
 /// actor class answers to are refused later, by class_levels.
 void configure(const options& o);
-const options& current();
 
 /// Once the rank is known: ranks other than 0 write nothing unless
 /// all_ranks, and every line then says which rank wrote it.

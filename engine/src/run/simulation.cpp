@@ -232,13 +232,15 @@ void simulation::run_diascas(tick_t tick, bool start, const EndDiasca& end) {
   stats_.last_tick = tick;
   timestamp now{tick, 0};
   begin_diasca(now);
+  std::uint64_t activations_before = stats_.activations;
   if (start) run_scenario_first_diascas(now);
   else run_diasca_zero(now);
   for (;;) {
     stats_.diascas++;
     if (time_log_.should_log(spdlog::level::trace))
-      time_log_.trace("tick {} diasca {}: {} inbox message(s) handled, {} actor(s) due at diasca 0", now.tick,
-                      now.diasca, inbox_.size(), due_.size());
+      time_log_.trace("tick {} diasca {}: {} activation(s)", now.tick, now.diasca,
+                      stats_.activations - activations_before);
+    activations_before = stats_.activations;
     if (!end(now)) return;
     now.diasca++;
     begin_diasca(now);
