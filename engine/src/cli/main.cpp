@@ -317,11 +317,11 @@ int main(int argc, char** argv) {
   const mpi_session& mpi = *session;
 
   try {
+    if (*run || *restart) kairos::logging::configure(log_options);
     if (*run) {
       options.scenario = scenario;
       if (!output.empty()) options.output = output;
       if (!final_state.empty()) options.final_state = final_state;
-      kairos::logging::configure(log_options);
       options.progress = options.progress || (isatty(STDERR_FILENO) && !log_options.quiet);
       print_outcome(kairos::run_scenario(options));
     } else if (*restart) {
@@ -331,7 +331,6 @@ int main(int argc, char** argv) {
       if (!restart_output.empty()) restart_options.output = restart_output;
       if (!restart_scenario.empty()) restart_options.scenario = restart_scenario;
       if (!restart_final_state.empty()) restart_options.final_state = restart_final_state;
-      kairos::logging::configure(log_options);
       restart_options.progress = restart_options.progress || (isatty(STDERR_FILENO) && !log_options.quiet);
       print_outcome(kairos::restart_run(restart_options));
     } else if (*check) {

@@ -244,12 +244,11 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
   }
   const run_statistics& st = sim.statistics();
   r.windowed = s.lookahead_ticks > 0;
+  r.last_tick = sim.final_tick();
   if (r.windowed) {
     r.windows = st.windows;
-    r.last_tick = net.max(st.last_tick);  // each rank ran its own ticks
   } else {
     r.ticks_simulated = st.ticks_simulated;
-    r.last_tick = st.last_tick;
     r.diascas = st.diascas;
   }
   if (final_state) collectively(net, [&] { checkpoints.save_final_state(sim, *final_state); });

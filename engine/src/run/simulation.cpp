@@ -103,12 +103,13 @@ void simulation::run() {
   started_ = last_progress_ = std::chrono::steady_clock::now();
   if (lookahead_ > 0) run_windowed();
   else run_per_diasca();
+  // Each rank ran its own ticks in windows: the run's last is the latest.
+  final_tick_ = lookahead_ > 0 ? net_.max(stats_.last_tick) : stats_.last_tick;
   // The run is over (not merely stopped for a checkpoint): the actors' last
-  // word, at the last tick any rank ran.
-  if (!interrupted_) {
-    const tick_t last_tick = lookahead_ > 0 ? net_.max(stats_.last_tick) : stats_.last_tick;
-    collectively(net_, [&] { run_end_of_run(last_tick); });
-  }
+  // word. Every rank has the same classes, so all skip it or none.
+  const bool any_end_of_run =
+      std::any_of(classes_.begin(), classes_.end(), [](const class_info* c) { return c->end_of_run != nullptr; });
+  if (!interrupted_ && any_end_of_run) collectively(net_, [&] { run_end_of_run(final_tick_); });
   std::vector<activation>().swap(activations_);  // give the memory back before digest and output
   std::vector<detail::message_record>().swap(inbox_);
   stats_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -398,9 +399,16 @@ void simulation::activate(const activation& a, context& ctx, detail::worker_stat
 }
 
 void simulation::run_end_of_run(tick_t last_tick) {
+  // In no particular order: samples are kept in canonical order anyway.
   activations_.clear();
-  for (actor* a : table_.sorted_by_aai())
-    if (table_.class_of(*a).end_of_run) activations_.push_back({a, 0, 0, 0});
+  const auto add = [&](actor* a) {
+    if (a && table_.class_of(*a).end_of_run) activations_.push_back({a, 0, 0, 0});
+  };
+  for (std::uint64_t s = 0; s < table_.slot_count(); ++s) add(table_.at_slot(s));
+  for (actor* a : table_.created_actors()) add(a);
+  const auto effects = [](const detail::worker_state& w) {
+    return w.messages.size() + w.timed.size() + w.schedules.size() + w.creations.size() + w.deletions.size();
+  };
   const timestamp now{last_tick, end_of_run_diasca};
   run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
     detail::worker_state& worker = workers_[w];
@@ -409,12 +417,10 @@ void simulation::run_end_of_run(tick_t last_tick) {
       actor& object = *activations_[i].object;
       const class_info& cls = table_.class_of(object);
       ctx.bind(object, now);
-      const std::size_t effects = worker.messages.size() + worker.timed.size() + worker.schedules.size() +
-                                  worker.creations.size() + worker.deletions.size();
+      const std::size_t before = effects(worker);
       try {
         cls.end_of_run(object, ctx);
-        if (worker.messages.size() + worker.timed.size() + worker.schedules.size() + worker.creations.size() +
-                worker.deletions.size() != effects)
+        if (effects(worker) != before)
           throw std::logic_error("on_end_of_run may record, count, log and draw, but it sent a message, scheduled, "
                                  "created or deleted an actor: nothing runs after it");
       } catch (const std::exception& e) {

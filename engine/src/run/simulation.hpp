@@ -108,6 +108,8 @@ class simulation final : private detail::engine_services {
   void run();
   /// Progress lines on stderr at most once a second.
   void show_progress(bool on) noexcept { progress_ = on; }
+  /// After run(): the last tick any rank ran.
+  tick_t final_tick() const noexcept { return final_tick_; }
   void set_tick_boundary_hook(tick_boundary_hook* hook) noexcept { hook_ = hook; }
   /// This rank's part of a checkpoint taken between ticks, resuming at
   /// `resume_tick`: actors, agenda, probes, counters and totals.
@@ -255,6 +257,7 @@ class simulation final : private detail::engine_services {
   bool progress_ = false;
   bool stderr_is_terminal_ = isatty(STDERR_FILENO) != 0;
   bool interrupted_ = false;
+  tick_t final_tick_ = 0;  ///< see final_tick()
   tick_boundary_hook* hook_ = nullptr;
   tick_t first_tick_ = 0;  ///< 0, or the resume tick of a restored run
   bool fresh_start_ = true;  ///< scenario actors still owe their first diasca

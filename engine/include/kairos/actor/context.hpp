@@ -125,7 +125,7 @@ class context {
   /// Whether log(level, ...) writes anything, for a caller that would
   /// compute its arguments at some cost.
   bool logs(log_level level) const noexcept {
-    return level < log_level::off && run_->class_log_levels &&
+    return level < log_level::off &&
            static_cast<std::uint8_t>(level) >= run_->class_log_levels[detail::actor_access::class_id(*self_)];
   }
 

@@ -38,7 +38,7 @@ struct run_constants {
   std::uint64_t seed = 0;
   double tick_seconds = 1.0;
   /// Per class id, the least severe log_level its logger writes (off for
-  /// every class on a rank that does not log).
+  /// every class on a rank that does not log); set by the simulation.
   const std::uint8_t* class_log_levels = nullptr;
 
   /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
