@@ -435,6 +435,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         w.put('p');
         w.put_string(d.name);
         w.put_strings(d.curves);
+        w.put(d.kind);
       }
     }
     // Every actor's saved state stands alone (state archives carry no
@@ -530,7 +531,8 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         case 'r': out.position = r.get<run_position>(); break;
         case 'p': {
           std::string name = r.get_string();
-          out.probes.push_back({std::move(name), r.get_strings()});
+          std::vector<std::string> curves = r.get_strings();
+          out.probes.push_back({std::move(name), std::move(curves), r.get<probe_kind>()});
           break;
         }
         case 'a': {

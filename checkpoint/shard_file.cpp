@@ -16,9 +16,13 @@ namespace kairos::checkpoint {
 
 namespace {
 
+constexpr std::string_view aggregate_marker = "/aggregate";
+
 std::string declarations_text(const std::vector<probe_declaration>& probes) {
   std::string text;
   for (const probe_declaration& p : probes) {
+    // A probe name holds no '/': this first field is a kind, not a name.
+    if (p.kind == probe_kind::aggregate) text += std::string(aggregate_marker) + '\t';
     text += p.name;
     for (const std::string& c : p.curves) text += '\t' + c;
     text += '\n';
@@ -38,7 +42,10 @@ std::vector<probe_declaration> parse_declarations(const std::vector<std::byte>& 
       if (tab == end) break;
       field = tab + 1;
     }
-    out.push_back({fields.front(), std::vector<std::string>(fields.begin() + 1, fields.end())});
+    const bool aggregate = fields.size() >= 2 && fields.front() == aggregate_marker;
+    const auto name = fields.begin() + (aggregate ? 1 : 0);
+    out.push_back({*name, std::vector<std::string>(name + 1, fields.end()),
+                   aggregate ? probe_kind::aggregate : probe_kind::samples});
     at = end + 1;
   }
   return out;

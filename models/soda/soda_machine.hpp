@@ -12,12 +12,15 @@
 namespace soda {
 
 /// A vending machine: passive, it only answers customers. After each order
-/// it records its stock on its probe `soda.machine.<name>`.
+/// it records its stock on its probe `soda.machine.<name>`; each can sold
+/// adds its price to `soda.sales`, aggregated over all machines per tick.
 class soda_machine final : public kairos::actor {
  public:
   using handles = kairos::handles<ask_cost, order_soda>;
   static constexpr kairos::probe_doc documented_probes[] = {
-      {"soda.machine.<name>", "cans", "cans left, after each order"}};
+      {"soda.machine.<name>", "cans", "cans left, after each order"},
+      {"soda.sales", "price", "per tick, over all machines: cans sold (count), takings (price.sum), prices",
+       kairos::probe_kind::aggregate}};
 
   explicit soda_machine(kairos::actor_init& init);
 
@@ -26,7 +29,7 @@ class soda_machine final : public kairos::actor {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & cans_ & cost_ & stock_probe_;
+    ar & cans_ & cost_ & stock_probe_ & sales_probe_;
   }
 
  private:
@@ -35,6 +38,7 @@ class soda_machine final : public kairos::actor {
   std::int64_t cans_;
   double cost_;
   kairos::probe_id stock_probe_;
+  kairos::probe_id sales_probe_;
 };
 
 }  // namespace soda

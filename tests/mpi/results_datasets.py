@@ -25,7 +25,10 @@ def datasets(path):
     with h5py.File(path, "r") as f:
         for name, group in f["probes"].items():
             curves[name] = [c.decode() if isinstance(c, bytes) else str(c) for c in group.attrs["curves"]]
+            curves[name].append(group.attrs.get("kind", "?"))
             for d in ("tick", "aai", "value"):
+                if d not in group:  # an aggregate probe has no aai
+                    continue
                 data = group[d][()]
                 out[f"{name}/{d}"] = (str(data.dtype), data.shape, data.tobytes())
     return out, curves

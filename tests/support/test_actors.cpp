@@ -1,5 +1,6 @@
 #include "test_actors.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include <kairos/actor/registration.hpp>
@@ -69,6 +70,15 @@ void stopper::act_spontaneous(kairos::context& ctx) {
 
 void thrower::act_spontaneous(kairos::context&) { throw std::runtime_error("model invariant broken"); }
 
+void sampler::act_spontaneous(kairos::context& ctx) {
+  kairos::random_stream rng = ctx.random();
+  const double magnitude = std::pow(10.0, static_cast<double>(rng.uniform_int(-20, 20)));
+  const double x = (2 * rng.uniform() - 1) * magnitude;
+  ctx.record(aggregate_, {x, static_cast<double>(aai())});
+  ctx.record(raw_, {x, static_cast<double>(aai())});
+  ctx.schedule_in(period_);
+}
+
 KAIROS_REGISTER_ACTOR(pinger, "test.pinger", {"peer", ""}, {"at", ""}, {"count", ""});
 KAIROS_REGISTER_ACTOR(ponger, "test.ponger");
 KAIROS_REGISTER_ACTOR(self_aware, "test.self_aware");
@@ -83,5 +93,6 @@ KAIROS_REGISTER_ACTOR(stopper, "test.stopper", {"at", ""}, {"peer", ""});
 KAIROS_REGISTER_ACTOR(thrower, "test.thrower", {"at", ""});
 KAIROS_REGISTER_ACTOR(forgetful, "test.forgetful", {"period", "ticks between activations"},
                       {"forget", "leave the count out of serialize() (a deliberate model bug)"});
+KAIROS_REGISTER_ACTOR(sampler, "test.sampler", {"period", "ticks between samples"});
 
 }  // namespace kairos_test

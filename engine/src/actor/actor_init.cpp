@@ -14,6 +14,10 @@
 
 namespace kairos {
 
+namespace {
+const char* kind_name(probe_kind kind) { return kind == probe_kind::aggregate ? "an aggregate probe" : "a samples probe"; }
+}  // namespace
+
 actor_init::actor_init(aai_t aai, const class_info& cls, const detail::param_source* params,
                        const detail::run_constants& run, detail::engine_services& services) noexcept
     : aai_(aai), class_(&cls), params_(params), run_(&run), services_(&services) {}
@@ -121,17 +125,34 @@ actor_range actor_init::actors(std::string_view key, std::string_view required_c
 random_stream actor_init::random() noexcept { return random_stream(stream_key(run_->seed, aai_), rng_counter_); }
 
 probe_id actor_init::probe(std::string_view name, std::initializer_list<std::string_view> curves) {
-  // What `kairos info` says a class records must be what it records.
-  if (class_->probes_documented &&
-      std::none_of(class_->probes.begin(), class_->probes.end(),
-                   [&](const probe_doc& d) { return probe_name_matches(d.name, name); })) {
+  check_documented(name, probe_kind::samples);
+  return services_->declare_probe(name, curves, probe_kind::samples);
+}
+
+probe_id actor_init::aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves) {
+  check_documented(name, probe_kind::aggregate);
+  return services_->declare_probe(name, curves, probe_kind::aggregate);
+}
+
+// What `kairos info` says a class records must be what it records.
+void actor_init::check_documented(std::string_view name, probe_kind kind) const {
+  if (!class_->probes_documented) return;
+  const auto doc = std::find_if(class_->probes.begin(), class_->probes.end(),
+                                [&](const probe_doc& d) { return probe_name_matches(d.name, name); });
+  if (doc == class_->probes.end()) {
     std::string listed;
     for (const probe_doc& d : class_->probes) listed += fmt::format("{}'{}'", listed.empty() ? "" : ", ", d.name);
     throw std::logic_error(fmt::format("actor {} of class '{}' declares probe '{}', which its documented_probes ({}) "
                                        "do not list",
                                        aai_, class_->name, name, listed.empty() ? "none" : listed));
   }
-  return services_->declare_probe(name, curves);
+  if (doc->kind != kind)
+    throw std::logic_error(fmt::format("actor {} of class '{}' declares probe '{}' as {}, but its documented_probes "
+                                       "say {}: declare it with {} or document it with kind = {}",
+                                       aai_, class_->name, name, kind_name(kind), kind_name(doc->kind),
+                                       doc->kind == probe_kind::aggregate ? "aggregate_probe" : "probe",
+                                       kind == probe_kind::aggregate ? "kairos::probe_kind::aggregate"
+                                                                     : "kairos::probe_kind::samples"));
 }
 
 bool probe_name_matches(std::string_view pattern, std::string_view name) noexcept {

@@ -142,7 +142,10 @@ std::map<std::string, probe_samples> load_probes(const fs::path& results) {
     const h5::handle g = f.open_group(group.get(), name);
     probe_samples& p = probes[name];
     p.tick = f.read_u64(g.get(), "tick");
-    p.aai = f.read_u64(g.get(), "aai");
+    const std::vector<std::string> datasets = f.children(g.get());
+    // An aggregate probe's rows belong to every recording actor: no aai.
+    p.aai = std::find(datasets.begin(), datasets.end(), "aai") != datasets.end() ? f.read_u64(g.get(), "aai")
+                                                                               : std::vector<std::uint64_t>(p.tick.size(), no_aai);
     p.value = f.read_f64(g.get(), "value", p.columns);
     p.curves = f.read_attr_strings(g.get(), "curves");
   }
@@ -161,6 +164,7 @@ std::optional<sample_difference> first_difference(const std::string& name, const
                                                   const probe_samples& b, const std::string& b_label,
                                                   const std::map<aai_t, actor_record>& classes_of) {
   const auto who = [&](aai_t aai) {
+    if (aai == no_aai) return std::string("all recording actors");
     const auto it = classes_of.find(aai);
     return it == classes_of.end() ? fmt::format("actor {}", aai) : fmt::format("actor {} (class {})", aai, it->second.cls);
   };

@@ -14,6 +14,7 @@
 
 #include "actor/actor_state.hpp"
 #include "kairos/detail/worker_state.hpp"
+#include "kairos/probe/probe_id.hpp"
 #include "time/timed_store.hpp"
 #include "transport/byte_buffer.hpp"
 
@@ -59,16 +60,18 @@ inline void put_actor(std::vector<std::byte>& buffer, std::string_view class_nam
   out.put_string(r.state);
 }
 
-/// A probe declaration entry: name and curve names.
-inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, const std::vector<std::string>& curves) {
+/// A probe declaration entry: name, curve names and kind.
+inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, const std::vector<std::string>& curves,
+                      probe_kind probe) {
   byte_writer out(buffer);
   out.put(kind::probe);
   out.put_string(name);
   out.put_strings(curves);
+  out.put(probe);
 }
 
 /// Calls on_message(record, payload), on_timed(timed_message, payload),
-/// on_actor(class_name, record) or on_probe(name, curves) for each entry of
+/// on_actor(class_name, record) or on_probe(name, curves, kind) for each entry of
 /// `buffer`, in order. The records' offset (and arena) are left for the
 /// caller to set.
 template <class OnMessage, class OnTimed, class OnActor, class OnProbe>
@@ -79,7 +82,8 @@ void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnTimed&
     const kind k = in.get<kind>();
     if (k == kind::probe) {
       const std::string name = in.get_string();
-      on_probe(name, in.get_strings());
+      const std::vector<std::string> curves = in.get_strings();
+      on_probe(name, curves, in.get<probe_kind>());
       continue;
     }
     if (k == kind::message) {

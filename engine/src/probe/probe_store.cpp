@@ -13,18 +13,25 @@ namespace kairos {
 
 probe_store::probe_store(std::vector<std::string> select_patterns) : patterns_(std::move(select_patterns)) {}
 
-probe_id probe_store::declare(std::string_view name, std::initializer_list<std::string_view> curves) {
-  return declare_curves(name, curves);
+namespace {
+const char* kind_name(probe_kind kind) { return kind == probe_kind::aggregate ? "an aggregate" : "a samples"; }
+
+/// Tags of a probe's entry in encode(): its samples, or its per-tick aggregates.
+constexpr std::uint8_t samples_entry = 's', aggregates_entry = 'a';
+}  // namespace
+
+probe_id probe_store::declare(std::string_view name, std::initializer_list<std::string_view> curves, probe_kind kind) {
+  return declare_curves(name, curves, kind);
 }
 
-probe_id probe_store::declare(std::string_view name, const std::vector<std::string>& curves) {
-  return declare_curves(name, curves);
+probe_id probe_store::declare(std::string_view name, const std::vector<std::string>& curves, probe_kind kind) {
+  return declare_curves(name, curves, kind);
 }
 
 // Any range of curve names: an actor's constructor passes string_views and
 // this must not allocate when the probe is already declared (the usual case).
 template <class Curves>
-probe_id probe_store::declare_curves(std::string_view name, const Curves& curves) {
+probe_id probe_store::declare_curves(std::string_view name, const Curves& curves, probe_kind kind) {
   if (name.empty() || name.find('/') != std::string_view::npos)
     throw runtime_error(fmt::format("probe name '{}' is empty or contains '/'", name));
   const std::uint64_t key = probe_key(name);
@@ -35,18 +42,31 @@ probe_id probe_store::declare_curves(std::string_view name, const Curves& curves
       throw runtime_error(fmt::format("probe names '{}' and '{}' have the same key; rename one", p.name, name));
     if (!std::equal(curves.begin(), curves.end(), p.curves.begin(), p.curves.end()))
       throw runtime_error(fmt::format("probe '{}' declared twice with different curves", name));
+    if (p.kind != kind)
+      throw runtime_error(fmt::format("probe '{}' declared both as {} probe and as {} probe", name, kind_name(p.kind),
+                                      kind_name(kind)));
     return {key};
   }
   probe p;
   p.name = std::string(name);
+  p.kind = kind;
   for (const std::string& pattern : patterns_) p.selected = p.selected || fnmatch(pattern.c_str(), p.name.c_str(), 0) == 0;
   p.curves.assign(curves.begin(), curves.end());
+  p.result_curves = kind == probe_kind::aggregate ? aggregate_result_curves(p.curves) : p.curves;
   by_key_.emplace(key, probes_.size());
   probes_.push_back(std::move(p));
   return {key};
 }
 
 void probe_store::absorb(detail::worker_state& worker) {
+  // Aggregate probes: this worker's samples of each (probe, tick) summed at
+  // full width first, then folded into the stored tick once.
+  struct open_tick {
+    probe* target;
+    tick_t tick;
+    tick_accumulator sums;
+  };
+  std::vector<open_tick> open;
   for (const detail::sample_record& r : worker.samples) {
     const auto it = by_key_.find(r.probe);
     if (it == by_key_.end())
@@ -56,10 +76,17 @@ void probe_store::absorb(detail::worker_state& worker) {
     if (r.value_count != p.curves.size())
       throw runtime_error(fmt::format("probe '{}' has {} curves but actor {} recorded {} values at tick {}", p.name,
                                       p.curves.size(), r.aai, r.value_count, r.tick));
+    if (p.kind == probe_kind::aggregate) {
+      auto at = std::find_if(open.rbegin(), open.rend(), [&](const open_tick& o) { return o.target == &p && o.tick == r.tick; });
+      open_tick& o = at != open.rend() ? *at : open.emplace_back(open_tick{&p, r.tick, tick_accumulator(p.curves.size())});
+      o.sums.add(worker.sample_values.data() + r.value_offset);
+      continue;
+    }
     p.samples.push_back({r.tick, r.diasca, r.seq, r.aai, p.values.size()});
     p.values.insert(p.values.end(), worker.sample_values.begin() + static_cast<std::ptrdiff_t>(r.value_offset),
                     worker.sample_values.begin() + static_cast<std::ptrdiff_t>(r.value_offset + r.value_count));
   }
+  for (const open_tick& o : open) o.target->ticks[o.tick].merge(o.sums);
   worker.samples.clear();
   worker.sample_values.clear();
 }
@@ -70,6 +97,18 @@ void probe_store::encode(std::vector<std::byte>& out) const {
   byte_writer w(out);
   for (const probe& p : probes_) {
     if (!p.selected) continue;
+    if (p.kind == probe_kind::aggregate) {
+      w.put_le(aggregates_entry);
+      w.put_string(p.name);
+      w.put_strings(p.curves);
+      w.put_le(static_cast<std::uint64_t>(p.ticks.size()));
+      for (const auto& [tick, aggregate] : p.ticks) {
+        w.put_le(tick);
+        aggregate.encode(w);
+      }
+      continue;
+    }
+    w.put_le(samples_entry);
     w.put_string(p.name);
     w.put_strings(p.curves);
     w.put_le(static_cast<std::uint64_t>(p.samples.size()));
@@ -86,32 +125,64 @@ void probe_store::encode(std::vector<std::byte>& out) const {
 void probe_store::merge(const std::vector<std::byte>& in) {
   byte_reader r(in);
   while (!r.done()) {
-    const std::string name = r.get_string();
-    const std::vector<std::string> curves = r.get_strings();
-    const std::uint64_t key = probe_key(name);
-    auto it = by_key_.find(key);
-    if (it == by_key_.end()) {
-      probe p;
-      p.name = name;
-      p.selected = true;
-      p.curves = curves;
-      it = by_key_.emplace(key, probes_.size()).first;
-      probes_.push_back(std::move(p));
-    }
-    probe& p = probes_[it->second];
-    if (p.curves != curves) throw runtime_error(fmt::format("probe '{}' has different curves on different ranks", name));
-    const auto count = r.get_le<std::uint64_t>();
-    for (std::uint64_t i = 0; i < count; ++i) {
-      sample s{};
-      s.tick = r.get_le<tick_t>();
-      s.diasca = r.get_le<diasca_t>();
-      s.seq = r.get_le<std::uint32_t>();
-      s.aai = r.get_le<aai_t>();
-      s.value_offset = p.values.size();
-      for (std::size_t c = 0; c < curves.size(); ++c) p.values.push_back(r.get_le<double>());
-      p.samples.push_back(s);
-    }
+    const auto entry = r.get_le<std::uint8_t>();
+    if (entry == samples_entry) merge_samples(r);
+    else if (entry == aggregates_entry) merge_aggregates(r);
+    else throw runtime_error(fmt::format("probe samples: unknown entry {:#x}", entry));
   }
+}
+
+// Probes arrive declared (a checkpoint's declarations are restored first);
+// declaring again checks the curves and kind and selects as this run does.
+void probe_store::merge_samples(byte_reader& r) {
+  const std::string name = r.get_string();
+  const std::vector<std::string> curves = r.get_strings();
+  probe& p = probes_[by_key_.at(declare(name, curves).key)];
+  p.selected = true;
+  const auto count = r.get_le<std::uint64_t>();
+  for (std::uint64_t i = 0; i < count; ++i) {
+    sample s{};
+    s.tick = r.get_le<tick_t>();
+    s.diasca = r.get_le<diasca_t>();
+    s.seq = r.get_le<std::uint32_t>();
+    s.aai = r.get_le<aai_t>();
+    s.value_offset = p.values.size();
+    for (std::size_t c = 0; c < curves.size(); ++c) p.values.push_back(r.get_le<double>());
+    p.samples.push_back(s);
+  }
+}
+
+void probe_store::merge_aggregates(byte_reader& r) {
+  const std::string name = r.get_string();
+  const std::vector<std::string> curves = r.get_strings();
+  probe& p = probes_[by_key_.at(declare(name, curves, probe_kind::aggregate).key)];
+  p.selected = true;
+  const auto ticks = r.get_le<std::uint64_t>();
+  for (std::uint64_t i = 0; i < ticks; ++i) {
+    const auto tick = r.get_le<tick_t>();
+    const tick_aggregate more = tick_aggregate::decode(r);
+    if (more.curves.size() != curves.size())
+      throw runtime_error(fmt::format("probe '{}': an aggregate of {} curves for {} declared", name, more.curves.size(),
+                                      curves.size()));
+    p.ticks[tick].merge(more);
+  }
+}
+
+std::vector<probe_store::probe*> probe_store::aggregates() {
+  std::vector<probe*> out;
+  for (probe& p : probes_)
+    if (p.selected && p.kind == probe_kind::aggregate) out.push_back(&p);
+  return out;
+}
+
+void probe_store::add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, tick_t tick,
+                                    const tick_aggregate& whole) {
+  probe& p = probes_[by_key_.at(declare(name, curves, probe_kind::aggregate).key)];
+  p.selected = true;
+  // One sample per tick: no actor, no diasca, no sequence of its own.
+  p.samples.push_back({tick, 0, 0, no_aai, p.values.size()});
+  const std::vector<double> row = whole.row();
+  p.values.insert(p.values.end(), row.begin(), row.end());
 }
 
 void probe_store::finish() {
@@ -119,7 +190,7 @@ void probe_store::finish() {
     std::sort(p.samples.begin(), p.samples.end(), [](const sample& a, const sample& b) {
       return std::tie(a.tick, a.diasca, a.aai, a.seq) < std::tie(b.tick, b.diasca, b.aai, b.seq);
     });
-    const std::size_t width = p.curves.size();
+    const std::size_t width = p.result_curves.size();
     std::vector<double> ordered;
     ordered.reserve(p.values.size());
     for (sample& s : p.samples) {
@@ -148,7 +219,7 @@ std::vector<const probe_store::probe*> probe_store::sorted() const {
 
 std::vector<probe_schema> probe_store::schemas() const {
   std::vector<probe_schema> out;
-  for (const probe* p : sorted()) out.push_back({p->name, p->curves});
+  for (const probe* p : sorted()) out.push_back({p->name, p->result_curves, p->kind});
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -11,19 +12,26 @@
 #include "kairos/core/types.hpp"
 #include "kairos/detail/worker_state.hpp"
 #include "kairos/probe/probe_id.hpp"
+#include "probe/tick_aggregate.hpp"
 
 namespace kairos {
 
-/// A probe as results.h5 lists it: its name and its curves' names.
+/// A probe as results.h5 lists it: its name, its curves' names (for an
+/// aggregate probe, the statistics: aggregate_result_curves) and its kind.
 struct probe_schema {
   std::string name;
   std::vector<std::string> curves;
+  probe_kind kind = probe_kind::samples;
+  friend bool operator==(const probe_schema&, const probe_schema&) = default;
 };
 
 /// The probes of a run and their samples. Samples reach it from the workers
 /// at the end of each diasca; finish() puts every probe in canonical order,
 /// (tick, diasca, AAI, per-actor sequence), so results do not depend on which
-/// thread or rank recorded what.
+/// thread or rank recorded what. An aggregate probe keeps no samples while
+/// the run goes: per tick, the aggregate of what was recorded (exact, so
+/// partial aggregates merge in any order), turned into one sample per tick
+/// at the end (reduce_aggregates).
 class probe_store {
  public:
   struct sample {
@@ -35,19 +43,24 @@ class probe_store {
   };
   struct probe {
     std::string name;
+    probe_kind kind = probe_kind::samples;
     bool selected = false;  ///< by the scenario's probe patterns
-    std::vector<std::string> curves;
+    std::vector<std::string> curves;         ///< as declared: one value per curve in each record()
+    std::vector<std::string> result_curves;  ///< as results.h5 shows them (the same for a samples probe)
     std::vector<sample> samples;
-    std::vector<double> values;  ///< samples.size() * curves.size(), in sample order after finish()
+    std::vector<double> values;  ///< samples.size() * result_curves.size(), in sample order after finish()
+    std::map<tick_t, tick_aggregate> ticks;  ///< aggregate probe: this rank's share of each tick so far
   };
 
   explicit probe_store(std::vector<std::string> select_patterns);
 
-  /// Declares a probe (idempotent for the same curves). Samples to a probe
-  /// the scenario does not select are dropped when absorbed.
-  probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves);
+  /// Declares a probe (idempotent for the same curves and kind). Samples to
+  /// a probe the scenario does not select are dropped when absorbed.
+  probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves,
+                   probe_kind kind = probe_kind::samples);
   /// The same with curve names held elsewhere (a restored checkpoint).
-  probe_id declare(std::string_view name, const std::vector<std::string>& curves);
+  probe_id declare(std::string_view name, const std::vector<std::string>& curves,
+                   probe_kind kind = probe_kind::samples);
   /// Moves a worker's samples of this diasca into the store.
   void absorb(detail::worker_state& worker);
   /// Appends this store's selected probes and samples to `out`, to be
@@ -55,6 +68,13 @@ class probe_store {
   void encode(std::vector<std::byte>& out) const;
   /// Adds the probes and samples another rank encoded.
   void merge(const std::vector<std::byte>& in);
+  /// Selected aggregate probes, whose per-tick aggregates reduce_aggregates
+  /// takes (and clears).
+  std::vector<probe*> aggregates();
+  /// Adds a reduced tick of an aggregate probe as its one sample of that
+  /// tick (declaring the probe here if it was not).
+  void add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, tick_t tick,
+                         const tick_aggregate& whole);
   /// Sorts every probe's samples canonically and lays values out in that order.
   void finish();
 
@@ -69,7 +89,9 @@ class probe_store {
 
  private:
   template <class Curves>
-  probe_id declare_curves(std::string_view name, const Curves& curves);
+  probe_id declare_curves(std::string_view name, const Curves& curves, probe_kind kind);
+  void merge_samples(byte_reader& in);
+  void merge_aggregates(byte_reader& in);
 
   std::vector<std::string> patterns_;
   std::vector<probe> probes_;

@@ -95,20 +95,23 @@ std::vector<probe_schema> agree_on_probes(const probe_store& local, transport& n
   for (const probe_schema& p : local.schemas()) {
     w.put_string(p.name);
     w.put_strings(p.curves);
+    w.put(p.kind);
   }
-  std::map<std::string, std::vector<std::string>> all;
+  std::map<std::string, probe_schema> all;
   for (const std::vector<std::byte>& bytes : net.all_gather(mine)) {
     byte_reader r(bytes);
     while (!r.done()) {
-      std::string name = r.get_string();
-      std::vector<std::string> curves = r.get_strings();
-      const auto [at, added] = all.try_emplace(std::move(name), std::move(curves));
-      if (!added && at->second != curves)
-        throw runtime_error(fmt::format("probe '{}' has different curves on different ranks", at->first));
+      probe_schema p;
+      p.name = r.get_string();
+      p.curves = r.get_strings();
+      p.kind = r.get<probe_kind>();
+      const auto [at, added] = all.try_emplace(p.name, p);
+      if (!added && at->second != p)
+        throw runtime_error(fmt::format("probe '{}' has different curves or kinds on different ranks", p.name));
     }
   }
   std::vector<probe_schema> out;
-  for (auto& [name, curves] : all) out.push_back({name, std::move(curves)});
+  for (auto& [name, p] : all) out.push_back(std::move(p));
   return out;
 }
 

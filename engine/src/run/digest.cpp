@@ -93,7 +93,7 @@ digest_sums local_digest_sums(const probe_store& probes, const actor_table& acto
   element_bytes element;
   for (const probe_store::probe* p : probes.sorted()) {
     const std::uint64_t key = probe_key(p->name);
-    const std::size_t width = p->curves.size();
+    const std::size_t width = p->result_curves.size();
     for (const probe_store::sample& s : p->samples) {
       const auto sample_values = boost::serialization::make_array(p->values.data() + s.value_offset, width);
       add(total.samples, element.hash(key, s.tick, std::uint64_t{s.diasca}, s.aai, std::uint64_t{s.seq},

@@ -77,9 +77,12 @@ results_writer::results_writer(const std::filesystem::path& path, const scenario
     open_file::probe_tables t;
     t.group = f.create_group(group.get(), probes[p].name);
     f.attr_strings(t.group.get(), "curves", probes[p].curves);
+    const bool aggregate = probes[p].kind == probe_kind::aggregate;
+    f.attr_string(t.group.get(), "kind", aggregate ? "aggregate" : "samples");
     const std::uint64_t total = rows[p].total;
     t.tick = f.create_table(t.group.get(), "tick", H5T_STD_U64LE, {total});
-    t.aai = f.create_table(t.group.get(), "aai", H5T_STD_U64LE, {total});
+    // An aggregate's row is every recording actor's: it has no aai.
+    if (!aggregate) t.aai = f.create_table(t.group.get(), "aai", H5T_STD_U64LE, {total});
     t.value = f.create_table(t.group.get(), "value", H5T_IEEE_F64LE, {total, probes[p].curves.size()});
     open_->tables.push_back(std::move(t));
   }
@@ -94,7 +97,7 @@ void results_writer::write_rows() {
     const open_file::probe_tables& t = open_->tables[p];
     const std::uint64_t n = r.tick.size();
     f.write_rows(t.tick.get(), probes_[p].name + "/tick", H5T_NATIVE_UINT64, r.first, n, r.tick.data());
-    f.write_rows(t.aai.get(), probes_[p].name + "/aai", H5T_NATIVE_UINT64, r.first, n, r.aai.data());
+    if (t.aai) f.write_rows(t.aai.get(), probes_[p].name + "/aai", H5T_NATIVE_UINT64, r.first, n, r.aai.data());
     f.write_rows(t.value.get(), probes_[p].name + "/value", H5T_NATIVE_DOUBLE, r.first, n, r.values.data());
   }
 }
@@ -203,15 +206,19 @@ void write_probe_csv(const std::filesystem::path& path, const std::string& probe
   }
   const h5::handle g = f.open_group(probes.get(), probe);
   const auto ticks = f.read_u64(g.get(), "tick");
-  const auto aais = f.read_u64(g.get(), "aai");
+  // An aggregate probe's rows belong to no single actor: no aai column.
+  const std::vector<std::string> datasets = f.children(g.get());
+  const bool per_actor = std::find(datasets.begin(), datasets.end(), "aai") != datasets.end();
+  const auto aais = per_actor ? f.read_u64(g.get(), "aai") : std::vector<std::uint64_t>{};
   std::size_t cols = 0;
   const auto values = f.read_f64(g.get(), "value", cols);
   const auto curves = f.read_attr_strings(g.get(), "curves");
-  std::string line = "tick,seconds,aai";
+  std::string line = per_actor ? "tick,seconds,aai" : "tick,seconds";
   for (const std::string& c : curves) line += "," + c;
   fmt::print(out, "{}\n", line);
   for (std::size_t i = 0; i < ticks.size(); ++i) {
-    line = fmt::format("{},{},{}", ticks[i], static_cast<double>(ticks[i]) * tick_seconds, aais.at(i));
+    line = fmt::format("{},{}", ticks[i], static_cast<double>(ticks[i]) * tick_seconds);
+    if (per_actor) line += fmt::format(",{}", aais.at(i));
     for (std::size_t c = 0; c < cols; ++c) line += fmt::format(",{}", values[i * cols + c]);
     fmt::print(out, "{}\n", line);
   }

@@ -11,8 +11,9 @@
 
 namespace kairos {
 
-/// Writes results.h5 (docs/design.md §8): /probes/<name>/{tick,value,aai} with a
-/// `curves` attribute, and /run attributes. On several ranks the file is
+/// Writes results.h5 (docs/design.md §8): /probes/<name>/{tick,value,aai} with
+/// `curves` and `kind` attributes (an aggregate probe has no aai), and /run
+/// attributes. On several ranks the file is
 /// shared (parallel HDF5): every rank makes the same calls in the same
 /// order, and each writes its own rows of every probe. It is written under
 /// a temporary name that rank 0 renames once every rank is done, so a failed

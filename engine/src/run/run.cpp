@@ -15,6 +15,7 @@
 #include "kairos/core/version.hpp"
 #include "log/logging.hpp"
 #include "plugin/registry.hpp"
+#include "probe/aggregate_reduction.hpp"
 #include "probe/result_rows.hpp"
 #include "run/digest.hpp"
 #include "run/output_lock.hpp"
@@ -262,6 +263,7 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
   // results.
   const auto end_start = std::chrono::steady_clock::now();
   total_up(sim, net, r);
+  reduce_aggregates(sim.probes(), net);
   const std::vector<probe_schema> probes = agree_on_probes(sim.probes(), net);
   const digest_sums mine = local_digest_sums(sim.probes(), sim.actors(), sim.workers());
   r.digest = results_digest(digest_sums::from_words(net.sum(mine.words())), probes);

@@ -85,6 +85,11 @@ class actor_init {
   /// Declares (or finds) a probe this actor will record samples to. A class
   /// with documented_probes may declare only those (std::logic_error).
   probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves);
+  /// Declares (or finds) an aggregate probe: what every actor records to it
+  /// in a tick is reduced to one row of that tick, the count of samples and
+  /// per curve their sum, mean, minimum and maximum, exact on any rank
+  /// count. Record to it with context::record, as to any probe.
+  probe_id aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves);
 
   /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
   tick_t ticks_for(double seconds) const noexcept;
@@ -94,6 +99,9 @@ class actor_init {
   std::uint64_t rng_counter() const noexcept { return rng_counter_; }
 
  private:
+  /// Throws std::logic_error if the class documents its probes and not
+  /// this one, or this one as another kind.
+  void check_documented(std::string_view name, probe_kind kind) const;
   bool get_bool(std::string_view key) const;
   std::int64_t get_int(std::string_view key) const;
   double get_double(std::string_view key) const;

@@ -11,6 +11,7 @@
 
 #include "kairos/actor/message.hpp"
 #include "kairos/actor/state_archive.hpp"
+#include "kairos/probe/probe_id.hpp"
 
 namespace kairos {
 
@@ -34,11 +35,13 @@ struct param_doc {
 /// or, for a class that records none,
 ///   static constexpr const auto& documented_probes = kairos::no_probes;
 /// `<...>` in a name stands for any text (e.g. "soda.machine.<name>"). A
-/// class that documents its probes may declare no other: init.probe checks.
+/// class that documents its probes may declare no other: init.probe and
+/// init.aggregate_probe check, the kind included.
 struct probe_doc {
   std::string_view name;
   std::string_view curves;  ///< the curve names, comma-separated
   std::string_view doc;
+  probe_kind kind = probe_kind::samples;
 };
 inline constexpr std::array<probe_doc, 0> no_probes{};
 

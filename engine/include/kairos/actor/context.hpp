@@ -104,9 +104,14 @@ class context {
   }
   void record(probe_id probe, double value) { record(probe, {value}); }
 
-  /// Declares (or finds) a probe.
+  /// Declares (or finds) a probe. Declaring in the constructor
+  /// (actor_init::probe) also checks the class's documented_probes.
   probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves) {
-    return services_->declare_probe(name, curves);
+    return services_->declare_probe(name, curves, probe_kind::samples);
+  }
+  /// Declares (or finds) an aggregate probe (see actor_init::aggregate_probe).
+  probe_id aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves) {
+    return services_->declare_probe(name, curves, probe_kind::aggregate);
   }
 
   /// Writes a line on the log of this actor's class (the logger named as

@@ -19,6 +19,12 @@ struct probe_id {
   }
 };
 
+/// How a probe's samples reach the results. `samples`: every sample, with
+/// its tick and actor. `aggregate`: per tick, the count of samples and, per
+/// curve, their sum, mean, minimum and maximum over every actor that
+/// recorded, computed exactly so they are the same on any rank count.
+enum class probe_kind : std::uint8_t { samples = 0, aggregate = 1 };
+
 /// The key of the probe called `name` (never 0).
 constexpr std::uint64_t probe_key(std::string_view name) noexcept {
   const std::uint64_t h = fnv1a(name);
