@@ -9,6 +9,9 @@ Writes into <results>-plots/:
     h or d; ticks when the tick has no duration). A probe that several actors
     record to gets one line per actor and curve (the first 8 actors). Curves
     with few samples get markers, so that a single sample still shows.
+  - for an aggregate probe (kind "aggregate"), stacked panels against the
+    same time axis: per curve its sum, and its mean within the min-max band;
+    then the count of samples per tick.
   - counters.png: the model counters of summary.json (beside results.h5),
     one bar each, when there are any.
 """
@@ -25,6 +28,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 MAX_ACTORS = 8      # lines of one probe: beyond, the figure says how many were left out
 MARKERS_BELOW = 50  # samples per line under which each sample gets a marker
+MAX_AGGREGATE_CURVES = 4  # of an aggregate probe: two panels each
 
 UNITS = [("d", 86400.0), ("h", 3600.0), ("min", 60.0), ("s", 1.0)]
 
@@ -69,6 +73,57 @@ def plot_probe(name, group, tick_seconds, divisor, xlabel, x_end, out_dir):
     plt.close(fig)
 
 
+def plot_aggregate(name, group, tick_seconds, divisor, xlabel, x_end, out_dir):
+    """Panels: per curve (up to MAX_AGGREGATE_CURVES) its sum and its mean in the min-max band, then the count.
+
+    A row stands for its own tick only (a tick without samples has none), so
+    rows are drawn as points, or as a thin line when there are many, never
+    as steps held until the next row."""
+    ticks = group["tick"][:]
+    values = group["value"][:]
+    columns = [c.decode() if isinstance(c, bytes) else str(c) for c in group.attrs["curves"]]
+    column = {c: k for k, c in enumerate(columns)}
+    curves = [c[: -len(".sum")] for c in columns if c.endswith(".sum")][:MAX_AGGREGATE_CURVES]
+    x = ticks * tick_seconds / divisor if divisor else ticks.astype(float)
+    dense = len(x) >= MARKERS_BELOW
+
+    def per_tick(ax, y, label=None, from_zero=False):
+        if dense:
+            ax.plot(x, y, linewidth=1, label=label)
+        else:
+            if from_zero:
+                ax.vlines(x, 0, y, alpha=0.4)
+            ax.plot(x, y, "o", markersize=4, label=label)
+
+    fig, axes = plt.subplots(2 * len(curves) + 1, 1, sharex=True, figsize=(8, 2.2 * (2 * len(curves) + 1) + 0.6),
+                             squeeze=False)
+    axes = axes[:, 0]
+    for i, curve in enumerate(curves):
+        total, mean = axes[2 * i], axes[2 * i + 1]
+        per_tick(total, values[:, column[f"{curve}.sum"]], from_zero=True)
+        total.set_ylabel(f"{curve} (sum)")
+        low, high = values[:, column[f"{curve}.min"]], values[:, column[f"{curve}.max"]]
+        if dense:
+            mean.fill_between(x, low, high, alpha=0.3, label="min to max")
+        else:
+            mean.vlines(x, low, high, linewidth=6, alpha=0.3, label="min to max")
+        per_tick(mean, values[:, column[f"{curve}.mean"]], label="mean")
+        mean.set_ylabel(f"{curve} (per sample)")
+        mean.legend(fontsize="small")
+    count = axes[-1]
+    per_tick(count, values[:, column["count"]], from_zero=True)
+    count.set_ylim(bottom=0)
+    count.set_ylabel("samples")
+    count.set_xlabel(xlabel)
+    count.set_xlim(left=0, right=max(x_end, count.get_xlim()[1]) if x_end else None)
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    axes[0].set_title(f"{name} (per tick, over all recording actors)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out_dir, f"{name}.png"), dpi=100)
+    plt.close(fig)
+
+
 def plot_counters(summary_path, out_dir):
     if not os.path.exists(summary_path):
         return 0
@@ -100,7 +155,10 @@ def main(path):
         x_end = last_tick * tick_seconds / divisor if divisor else float(last_tick)
         written = 0
         for name, group in f["probes"].items():
-            plot_probe(name, group, tick_seconds, divisor, xlabel, x_end, out_dir)
+            kind = group.attrs.get("kind", "samples")
+            kind = kind.decode() if isinstance(kind, bytes) else str(kind)
+            plot = plot_aggregate if kind == "aggregate" else plot_probe
+            plot(name, group, tick_seconds, divisor, xlabel, x_end, out_dir)
             written += 1
     written += plot_counters(os.path.join(os.path.dirname(os.path.abspath(path)), "summary.json"), out_dir)
     print(f"{written} plot(s) in {out_dir}")

@@ -26,7 +26,7 @@ assert summary["digest"] == digest, "summary.json digest differs"
 print("results readable, digest", digest)
 PY
 "$kairos" inspect "$out/results.h5" | grep -q "soda.machine.SVM-1"
-"$kairos" plot "$out/results.h5" | grep -q "5 plot(s)"
+"$kairos" plot "$out/results.h5" | grep -q "6 plot(s)"   # 5 probes (one an aggregate) and the counters
 [ -s "$out/results-plots/soda.machine.SVM-1.png" ]
 grep -q "SVM-1" "$out/scenario.toml"
 # The saved scenario records where this run wrote (--output), not the file's default.
@@ -48,6 +48,9 @@ with h5py.File(f"{out}/results.h5", "r") as f:
         assert [float(v) for v in row[3:]] == list(values), (row, values)
 print("CSV export matches the file:", len(rows) - 1, "sample(s)")
 PY
+# An aggregate probe's rows belong to no single actor: no aai column.
+"$kairos" inspect "$out/results.h5" --csv soda.sales | head -n 1 | grep -qx "tick,seconds,count,price.sum,price.mean,price.min,price.max" ||
+  { echo "FAIL: soda.sales CSV header"; exit 1; }
 status=0
 err=$("$kairos" inspect "$out/results.h5" --csv no.such.probe 2>&1 >/dev/null) || status=$?
 [ "$status" = 2 ] || { echo "FAIL: an unknown probe exits $status, not 2"; exit 1; }
