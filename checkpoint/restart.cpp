@@ -435,7 +435,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         w.put('p');
         w.put_string(d.name);
         w.put_strings(d.curves);
-        w.put(d.kind);
+        w.put(d.mode);
       }
     }
     // Every actor's saved state stands alone (state archives carry no
@@ -532,7 +532,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         case 'p': {
           std::string name = r.get_string();
           std::vector<std::string> curves = r.get_strings();
-          out.probes.push_back({std::move(name), std::move(curves), r.get<probe_kind>()});
+          out.probes.push_back({std::move(name), std::move(curves), r.get<probe_mode>()});
           break;
         }
         case 'a': {

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 #include <bit>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 
@@ -22,7 +23,7 @@ std::string declarations_text(const std::vector<probe_declaration>& probes) {
   std::string text;
   for (const probe_declaration& p : probes) {
     // A probe name holds no '/': this first field is a kind, not a name.
-    if (p.kind == probe_kind::aggregate) text += std::string(aggregate_marker) + '\t';
+    if (p.mode.kind == probe_kind::aggregate) text += fmt::format("{}\t{}\t", aggregate_marker, p.mode.period);
     text += p.name;
     for (const std::string& c : p.curves) text += '\t' + c;
     text += '\n';
@@ -30,7 +31,7 @@ std::string declarations_text(const std::vector<probe_declaration>& probes) {
   return text;
 }
 
-std::vector<probe_declaration> parse_declarations(const std::vector<std::byte>& bytes) {
+std::vector<probe_declaration> parse_declarations(const std::vector<std::byte>& bytes, const std::string& shard) {
   std::vector<probe_declaration> out;
   const std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   for (std::size_t at = 0; at < text.size();) {
@@ -42,10 +43,20 @@ std::vector<probe_declaration> parse_declarations(const std::vector<std::byte>& 
       if (tab == end) break;
       field = tab + 1;
     }
-    const bool aggregate = fields.size() >= 2 && fields.front() == aggregate_marker;
-    const auto name = fields.begin() + (aggregate ? 1 : 0);
-    out.push_back({*name, std::vector<std::string>(name + 1, fields.end()),
-                   aggregate ? probe_kind::aggregate : probe_kind::samples});
+    probe_mode mode;
+    auto name = fields.begin();
+    if (fields.front() == aggregate_marker) {
+      std::uint64_t period = 0;
+      const std::string& digits = fields.size() >= 3 ? fields[1] : std::string();
+      const auto [end_of_number, error] = std::from_chars(digits.data(), digits.data() + digits.size(), period);
+      if (error != std::errc() || end_of_number != digits.data() + digits.size() || period == 0)
+        throw checkpoint_error(fmt::format("{}: /probes/declarations: an aggregate probe line without a valid period "
+                                           "and name",
+                                           shard));
+      mode = {probe_kind::aggregate, period};
+      name += 2;
+    }
+    out.push_back({*name, std::vector<std::string>(name + 1, fields.end()), mode});
     at = end + 1;
   }
   return out;
@@ -244,7 +255,7 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
           name, s.timed.size(), s.payload_byte_order, s.payload_byte_order, native_byte_order()));
 
     const h5::handle probes = f.open_group(root, "probes");
-    s.probes = parse_declarations(f.read_bytes(probes.get(), "declarations"));
+    s.probes = parse_declarations(f.read_bytes(probes.get(), "declarations"), name);
     s.samples = f.read_bytes(probes.get(), "samples");
 
     const h5::handle counters = f.open_group(root, "counters");

@@ -17,7 +17,7 @@
 //   /timed/payload                    uint8, Zstd: their payloads in row order
 //                                     (message structs as the writer laid them out)
 //   /probes/declarations              uint8 text: "name<TAB>curve<TAB>curve\n" per probe,
-//                                     "/aggregate<TAB>name<TAB>curve...\n" per aggregate probe
+//                                     "/aggregate<TAB>period<TAB>name<TAB>curve...\n" per aggregate probe
 //   /probes/samples                   uint8, Zstd: the recorded samples not yet written, and
 //                                     the aggregate probes' per-tick partial aggregates
 //   /counters/values                  uint64 (attribute names)
@@ -46,7 +46,7 @@ namespace kairos::checkpoint {
 /// 3: the manifest carries its own checksum and must list a shard per rank.
 /// 4: probe samples little-endian: shards restore on either byte order.
 /// 5: timed messages to come (/timed), and the count of lookahead windows.
-/// 6: aggregate probes: a declaration line may start with "/aggregate\t",
+/// 6: aggregate probes: a declaration line may start with "/aggregate\tPERIOD\t",
 ///    and the samples hold each aggregate probe's per-tick partial sums.
 inline constexpr std::uint64_t format_version = 6;
 inline constexpr const char* format_name = "kairos-checkpoint";
@@ -67,7 +67,7 @@ struct run_position {
 struct probe_declaration {
   std::string name;
   std::vector<std::string> curves;
-  probe_kind kind = probe_kind::samples;
+  probe_mode mode{};
 };
 
 struct shard_content {

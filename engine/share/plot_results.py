@@ -11,7 +11,7 @@ Writes into <results>-plots/:
     with few samples get markers, so that a single sample still shows.
   - for an aggregate probe (kind "aggregate"), stacked panels against the
     same time axis: per curve its sum, and its mean within the min-max band;
-    then the count of samples per tick.
+    then the count of samples, per tick or per period (as bars across it).
   - counters.png: the model counters of summary.json (beside results.h5),
     one bar each, when there are any.
 """
@@ -73,26 +73,39 @@ def plot_probe(name, group, tick_seconds, divisor, xlabel, x_end, out_dir):
     plt.close(fig)
 
 
+def duration_text(seconds):
+    """3600.0 -> '1 h', 90.0 -> '1.5 min', 0.5 -> '0.5 s'."""
+    for unit, size in UNITS:
+        if seconds >= size:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
 def plot_aggregate(name, group, tick_seconds, divisor, xlabel, x_end, out_dir):
     """Panels: per curve (up to MAX_AGGREGATE_CURVES) its sum and its mean in the min-max band, then the count.
 
-    A row stands for its own tick only (a tick without samples has none), so
-    rows are drawn as points, or as a thin line when there are many, never
-    as steps held until the next row."""
+    A row stands for its own period only (one tick by default; a period
+    without samples has no row), so rows of one tick are drawn as points (or
+    a thin line when there are many) and longer periods as bars across the
+    period, never as steps held until the next row."""
     ticks = group["tick"][:]
     values = group["value"][:]
+    period = int(group.attrs.get("period_ticks", 1))
     columns = [c.decode() if isinstance(c, bytes) else str(c) for c in group.attrs["curves"]]
     column = {c: k for k, c in enumerate(columns)}
     curves = [c[: -len(".sum")] for c in columns if c.endswith(".sum")][:MAX_AGGREGATE_CURVES]
-    x = ticks * tick_seconds / divisor if divisor else ticks.astype(float)
+    scale = tick_seconds / divisor if divisor else 1.0
+    x = ticks * scale
+    width = period * scale
     dense = len(x) >= MARKERS_BELOW
 
-    def per_tick(ax, y, label=None, from_zero=False):
-        if dense:
+    def per_row(ax, y, label=None):
+        if period > 1:
+            ax.bar(x, y, width=width, align="edge", alpha=0.6, label=label)
+        elif dense:
             ax.plot(x, y, linewidth=1, label=label)
         else:
-            if from_zero:
-                ax.vlines(x, 0, y, alpha=0.4)
+            ax.vlines(x, 0, y, alpha=0.4)
             ax.plot(x, y, "o", markersize=4, label=label)
 
     fig, axes = plt.subplots(2 * len(curves) + 1, 1, sharex=True, figsize=(8, 2.2 * (2 * len(curves) + 1) + 0.6),
@@ -100,25 +113,36 @@ def plot_aggregate(name, group, tick_seconds, divisor, xlabel, x_end, out_dir):
     axes = axes[:, 0]
     for i, curve in enumerate(curves):
         total, mean = axes[2 * i], axes[2 * i + 1]
-        per_tick(total, values[:, column[f"{curve}.sum"]], from_zero=True)
+        per_row(total, values[:, column[f"{curve}.sum"]])
         total.set_ylabel(f"{curve} (sum)")
         low, high = values[:, column[f"{curve}.min"]], values[:, column[f"{curve}.max"]]
-        if dense:
+        average = values[:, column[f"{curve}.mean"]]
+        if period > 1:
+            mean.bar(x, high - low, bottom=low, width=width, align="edge", alpha=0.3, label="min to max")
+            mean.hlines(average, x, x + width, label="mean")
+        elif dense:
             mean.fill_between(x, low, high, alpha=0.3, label="min to max")
+            mean.plot(x, average, linewidth=1, label="mean")
         else:
             mean.vlines(x, low, high, linewidth=6, alpha=0.3, label="min to max")
-        per_tick(mean, values[:, column[f"{curve}.mean"]], label="mean")
+            mean.plot(x, average, "o", markersize=4, label="mean")
         mean.set_ylabel(f"{curve} (per sample)")
         mean.legend(fontsize="small")
     count = axes[-1]
-    per_tick(count, values[:, column["count"]], from_zero=True)
+    per_row(count, values[:, column["count"]])
     count.set_ylim(bottom=0)
     count.set_ylabel("samples")
     count.set_xlabel(xlabel)
     count.set_xlim(left=0, right=max(x_end, count.get_xlim()[1]) if x_end else None)
     for ax in axes:
         ax.grid(alpha=0.3)
-    axes[0].set_title(f"{name} (per tick, over all recording actors)")
+    if period == 1:
+        per = "per tick"
+    elif tick_seconds > 0:
+        per = f"per {duration_text(period * tick_seconds)}"
+    else:
+        per = f"per {period} ticks"
+    axes[0].set_title(f"{name} ({per}, over all recording actors)")
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, f"{name}.png"), dpi=100)
     plt.close(fig)

@@ -11,7 +11,8 @@ meter::meter(kairos::actor_init& init)
     : period_(ticks_param(init, "period", 1)),
       link_(ticks_param(init, "link_latency", 1)),
       jitter_(init.has("jitter") ? ticks_param(init, "jitter", 0) : 0),
-      base_kw_(init.get<double>("base_kw")) {
+      base_kw_(init.get<double>("base_kw")),
+      readings_(init.aggregate_probe("grid.readings", {"kwh"}, init.ticks_for(3600))) {
   if (!(base_kw_ >= 0 && base_kw_ < 1e9)) init.reject("base_kw", "must be between 0 and 10^9 kW");
   const kairos::actor_range concentrators = init.actors("concentrators", "grid.concentrator");
   if (concentrators.count == 0) init.reject("concentrators", "names an empty group");
@@ -31,6 +32,7 @@ void meter::act_spontaneous(kairos::context& ctx) {
   const double hours = static_cast<double>(period_) * ctx.tick_seconds() / 3600.0;
   double kwh = base_kw_ * profile * hours * (0.5 + rng.uniform());
   if (ctx.now() < curtailed_until_) kwh *= factor_;
+  ctx.record(readings_, kwh);
   const auto delay = link_ + static_cast<kairos::tick_t>(rng.uniform_int(0, static_cast<std::int64_t>(jitter_)));
   ctx.send_in(concentrator_, delay, reading{kwh});
   ctx.schedule_in(period_);

@@ -11,11 +11,15 @@ namespace grid {
 
 /// A household meter: every period it measures its consumption (a daily
 /// profile around its base load, with noise, scaled while curtailed) and
-/// sends it to its concentrator over a link with latency and jitter.
+/// sends it to its concentrator over a link with latency and jitter. Each
+/// reading also goes to `grid.readings`, aggregated over all meters per
+/// simulated hour.
 class meter final : public kairos::actor {
  public:
   using handles = kairos::handles<curtail>;
-  static constexpr const auto& documented_probes = kairos::no_probes;
+  static constexpr kairos::probe_doc documented_probes[] = {
+      {"grid.readings", "kwh", "per simulated hour, over all meters: readings taken (count) and their kWh",
+       kairos::probe_kind::aggregate}};
 
   explicit meter(kairos::actor_init& init);
 
@@ -25,7 +29,7 @@ class meter final : public kairos::actor {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & concentrator_ & period_ & link_ & jitter_ & base_kw_ & factor_ & curtailed_until_;
+    ar & concentrator_ & period_ & link_ & jitter_ & base_kw_ & factor_ & curtailed_until_ & readings_;
   }
 
  private:
@@ -37,6 +41,7 @@ class meter final : public kairos::actor {
   double base_kw_;
   double factor_ = 1.0;
   kairos::tick_t curtailed_until_ = 0;
+  kairos::probe_id readings_;
 };
 
 }  // namespace grid

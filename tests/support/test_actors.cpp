@@ -75,6 +75,7 @@ void sampler::act_spontaneous(kairos::context& ctx) {
   const double magnitude = std::pow(10.0, static_cast<double>(rng.uniform_int(-20, 20)));
   const double x = (2 * rng.uniform() - 1) * magnitude;
   ctx.record(aggregate_, {x, static_cast<double>(aai())});
+  ctx.record(by5_, {x, static_cast<double>(aai())});
   ctx.record(raw_, {x, static_cast<double>(aai())});
   ctx.schedule_in(period_);
 }

@@ -231,23 +231,24 @@ class forgetful final : public kairos::actor {
 
 /// Every `period` ticks (from a phase of its own) draws a value of either
 /// sign over 40 decimal orders of magnitude and records it, with its own
-/// AAI, both to the aggregate probe "spread" and to the samples probe
-/// "spread.raw", so that a test can recompute each tick's aggregate from the
-/// raw samples.
+/// AAI, to the aggregate probes "spread" (a row per tick) and "spread.by5"
+/// (a row per 5 ticks), and to the samples probe "spread.raw", so that a
+/// test can recompute every row from the raw samples.
 class sampler final : public kairos::actor {
  public:
   sampler() = default;  // blank, for loading
   explicit sampler(kairos::actor_init& init)
       : period_(init.get<kairos::tick_t>("period")),
         aggregate_(init.aggregate_probe("spread", {"x", "aai"})),
+        by5_(init.aggregate_probe("spread.by5", {"x", "aai"}, 5)),
         raw_(init.probe("spread.raw", {"x", "aai"})) {}
   void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(1 + aai() % period_); }
   void act_spontaneous(kairos::context& ctx);
-  template <class A> void serialize(A& ar, unsigned) { ar & period_ & aggregate_ & raw_; }
+  template <class A> void serialize(A& ar, unsigned) { ar & period_ & aggregate_ & by5_ & raw_; }
 
  private:
   kairos::tick_t period_ = 1;
-  kairos::probe_id aggregate_, raw_;
+  kairos::probe_id aggregate_, by5_, raw_;
 };
 
 }  // namespace kairos_test

@@ -126,12 +126,16 @@ random_stream actor_init::random() noexcept { return random_stream(stream_key(ru
 
 probe_id actor_init::probe(std::string_view name, std::initializer_list<std::string_view> curves) {
   check_documented(name, probe_kind::samples);
-  return services_->declare_probe(name, curves, probe_kind::samples);
+  return services_->declare_probe(name, curves, {});
 }
 
-probe_id actor_init::aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves) {
+probe_id actor_init::aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves,
+                                     tick_t period_ticks) {
   check_documented(name, probe_kind::aggregate);
-  return services_->declare_probe(name, curves, probe_kind::aggregate);
+  if (period_ticks == 0)
+    throw std::logic_error(fmt::format("actor {} of class '{}' declares aggregate probe '{}' with a period of 0 ticks",
+                                       aai_, class_->name, name));
+  return services_->declare_probe(name, curves, {probe_kind::aggregate, period_ticks});
 }
 
 // What `kairos info` says a class records must be what it records.

@@ -60,9 +60,9 @@ inline void put_actor(std::vector<std::byte>& buffer, std::string_view class_nam
   out.put_string(r.state);
 }
 
-/// A probe declaration entry: name, curve names and kind.
+/// A probe declaration entry: name, curve names and mode.
 inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, const std::vector<std::string>& curves,
-                      probe_kind probe) {
+                      probe_mode probe) {
   byte_writer out(buffer);
   out.put(kind::probe);
   out.put_string(name);
@@ -71,7 +71,7 @@ inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, con
 }
 
 /// Calls on_message(record, payload), on_timed(timed_message, payload),
-/// on_actor(class_name, record) or on_probe(name, curves, kind) for each entry of
+/// on_actor(class_name, record) or on_probe(name, curves, mode) for each entry of
 /// `buffer`, in order. The records' offset (and arena) are left for the
 /// caller to set.
 template <class OnMessage, class OnTimed, class OnActor, class OnProbe>
@@ -83,7 +83,7 @@ void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnTimed&
     if (k == kind::probe) {
       const std::string name = in.get_string();
       const std::vector<std::string> curves = in.get_strings();
-      on_probe(name, curves, in.get<probe_kind>());
+      on_probe(name, curves, in.get<probe_mode>());
       continue;
     }
     if (k == kind::message) {

@@ -25,6 +25,7 @@ void reduce_aggregates(probe_store& local, transport& net) {
       byte_writer w(outgoing[merging_rank(key, tick, ranks)]);
       w.put_string(p->name);
       w.put_strings(p->curves);
+      w.put(p->mode);
       w.put_le(tick);
       aggregate.encode(w);
     }
@@ -35,6 +36,7 @@ void reduce_aggregates(probe_store& local, transport& net) {
 
   struct whole_tick {
     std::vector<std::string> curves;
+    probe_mode mode;
     tick_aggregate sum;
   };
   std::map<std::pair<std::string, tick_t>, whole_tick> merged;
@@ -43,13 +45,16 @@ void reduce_aggregates(probe_store& local, transport& net) {
     while (!r.done()) {
       std::string name = r.get_string();
       std::vector<std::string> curves = r.get_strings();
+      const auto mode = r.get<probe_mode>();
       const auto tick = r.get_le<tick_t>();
       whole_tick& whole = merged[{std::move(name), tick}];
       whole.curves = std::move(curves);
+      whole.mode = mode;
       whole.sum.merge(tick_aggregate::decode(r));
     }
   }
-  for (const auto& [at, whole] : merged) local.add_aggregate_row(at.first, whole.curves, at.second, whole.sum);
+  for (const auto& [at, whole] : merged)
+    local.add_aggregate_row(at.first, whole.curves, whole.mode, at.second, whole.sum);
 }
 
 }  // namespace kairos

@@ -14,26 +14,31 @@ namespace kairos {
 probe_store::probe_store(std::vector<std::string> select_patterns) : patterns_(std::move(select_patterns)) {}
 
 namespace {
-const char* kind_name(probe_kind kind) { return kind == probe_kind::aggregate ? "an aggregate" : "a samples"; }
+std::string mode_name(probe_mode mode) {
+  if (mode.kind == probe_kind::samples) return "a samples probe";
+  return mode.period == 1 ? "an aggregate probe" : fmt::format("an aggregate probe of period {} ticks", mode.period);
+}
 
 /// Tags of a probe's entry in encode(): its samples, or its per-tick aggregates.
 constexpr std::uint8_t samples_entry = 's', aggregates_entry = 'a';
 }  // namespace
 
-probe_id probe_store::declare(std::string_view name, std::initializer_list<std::string_view> curves, probe_kind kind) {
-  return declare_curves(name, curves, kind);
+probe_id probe_store::declare(std::string_view name, std::initializer_list<std::string_view> curves, probe_mode mode) {
+  return declare_curves(name, curves, mode);
 }
 
-probe_id probe_store::declare(std::string_view name, const std::vector<std::string>& curves, probe_kind kind) {
-  return declare_curves(name, curves, kind);
+probe_id probe_store::declare(std::string_view name, const std::vector<std::string>& curves, probe_mode mode) {
+  return declare_curves(name, curves, mode);
 }
 
 // Any range of curve names: an actor's constructor passes string_views and
 // this must not allocate when the probe is already declared (the usual case).
 template <class Curves>
-probe_id probe_store::declare_curves(std::string_view name, const Curves& curves, probe_kind kind) {
+probe_id probe_store::declare_curves(std::string_view name, const Curves& curves, probe_mode mode) {
   if (name.empty() || name.find('/') != std::string_view::npos)
     throw runtime_error(fmt::format("probe name '{}' is empty or contains '/'", name));
+  if (mode.period == 0) throw runtime_error(fmt::format("probe '{}': an aggregate period of 0 ticks", name));
+  if (mode.kind == probe_kind::samples) mode.period = 1;
   const std::uint64_t key = probe_key(name);
   std::lock_guard lock(mutex_);
   if (const auto it = by_key_.find(key); it != by_key_.end()) {
@@ -42,31 +47,35 @@ probe_id probe_store::declare_curves(std::string_view name, const Curves& curves
       throw runtime_error(fmt::format("probe names '{}' and '{}' have the same key; rename one", p.name, name));
     if (!std::equal(curves.begin(), curves.end(), p.curves.begin(), p.curves.end()))
       throw runtime_error(fmt::format("probe '{}' declared twice with different curves", name));
-    if (p.kind != kind)
-      throw runtime_error(fmt::format("probe '{}' declared both as {} probe and as {} probe", name, kind_name(p.kind),
-                                      kind_name(kind)));
+    if (p.mode != mode)
+      throw runtime_error(fmt::format("probe '{}' declared both as {} and as {}", name, mode_name(p.mode), mode_name(mode)));
     return {key};
   }
   probe p;
   p.name = std::string(name);
-  p.kind = kind;
+  p.mode = mode;
   for (const std::string& pattern : patterns_) p.selected = p.selected || fnmatch(pattern.c_str(), p.name.c_str(), 0) == 0;
   p.curves.assign(curves.begin(), curves.end());
-  p.result_curves = kind == probe_kind::aggregate ? aggregate_result_curves(p.curves) : p.curves;
+  p.result_curves = mode.kind == probe_kind::aggregate ? aggregate_result_curves(p.curves) : p.curves;
   by_key_.emplace(key, probes_.size());
   probes_.push_back(std::move(p));
   return {key};
 }
 
+// Two open rows: samples of a row arrive over many diascas (and, in
+// lookahead windows, interleaved with the next row's), and folding a full
+// accumulator into its packed row costs some hundred nanoseconds.
+tick_accumulator& probe_store::open_row(probe& p, tick_t row) {
+  for (auto it = p.open_rows.rbegin(); it != p.open_rows.rend(); ++it)
+    if (it->first == row) return it->second;
+  if (p.open_rows.size() == 2) {
+    p.ticks[p.open_rows.front().first].merge(p.open_rows.front().second);
+    p.open_rows.erase(p.open_rows.begin());
+  }
+  return p.open_rows.emplace_back(row, tick_accumulator(p.curves.size())).second;
+}
+
 void probe_store::absorb(detail::worker_state& worker) {
-  // Aggregate probes: this worker's samples of each (probe, tick) summed at
-  // full width first, then folded into the stored tick once.
-  struct open_tick {
-    probe* target;
-    tick_t tick;
-    tick_accumulator sums;
-  };
-  std::vector<open_tick> open;
   for (const detail::sample_record& r : worker.samples) {
     const auto it = by_key_.find(r.probe);
     if (it == by_key_.end())
@@ -76,17 +85,14 @@ void probe_store::absorb(detail::worker_state& worker) {
     if (r.value_count != p.curves.size())
       throw runtime_error(fmt::format("probe '{}' has {} curves but actor {} recorded {} values at tick {}", p.name,
                                       p.curves.size(), r.aai, r.value_count, r.tick));
-    if (p.kind == probe_kind::aggregate) {
-      auto at = std::find_if(open.rbegin(), open.rend(), [&](const open_tick& o) { return o.target == &p && o.tick == r.tick; });
-      open_tick& o = at != open.rend() ? *at : open.emplace_back(open_tick{&p, r.tick, tick_accumulator(p.curves.size())});
-      o.sums.add(worker.sample_values.data() + r.value_offset);
+    if (p.mode.kind == probe_kind::aggregate) {
+      open_row(p, r.tick - r.tick % p.mode.period).add(worker.sample_values.data() + r.value_offset);
       continue;
     }
     p.samples.push_back({r.tick, r.diasca, r.seq, r.aai, p.values.size()});
     p.values.insert(p.values.end(), worker.sample_values.begin() + static_cast<std::ptrdiff_t>(r.value_offset),
                     worker.sample_values.begin() + static_cast<std::ptrdiff_t>(r.value_offset + r.value_count));
   }
-  for (const open_tick& o : open) o.target->ticks[o.tick].merge(o.sums);
   worker.samples.clear();
   worker.sample_values.clear();
 }
@@ -97,12 +103,15 @@ void probe_store::encode(std::vector<std::byte>& out) const {
   byte_writer w(out);
   for (const probe& p : probes_) {
     if (!p.selected) continue;
-    if (p.kind == probe_kind::aggregate) {
+    if (p.mode.kind == probe_kind::aggregate) {
       w.put_le(aggregates_entry);
       w.put_string(p.name);
       w.put_strings(p.curves);
-      w.put_le(static_cast<std::uint64_t>(p.ticks.size()));
-      for (const auto& [tick, aggregate] : p.ticks) {
+      w.put_le(p.mode.period);
+      std::map<tick_t, tick_aggregate> rows = p.ticks;  // with the open rows: the run goes on
+      for (const auto& [row, sums] : p.open_rows) rows[row].merge(sums);
+      w.put_le(static_cast<std::uint64_t>(rows.size()));
+      for (const auto& [tick, aggregate] : rows) {
         w.put_le(tick);
         aggregate.encode(w);
       }
@@ -133,7 +142,8 @@ void probe_store::merge(const std::vector<std::byte>& in) {
 }
 
 // Probes arrive declared (a checkpoint's declarations are restored first);
-// declaring again checks the curves and kind and selects as this run does.
+// declaring again checks the curves and kind. What a shard kept was
+// selected when it was recorded, so it stays selected.
 void probe_store::merge_samples(byte_reader& r) {
   const std::string name = r.get_string();
   const std::vector<std::string> curves = r.get_strings();
@@ -155,7 +165,8 @@ void probe_store::merge_samples(byte_reader& r) {
 void probe_store::merge_aggregates(byte_reader& r) {
   const std::string name = r.get_string();
   const std::vector<std::string> curves = r.get_strings();
-  probe& p = probes_[by_key_.at(declare(name, curves, probe_kind::aggregate).key)];
+  const probe_mode mode{probe_kind::aggregate, r.get_le<std::uint64_t>()};
+  probe& p = probes_[by_key_.at(declare(name, curves, mode).key)];
   p.selected = true;
   const auto ticks = r.get_le<std::uint64_t>();
   for (std::uint64_t i = 0; i < ticks; ++i) {
@@ -170,14 +181,18 @@ void probe_store::merge_aggregates(byte_reader& r) {
 
 std::vector<probe_store::probe*> probe_store::aggregates() {
   std::vector<probe*> out;
-  for (probe& p : probes_)
-    if (p.selected && p.kind == probe_kind::aggregate) out.push_back(&p);
+  for (probe& p : probes_) {
+    if (!p.selected || p.mode.kind != probe_kind::aggregate) continue;
+    for (const auto& [row, sums] : p.open_rows) p.ticks[row].merge(sums);
+    p.open_rows.clear();
+    out.push_back(&p);
+  }
   return out;
 }
 
-void probe_store::add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, tick_t tick,
-                                    const tick_aggregate& whole) {
-  probe& p = probes_[by_key_.at(declare(name, curves, probe_kind::aggregate).key)];
+void probe_store::add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, probe_mode mode,
+                                    tick_t tick, const tick_aggregate& whole) {
+  probe& p = probes_[by_key_.at(declare(name, curves, mode).key)];
   p.selected = true;
   // One sample per tick: no actor, no diasca, no sequence of its own.
   p.samples.push_back({tick, 0, 0, no_aai, p.values.size()});
@@ -219,7 +234,7 @@ std::vector<const probe_store::probe*> probe_store::sorted() const {
 
 std::vector<probe_schema> probe_store::schemas() const {
   std::vector<probe_schema> out;
-  for (const probe* p : sorted()) out.push_back({p->name, p->result_curves, p->kind});
+  for (const probe* p : sorted()) out.push_back({p->name, p->result_curves, p->mode});
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kairos/core/types.hpp"
@@ -17,11 +18,12 @@
 namespace kairos {
 
 /// A probe as results.h5 lists it: its name, its curves' names (for an
-/// aggregate probe, the statistics: aggregate_result_curves) and its kind.
+/// aggregate probe, the statistics: aggregate_result_curves), its kind and
+/// an aggregate's period.
 struct probe_schema {
   std::string name;
   std::vector<std::string> curves;
-  probe_kind kind = probe_kind::samples;
+  probe_mode mode{};
   friend bool operator==(const probe_schema&, const probe_schema&) = default;
 };
 
@@ -43,24 +45,26 @@ class probe_store {
   };
   struct probe {
     std::string name;
-    probe_kind kind = probe_kind::samples;
+    probe_mode mode;
     bool selected = false;  ///< by the scenario's probe patterns
     std::vector<std::string> curves;         ///< as declared: one value per curve in each record()
     std::vector<std::string> result_curves;  ///< as results.h5 shows them (the same for a samples probe)
     std::vector<sample> samples;
     std::vector<double> values;  ///< samples.size() * result_curves.size(), in sample order after finish()
-    std::map<tick_t, tick_aggregate> ticks;  ///< aggregate probe: this rank's share of each tick so far
+    std::map<tick_t, tick_aggregate> ticks;  ///< aggregate probe: this rank's share of each row so far, by first tick
+    /// Aggregate probe: the rows samples are arriving for, at full width
+    /// (cheap to add to), folded into `ticks` when another row needs the
+    /// place and before the rows are read.
+    std::vector<std::pair<tick_t, tick_accumulator>> open_rows;
   };
 
   explicit probe_store(std::vector<std::string> select_patterns);
 
-  /// Declares a probe (idempotent for the same curves and kind). Samples to
-  /// a probe the scenario does not select are dropped when absorbed.
-  probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves,
-                   probe_kind kind = probe_kind::samples);
+  /// Declares a probe (idempotent for the same curves and mode). Samples
+  /// to a probe the scenario does not select are dropped when absorbed.
+  probe_id declare(std::string_view name, std::initializer_list<std::string_view> curves, probe_mode mode = {});
   /// The same with curve names held elsewhere (a restored checkpoint).
-  probe_id declare(std::string_view name, const std::vector<std::string>& curves,
-                   probe_kind kind = probe_kind::samples);
+  probe_id declare(std::string_view name, const std::vector<std::string>& curves, probe_mode mode = {});
   /// Moves a worker's samples of this diasca into the store.
   void absorb(detail::worker_state& worker);
   /// Appends this store's selected probes and samples to `out`, to be
@@ -68,12 +72,12 @@ class probe_store {
   void encode(std::vector<std::byte>& out) const;
   /// Adds the probes and samples another rank encoded.
   void merge(const std::vector<std::byte>& in);
-  /// Selected aggregate probes, whose per-tick aggregates reduce_aggregates
-  /// takes (and clears).
+  /// Selected aggregate probes, their open rows folded into `ticks`, which
+  /// reduce_aggregates takes (and clears).
   std::vector<probe*> aggregates();
   /// Adds a reduced tick of an aggregate probe as its one sample of that
   /// tick (declaring the probe here if it was not).
-  void add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, tick_t tick,
+  void add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, probe_mode mode, tick_t tick,
                          const tick_aggregate& whole);
   /// Sorts every probe's samples canonically and lays values out in that order.
   void finish();
@@ -89,9 +93,12 @@ class probe_store {
 
  private:
   template <class Curves>
-  probe_id declare_curves(std::string_view name, const Curves& curves, probe_kind kind);
+  probe_id declare_curves(std::string_view name, const Curves& curves, probe_mode mode);
   void merge_samples(byte_reader& in);
   void merge_aggregates(byte_reader& in);
+  /// The open row of `p` starting at `row`, opened (and another folded
+  /// into p.ticks if two are open) if need be.
+  static tick_accumulator& open_row(probe& p, tick_t row);
 
   std::vector<std::string> patterns_;
   std::vector<probe> probes_;

@@ -95,7 +95,7 @@ std::vector<probe_schema> agree_on_probes(const probe_store& local, transport& n
   for (const probe_schema& p : local.schemas()) {
     w.put_string(p.name);
     w.put_strings(p.curves);
-    w.put(p.kind);
+    w.put(p.mode);
   }
   std::map<std::string, probe_schema> all;
   for (const std::vector<std::byte>& bytes : net.all_gather(mine)) {
@@ -104,10 +104,10 @@ std::vector<probe_schema> agree_on_probes(const probe_store& local, transport& n
       probe_schema p;
       p.name = r.get_string();
       p.curves = r.get_strings();
-      p.kind = r.get<probe_kind>();
+      p.mode = r.get<probe_mode>();
       const auto [at, added] = all.try_emplace(p.name, p);
       if (!added && at->second != p)
-        throw runtime_error(fmt::format("probe '{}' has different curves or kinds on different ranks", p.name));
+        throw runtime_error(fmt::format("probe '{}' has different curves, kinds or periods on different ranks", p.name));
     }
   }
   std::vector<probe_schema> out;

@@ -77,8 +77,9 @@ results_writer::results_writer(const std::filesystem::path& path, const scenario
     open_file::probe_tables t;
     t.group = f.create_group(group.get(), probes[p].name);
     f.attr_strings(t.group.get(), "curves", probes[p].curves);
-    const bool aggregate = probes[p].kind == probe_kind::aggregate;
+    const bool aggregate = probes[p].mode.kind == probe_kind::aggregate;
     f.attr_string(t.group.get(), "kind", aggregate ? "aggregate" : "samples");
+    if (aggregate) f.attr_u64(t.group.get(), "period_ticks", probes[p].mode.period);
     const std::uint64_t total = rows[p].total;
     t.tick = f.create_table(t.group.get(), "tick", H5T_STD_U64LE, {total});
     // An aggregate's row is every recording actor's: it has no aai.

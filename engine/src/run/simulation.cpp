@@ -520,7 +520,7 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
         if (sent < probes_.declared()) {
           const std::vector<const probe_store::probe*> declared = probes_.all();
           for (; sent < declared.size(); ++sent)
-            wire::put_probe(out, declared[sent]->name, declared[sent]->curves, declared[sent]->kind);
+            wire::put_probe(out, declared[sent]->name, declared[sent]->curves, declared[sent]->mode);
         }
         wire::put_actor(out, cls.name, capture_actor(cls, *c.object));
         cls.destroy(*c.object);
@@ -679,8 +679,8 @@ void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, ti
           }
           created_.emplace_back(record.aai, a);
         },
-        [&](const std::string& name, const std::vector<std::string>& curves, probe_kind kind) {
-          probes_.declare(name, curves, kind);
+        [&](const std::string& name, const std::vector<std::string>& curves, probe_mode mode) {
+          probes_.declare(name, curves, mode);
         });
   }
 }
@@ -781,7 +781,7 @@ void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) con
     out.timed.back().offset = out.timed_payloads.size();
     out.timed_payloads.insert(out.timed_payloads.end(), payload, payload + m.size);
   });
-  for (const probe_store::probe* p : probes_.all()) out.probes.push_back({p->name, p->curves, p->kind});
+  for (const probe_store::probe* p : probes_.all()) out.probes.push_back({p->name, p->curves, p->mode});
   probes_.encode(out.samples);
   for (const auto& [name, value] : counters()) {
     out.counter_names.push_back(name);
@@ -805,7 +805,7 @@ void simulation::restore(restored_state&& restored) {
 
   // Every probe is declared on every rank: an actor may now live on a rank
   // that never built one of its kind.
-  for (const checkpoint::probe_declaration& d : restored.probes) probes_.declare(d.name, d.curves, d.kind);
+  for (const checkpoint::probe_declaration& d : restored.probes) probes_.declare(d.name, d.curves, d.mode);
   for (const auto& blob : restored.samples) probes_.merge(blob);
   for (const auto& [name, value] : restored.counters) {
     const std::uint32_t id = counter_id_for(name);

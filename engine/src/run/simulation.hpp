@@ -205,8 +205,8 @@ class simulation final : private detail::engine_services {
   void* allocate_actor(const class_info& cls) override { return table_.allocate(cls); }
   void release_actor(const class_info& cls, void* storage) noexcept override { table_.release(cls, storage); }
   probe_id declare_probe(std::string_view name, std::initializer_list<std::string_view> curves,
-                         probe_kind kind) override {
-    return probes_.declare(name, curves, kind);
+                         probe_mode mode) override {
+    return probes_.declare(name, curves, mode);
   }
   void log_line(log_level level, const actor& self, timestamp now, std::string_view text) override;
 

@@ -47,7 +47,11 @@ shard_content sample_shard() {
   s.timed = {{5010, 5, 1, 4990, 2, 7, 0xABCDEF0123456789ull, 8, 0}, {6000, 1, 5, 4999, 0, 0, 42, 3, 8}};
   for (int i = 0; i < 11; ++i) s.timed_payloads.push_back(std::byte(i));
   s.position.windows = 77;
-  s.probes = {{"soda.stock", {"cans"}}, {"customer.budget", {"euros", "spent"}}, {"no.curves", {}}};
+  s.probes = {{"soda.stock", {"cans"}, {}},
+              {"customer.budget", {"euros", "spent"}, {}},
+              {"no.curves", {}, {}},
+              {"soda.sales", {"price"}, {kairos::probe_kind::aggregate, 1}},
+              {"grid.hourly", {"kwh", "readings"}, {kairos::probe_kind::aggregate, 36000}}};
   s.samples = {std::byte{1}, std::byte{2}, std::byte{3}};
   s.counter_names = {"phold.events"};
   s.counter_values = {42};
@@ -86,6 +90,7 @@ void expect_same(const shard_content& a, const shard_content& b) {
   for (std::size_t i = 0; i < a.probes.size(); ++i) {
     EXPECT_EQ(a.probes[i].name, b.probes[i].name);
     EXPECT_EQ(a.probes[i].curves, b.probes[i].curves);
+    EXPECT_TRUE(a.probes[i].mode == b.probes[i].mode) << a.probes[i].name;
   }
   EXPECT_EQ(a.samples, b.samples);
   EXPECT_EQ(a.counter_names, b.counter_names);

@@ -102,7 +102,7 @@ std::map<tick_t, std::vector<double>> rows_of(probe_store& store) {
 // every actor recorded, and no samples.
 TEST(ProbeStore, AggregateProbeKeepsOneRowPerTick) {
   probe_store store({"*"});
-  const probe_id id = store.declare("sales", {"price"}, probe_kind::aggregate);
+  const probe_id id = store.declare("sales", {"price"}, probe_mode{probe_kind::aggregate});
   EXPECT_EQ(store.sorted().front()->result_curves,
             (std::vector<std::string>{"count", "price.sum", "price.mean", "price.min", "price.max"}));
   for (auto worker : {recorded(id, 3, {0.1, 0.2}), recorded(id, 3, {-0.3}), recorded(id, 4, {2.0, 5.0})})
@@ -121,9 +121,9 @@ TEST(ProbeStore, AggregateProbeKeepsOneRowPerTick) {
 // into the same rows as one store that saw everything.
 TEST(ProbeStore, PartialAggregatesMergeToTheSameRowsInAnySplit) {
   probe_store whole({"*"}), left({"*"}), right({"*"});
-  const probe_id id = whole.declare("load", {"kw"}, probe_kind::aggregate);
-  left.declare("load", {"kw"}, probe_kind::aggregate);
-  right.declare("load", {"kw"}, probe_kind::aggregate);
+  const probe_id id = whole.declare("load", {"kw"}, probe_mode{probe_kind::aggregate});
+  left.declare("load", {"kw"}, probe_mode{probe_kind::aggregate});
+  right.declare("load", {"kw"}, probe_mode{probe_kind::aggregate});
   const std::vector<detail::worker_state> workers = {recorded(id, 1, {1e16, 1.0}), recorded(id, 1, {-1e16, -0.0}),
                                                      recorded(id, 2, {0.0, std::nan("")}), recorded(id, 2, {-0.0})};
   for (std::size_t i = 0; i < workers.size(); ++i) {
@@ -153,10 +153,28 @@ TEST(ProbeStore, OneProbeCannotBeBothKinds) {
   probe_store store({"*"});
   store.declare("p", {"x"});
   try {
-    store.declare("p", {"x"}, probe_kind::aggregate);
+    store.declare("p", {"x"}, probe_mode{probe_kind::aggregate});
     FAIL() << "declared as both kinds";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("declared both as a samples probe and as an aggregate probe"), std::string::npos)
         << e.what();
   }
+  store.declare("q", {"x"}, probe_mode{probe_kind::aggregate, 10});
+  EXPECT_THROW(store.declare("q", {"x"}, probe_mode{probe_kind::aggregate, 60}), std::exception);
+}
+
+// With a period, a row covers that many ticks from tick 0 and is stored at
+// the first of them.
+TEST(ProbeStore, AggregatePeriodGroupsConsecutiveTicks) {
+  probe_store store({"*"});
+  const probe_id id = store.declare("hourly", {"kwh"}, probe_mode{probe_kind::aggregate, 4});
+  for (tick_t t = 1; t <= 9; ++t) {
+    auto worker = recorded(id, t, {static_cast<double>(t)});
+    store.absorb(worker);
+  }
+  const auto rows = rows_of(store);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows.at(0), (std::vector<double>{3, 6, 2, 1, 3}));    // ticks 1..3
+  EXPECT_EQ(rows.at(4), (std::vector<double>{4, 22, 5.5, 4, 7}));  // ticks 4..7
+  EXPECT_EQ(rows.at(8), (std::vector<double>{2, 17, 8.5, 8, 9}));  // ticks 8..9
 }

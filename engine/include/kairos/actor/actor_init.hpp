@@ -86,10 +86,13 @@ class actor_init {
   /// with documented_probes may declare only those (std::logic_error).
   probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves);
   /// Declares (or finds) an aggregate probe: what every actor records to it
-  /// in a tick is reduced to one row of that tick, the count of samples and
-  /// per curve their sum, mean, minimum and maximum, exact on any rank
-  /// count. Record to it with context::record, as to any probe.
-  probe_id aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves);
+  /// in `period_ticks` consecutive ticks (from tick 0: one tick by default)
+  /// is reduced to one row, stored at the first of them: the count of
+  /// samples and per curve their sum, mean, minimum and maximum, exact on
+  /// any rank count. Record to it with context::record, as to any probe.
+  /// Every declaration of a probe must give the same period.
+  probe_id aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves,
+                           tick_t period_ticks = 1);
 
   /// Simulated seconds converted to ticks, rounded to nearest, at least 1.
   tick_t ticks_for(double seconds) const noexcept;

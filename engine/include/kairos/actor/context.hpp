@@ -107,11 +107,13 @@ class context {
   /// Declares (or finds) a probe. Declaring in the constructor
   /// (actor_init::probe) also checks the class's documented_probes.
   probe_id probe(std::string_view name, std::initializer_list<std::string_view> curves) {
-    return services_->declare_probe(name, curves, probe_kind::samples);
+    return services_->declare_probe(name, curves, {});
   }
-  /// Declares (or finds) an aggregate probe (see actor_init::aggregate_probe).
-  probe_id aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves) {
-    return services_->declare_probe(name, curves, probe_kind::aggregate);
+  /// Declares (or finds) an aggregate probe (see actor_init::aggregate_probe;
+  /// a period of 0 is a model failure).
+  probe_id aggregate_probe(std::string_view name, std::initializer_list<std::string_view> curves,
+                           tick_t period_ticks = 1) {
+    return services_->declare_probe(name, curves, {probe_kind::aggregate, period_ticks});
   }
 
   /// Writes a line on the log of this actor's class (the logger named as

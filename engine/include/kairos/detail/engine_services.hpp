@@ -25,7 +25,7 @@ class engine_services {
   virtual void* allocate_actor(const class_info& cls) = 0;
   virtual void release_actor(const class_info& cls, void* storage) noexcept = 0;
   virtual probe_id declare_probe(std::string_view name, std::initializer_list<std::string_view> curves,
-                                 probe_kind kind) = 0;
+                                 probe_mode mode) = 0;
   /// Writes a model's log line on the logger of `self`'s class, stamped
   /// with `now` and the actor (context::log has checked the level).
   virtual void log_line(log_level level, const actor& self, timestamp now, std::string_view text) = 0;

@@ -25,6 +25,15 @@ struct probe_id {
 /// recorded, computed exactly so they are the same on any rank count.
 enum class probe_kind : std::uint8_t { samples = 0, aggregate = 1 };
 
+/// A probe's kind and, for an aggregate probe, how many ticks one row
+/// covers: with a period P, a row aggregates ticks [kP, (k+1)P) and is
+/// stored at tick kP.
+struct probe_mode {
+  probe_kind kind = probe_kind::samples;
+  std::uint64_t period = 1;  ///< ticks per row (aggregate probes)
+  friend bool operator==(const probe_mode&, const probe_mode&) = default;
+};
+
 /// The key of the probe called `name` (never 0).
 constexpr std::uint64_t probe_key(std::string_view name) noexcept {
   const std::uint64_t h = fnv1a(name);
