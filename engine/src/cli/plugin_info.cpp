@@ -38,7 +38,7 @@ void print_class(const class_info& c) {
     fmt::print("  probes:\n");
     for (const probe_doc& p : c.probes)
       fmt::print("    {} ({}curves: {}): {}\n", p.name,
-                 p.kind == probe_kind::aggregate ? "aggregate over actors, per tick; " : "", p.curves, p.doc);
+                 p.kind == probe_kind::aggregate ? "aggregate over actors; " : "", p.curves, p.doc);
   }
   std::string handled;
   for (const handler_entry& h : c.handlers) handled += fmt::format("{}{}", handled.empty() ? "" : ", ", h.message_name);

@@ -9,10 +9,11 @@
 namespace kairos {
 
 namespace {
-/// The rank that merges `tick` of the probe with `key`: consecutive ticks go
-/// to consecutive ranks, and each probe starts elsewhere.
-std::size_t merging_rank(std::uint64_t key, tick_t tick, std::size_t ranks) {
-  return static_cast<std::size_t>((key % ranks + tick % ranks) % ranks);
+/// The rank that merges row `row` (its first tick over the period) of the
+/// probe with `key`: consecutive rows go to consecutive ranks, and each
+/// probe starts elsewhere.
+std::size_t merging_rank(std::uint64_t key, std::uint64_t row, std::size_t ranks) {
+  return static_cast<std::size_t>((key % ranks + row % ranks) % ranks);
 }
 }  // namespace
 
@@ -22,7 +23,7 @@ void reduce_aggregates(probe_store& local, transport& net) {
   for (probe_store::probe* p : local.aggregates()) {
     const std::uint64_t key = probe_key(p->name);
     for (const auto& [tick, aggregate] : p->ticks) {
-      byte_writer w(outgoing[merging_rank(key, tick, ranks)]);
+      byte_writer w(outgoing[merging_rank(key, tick / p->mode.period, ranks)]);
       w.put_string(p->name);
       w.put_strings(p->curves);
       w.put(p->mode);
