@@ -1,6 +1,7 @@
 #include "harness.hpp"
 
 #include "kairos/core/error.hpp"
+#include "probe/aggregate_reduction.hpp"
 #include "run/digest.hpp"
 
 namespace kairos_test {
@@ -11,6 +12,7 @@ outcome run_text(const std::string& toml, unsigned threads) {
   kairos::single_rank_transport net;
   kairos::simulation sim(*s, threads, net);
   sim.run();
+  kairos::reduce_aggregates(sim.probes(), net);
   sim.probes().finish();
   outcome out;
   out.stats = sim.statistics();
@@ -21,7 +23,7 @@ outcome run_text(const std::string& toml, unsigned threads) {
     for (const auto& smp : p->samples)
       samples.push_back({smp.tick, smp.diasca, smp.aai,
                          std::vector<double>(p->values.begin() + static_cast<std::ptrdiff_t>(smp.value_offset),
-                                             p->values.begin() + static_cast<std::ptrdiff_t>(smp.value_offset + p->curves.size()))});
+                                             p->values.begin() + static_cast<std::ptrdiff_t>(smp.value_offset + p->result_curves.size()))});
   }
   return out;
 }

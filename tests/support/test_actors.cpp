@@ -70,6 +70,14 @@ void stopper::act_spontaneous(kairos::context& ctx) {
 
 void thrower::act_spontaneous(kairos::context&) { throw std::runtime_error("model invariant broken"); }
 
+void weighted::on_first_diasca(kairos::context& ctx) {
+  double total = 0;
+  for (double w : weights_) total += w;
+  double sizes = 0;
+  for (std::uint8_t s : sizes_) sizes += s;
+  ctx.record(probe_, {total, static_cast<double>(labels_.size()), sizes});
+}
+
 void sampler::act_spontaneous(kairos::context& ctx) {
   kairos::random_stream rng = ctx.random();
   const double magnitude = std::pow(10.0, static_cast<double>(rng.uniform_int(-20, 20)));
@@ -95,5 +103,6 @@ KAIROS_REGISTER_ACTOR(thrower, "test.thrower", {"at", ""});
 KAIROS_REGISTER_ACTOR(forgetful, "test.forgetful", {"period", "ticks between activations"},
                       {"forget", "leave the count out of serialize() (a deliberate model bug)"});
 KAIROS_REGISTER_ACTOR(sampler, "test.sampler", {"period", "ticks between samples"});
+KAIROS_REGISTER_ACTOR(weighted, "test.weighted", {"weights", "numbers"}, {"labels", "strings"}, {"sizes", "integers"});
 
 }  // namespace kairos_test

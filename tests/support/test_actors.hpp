@@ -4,6 +4,9 @@
 // linked statically into the unit-test binary, which also exercises the
 // static-registration path (no dlopen).
 
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+
 #include <kairos/actor/actor.hpp>
 #include <kairos/actor/actor_init.hpp>
 #include <kairos/actor/context.hpp>
@@ -249,6 +252,27 @@ class sampler final : public kairos::actor {
  private:
   kairos::tick_t period_ = 1;
   kairos::probe_id aggregate_, by5_, raw_;
+};
+
+/// Reads array parameters: `weights` (numbers), `labels` (strings) and
+/// `sizes` (integers, fitting a std::uint8_t); records {sum of weights,
+/// number of labels, sum of sizes} on its first diasca (probe "weighted").
+class weighted final : public kairos::actor {
+ public:
+  weighted() = default;  // blank, for loading
+  explicit weighted(kairos::actor_init& init)
+      : weights_(init.get<std::vector<double>>("weights")),
+        labels_(init.get_or("labels", std::vector<std::string>{})),
+        sizes_(init.get_or("sizes", std::vector<std::uint8_t>{})),
+        probe_(init.probe("weighted", {"weights", "labels", "sizes"})) {}
+  void on_first_diasca(kairos::context& ctx);
+  template <class A> void serialize(A& ar, unsigned) { ar & weights_ & labels_ & sizes_ & probe_; }
+
+ private:
+  std::vector<double> weights_;
+  std::vector<std::string> labels_;
+  std::vector<std::uint8_t> sizes_;
+  kairos::probe_id probe_;
 };
 
 }  // namespace kairos_test

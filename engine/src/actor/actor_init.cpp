@@ -46,6 +46,12 @@ bool actor_init::get_bool(std::string_view key) const { return scenario_params(k
 std::int64_t actor_init::get_int(std::string_view key) const { return scenario_params(key).get_int(key); }
 double actor_init::get_double(std::string_view key) const { return scenario_params(key).get_double(key); }
 std::string actor_init::get_string(std::string_view key) const { return scenario_params(key).get_string(key); }
+std::vector<bool> actor_init::get_bools(std::string_view key) const { return scenario_params(key).get_bools(key); }
+std::vector<std::int64_t> actor_init::get_ints(std::string_view key) const { return scenario_params(key).get_ints(key); }
+std::vector<double> actor_init::get_doubles(std::string_view key) const { return scenario_params(key).get_doubles(key); }
+std::vector<std::string> actor_init::get_strings(std::string_view key) const {
+  return scenario_params(key).get_strings(key);
+}
 
 void actor_init::out_of_range(std::string_view key, std::int64_t v) const {
   params_->fail(params_->find(key), key, fmt::format("value {} is out of range", v));

@@ -7,6 +7,28 @@
 
 namespace kairos::detail {
 
+namespace {
+
+/// The elements of array parameter `key`, each read by `read` (nullopt: of
+/// another type, or inexact); `kind` names the elements ("numbers").
+template <class T, class Read>
+std::vector<T> array_of(const param_source& params, std::string_view key, std::string_view kind, Read read) {
+  const toml::node& n = params.require(key);
+  const toml::array* array = n.as_array();
+  if (!array) params.fail(&n, key, fmt::format("expected an array of {}", kind));
+  std::vector<T> out;
+  out.reserve(array->size());
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    std::optional<T> value = read(element);
+    if (!value) params.fail(&element, key, fmt::format("element {} (counting from 0): expected an array of {}", i, kind));
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
+
+}  // namespace
+
 const toml::node* param_source::find_per_actor(std::string_view key) const {
   if (!per_actor_) return nullptr;
   const toml::node* values = per_actor_->get(key);
@@ -60,6 +82,26 @@ std::string param_source::get_string(std::string_view key) const {
   const toml::node& n = require(key);
   if (!n.is_string()) fail(&n, key, "expected a string");
   return n.as_string()->get();
+}
+
+std::vector<bool> param_source::get_bools(std::string_view key) const {
+  return array_of<bool>(*this, key, "booleans", [](const toml::node& e) { return e.value_exact<bool>(); });
+}
+
+std::vector<std::int64_t> param_source::get_ints(std::string_view key) const {
+  return array_of<std::int64_t>(*this, key, "integers",
+                                [](const toml::node& e) { return e.value_exact<std::int64_t>(); });
+}
+
+std::vector<double> param_source::get_doubles(std::string_view key) const {
+  // value<double> converts an integer only when the double holds it exactly.
+  return array_of<double>(*this, key, "numbers", [](const toml::node& e) {
+    return e.is_number() ? e.value<double>() : std::optional<double>{};
+  });
+}
+
+std::vector<std::string> param_source::get_strings(std::string_view key) const {
+  return array_of<std::string>(*this, key, "strings", [](const toml::node& e) { return e.value_exact<std::string>(); });
 }
 
 }  // namespace kairos::detail

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -38,6 +39,12 @@ class param_source {
   std::int64_t get_int(std::string_view key) const;
   double get_double(std::string_view key) const;  ///< integers are accepted
   std::string get_string(std::string_view key) const;
+  /// Typed reads of a required array parameter (`weights = [0.2, 0.8]`);
+  /// an element of another type is a scenario error naming its index.
+  std::vector<bool> get_bools(std::string_view key) const;
+  std::vector<std::int64_t> get_ints(std::string_view key) const;
+  std::vector<double> get_doubles(std::string_view key) const;  ///< integers are accepted
+  std::vector<std::string> get_strings(std::string_view key) const;
 
   const scenario& owner() const noexcept { return *scenario_; }
   const toml::table* shared() const noexcept { return shared_; }

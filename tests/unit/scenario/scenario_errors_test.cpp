@@ -127,3 +127,41 @@ TEST(Scenario, SparsePerActorValuesReachTheirActors) {
 }
 
 }  // namespace
+
+#include "harness.hpp"
+
+namespace {
+
+// Array parameters: shared by a block, or one array per actor.
+TEST(Scenario, ArrayParametersReachTheConstructor) {
+  const auto out = kairos_test::run_text(
+      "[simulation]\nplugins = []\nstop_tick = 1\n[[actors]]\nclass = \"test.weighted\"\ncount = 2\n"
+      "params = { weights = [0.5, 1, 2.25], labels = [\"a\", \"b\"] }\n"
+      "per_actor = { sizes = [[1, 2, 255], []] }\n");
+  const auto& rows = out.probes.at("weighted");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].values, (std::vector<double>{3.75, 2, 258}));
+  EXPECT_EQ(rows[1].values, (std::vector<double>{3.75, 2, 0}));
+}
+
+TEST(ScenarioErrors, ArrayElementOfAnotherTypeIsNamed) {
+  const std::string head = "[simulation]\nstop_tick = 1\n[[actors]]\nclass = \"test.weighted\"\n";
+  const auto error = [&](const std::string& params) {
+    try {
+      kairos_test::run_text(head + params);
+    } catch (const kairos::scenario_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error("params = { weights = [1.0, \"x\"] }\n")
+                .find("test.toml:5:28: actors[0].params.weights: element 1 (counting from 0): expected an array of numbers"),
+            std::string::npos)
+      << error("params = { weights = [1.0, \"x\"] }\n");
+  EXPECT_NE(error("params = { weights = 1.0 }\n").find("actors[0].params.weights: expected an array of numbers"),
+            std::string::npos);
+  EXPECT_NE(error("params = { weights = [], sizes = [256] }\n").find("actors[0].params.sizes"), std::string::npos)
+      << error("params = { weights = [], sizes = [256] }\n");
+}
+
+}  // namespace

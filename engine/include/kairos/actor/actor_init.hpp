@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "kairos/actor/random_law.hpp"
 #include "kairos/actor/random_stream.hpp"
@@ -20,6 +21,11 @@ namespace detail {
 class param_source;
 class engine_services;
 struct run_constants;
+
+template <class T>
+inline constexpr bool is_vector = false;
+template <class E, class A>
+inline constexpr bool is_vector<std::vector<E, A>> = true;
 }  // namespace detail
 
 /// A contiguous block of scenario actors named by a parameter (one actor's
@@ -44,10 +50,13 @@ class actor_init {
 
   bool has(std::string_view key) const;
   /// Reads a parameter; throws a scenario error if it is missing or of
-  /// another type. T is an arithmetic type, bool or std::string.
+  /// another type. T is an arithmetic type, bool or std::string, or a
+  /// std::vector of one of them for an array (`weights = [0.2, 0.8]`; per
+  /// actor, `per_actor = { weights = [[0.2, 0.8], [1.0]] }`).
   template <class T>
   T get(std::string_view key) const {
-    if constexpr (std::is_same_v<T, bool>) return get_bool(key);
+    if constexpr (detail::is_vector<T>) return get_vector<typename T::value_type>(key);
+    else if constexpr (std::is_same_v<T, bool>) return get_bool(key);
     else if constexpr (std::is_integral_v<T>) return checked_integer<T>(key, get_int(key));
     else if constexpr (std::is_floating_point_v<T>) return static_cast<T>(get_double(key));
     else return get_string(key);
@@ -109,6 +118,26 @@ class actor_init {
   std::int64_t get_int(std::string_view key) const;
   double get_double(std::string_view key) const;
   std::string get_string(std::string_view key) const;
+  std::vector<bool> get_bools(std::string_view key) const;
+  std::vector<std::int64_t> get_ints(std::string_view key) const;
+  std::vector<double> get_doubles(std::string_view key) const;
+  std::vector<std::string> get_strings(std::string_view key) const;
+  template <class E>
+  std::vector<E> get_vector(std::string_view key) const {
+    if constexpr (std::is_same_v<E, bool>) {
+      return get_bools(key);
+    } else if constexpr (std::is_integral_v<E>) {
+      std::vector<E> out;
+      for (std::int64_t v : get_ints(key)) out.push_back(checked_integer<E>(key, v));
+      return out;
+    } else if constexpr (std::is_floating_point_v<E>) {
+      const std::vector<double> values = get_doubles(key);
+      return std::vector<E>(values.begin(), values.end());
+    } else {
+      static_assert(std::is_same_v<E, std::string>, "array parameters hold numbers, booleans or strings");
+      return get_strings(key);
+    }
+  }
   template <class T>
   T checked_integer(std::string_view key, std::int64_t v) const {
     const bool fits = v < 0 ? v >= static_cast<std::int64_t>(std::numeric_limits<T>::min())
