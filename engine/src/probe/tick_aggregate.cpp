@@ -48,16 +48,11 @@ void tick_aggregate::merge(const tick_accumulator& more) {
 }
 
 void tick_aggregate::merge(const tick_aggregate& more) {
-  if (curves.empty()) curves.assign(more.curves.size(), curve{{}, none, none});
-  if (curves.size() != more.curves.size()) throw std::logic_error("aggregates of different widths merged");
-  count += more.count;
-  for (std::size_t c = 0; c < curves.size(); ++c) {
-    exact_sum sum(curves[c].sum);
-    sum.add(exact_sum(more.curves[c].sum));
-    curves[c].sum = sum.pack();
-    take_min(curves[c].min, more.curves[c].min);
-    take_max(curves[c].max, more.curves[c].max);
-  }
+  tick_accumulator unpacked(more.curves.size());
+  unpacked.count = more.count;
+  for (std::size_t c = 0; c < more.curves.size(); ++c)
+    unpacked.curves[c] = {exact_sum(more.curves[c].sum), more.curves[c].min, more.curves[c].max};
+  merge(unpacked);
 }
 
 std::vector<double> tick_aggregate::row() const {
