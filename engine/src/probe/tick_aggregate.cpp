@@ -89,7 +89,8 @@ tick_aggregate tick_aggregate::decode(byte_reader& in) {
     c.sum.lowest = in.get_le<std::uint16_t>();
     const auto digits = in.get_le<std::uint64_t>();
     // More digits than a sum can span is a damaged buffer, not a sum.
-    if (digits > exact_sum::digit_count || c.sum.lowest + digits > exact_sum::digit_count) throw std::runtime_error("aggregate sum out of range in buffer");
+    if (digits > exact_sum::digit_count || c.sum.lowest + digits > exact_sum::digit_count)
+      throw std::runtime_error("aggregate sum out of range in buffer");
     for (std::uint64_t d = 0; d < digits; ++d) c.sum.digits.push_back(in.get_le<std::uint32_t>());
     c.min = in.get_le<double>();
     c.max = in.get_le<double>();

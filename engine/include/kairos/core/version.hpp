@@ -18,8 +18,9 @@ inline constexpr const char* engine_version = "0.1.0";
 /// 5: class descriptors document parameter types, defaults and probes and
 ///    carry on_end_of_run; actor_init knows the class it constructs;
 ///    context::log reads per-class levels from the run constants.
-/// 6: probes have a kind (samples or aggregate): engine_services::declare_probe
-///    and probe_doc carry it.
+/// 6: probes have a mode (samples, or aggregate with a period):
+///    engine_services::declare_probe takes it, probe_doc carries the kind;
+///    actor_init reads array parameters.
 inline constexpr std::uint32_t abi_version = 6;
 
 }  // namespace kairos
