@@ -1,7 +1,8 @@
 #pragma once
 
-// What an aggregated probe keeps of one tick: how many samples were
-// recorded and, per curve, their exact sum, minimum and maximum. Each part
+// What an aggregate probe keeps of one row (a tick, or a period of ticks):
+// how many samples were recorded and, per curve, their exact sum, minimum
+// and maximum. Each part
 // combines in any order with the same outcome (integer sums, a total order
 // for min and max), so partial aggregates of threads, ranks and checkpoint
 // shards merge into the same figures on any rank count.
@@ -14,8 +15,8 @@
 
 namespace kairos {
 
-/// One tick's aggregate of a probe while samples are still arriving (full
-/// exact sums: cheap to add to).
+/// One row's aggregate while samples are still arriving (full exact sums:
+/// cheap to add to).
 struct tick_accumulator {
   struct curve {
     exact_sum sum;
@@ -28,8 +29,8 @@ struct tick_accumulator {
   void add(const double* values) noexcept;
 };
 
-/// One tick's aggregate as stored between diascas, in checkpoints and on
-/// the way between ranks (packed exact sums: a few digits each).
+/// One row's aggregate as stored, in checkpoints and on the way between
+/// ranks (packed exact sums: a few digits each).
 struct tick_aggregate {
   struct curve {
     exact_sum::packed sum;
@@ -38,7 +39,7 @@ struct tick_aggregate {
   std::uint64_t count = 0;
   std::vector<curve> curves;
 
-  /// Adds another partial aggregate of the same tick and probe.
+  /// Adds another partial aggregate of the same row and probe.
   void merge(const tick_accumulator& more);
   void merge(const tick_aggregate& more);
 
