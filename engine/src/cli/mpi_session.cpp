@@ -69,7 +69,14 @@ int mpi_session::fail(const error& e) const {
   std::fprintf(stderr, "kairos: error: %s\n", e.what());
   std::fflush(stderr);
 #if KAIROS_HAVE_MPI
-  if (many_ranks()) MPI_Abort(MPI_COMM_WORLD, code);
+  if (many_ranks()) {
+    // The line is in the pipe to the launcher, which forwards it on its own
+    // time; MPI_Abort tears the job down at once, and MPICH's launcher can
+    // exit before forwarding it. A supervisor that does not see the line
+    // takes a model error for a lost node and retries, so let it through.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    MPI_Abort(MPI_COMM_WORLD, code);
+  }
 #endif
   return code;
 }
