@@ -22,7 +22,7 @@ void reduce_aggregates(probe_store& local, transport& net) {
   std::vector<std::vector<std::byte>> outgoing(ranks);
   for (probe_store::probe* p : local.aggregates()) {
     const std::uint64_t key = probe_key(p->name);
-    for (const auto& [tick, aggregate] : p->ticks) {
+    for (const auto& [tick, aggregate] : p->rows) {
       byte_writer w(outgoing[merging_rank(key, tick / p->mode.period, ranks)]);
       w.put_string(p->name);
       w.put_strings(p->curves);
@@ -30,7 +30,7 @@ void reduce_aggregates(probe_store& local, transport& net) {
       w.put_le(tick);
       aggregate.encode(w);
     }
-    p->ticks.clear();
+    p->rows.clear();
   }
   const std::vector<std::vector<std::byte>> received = ranks > 1 ? net.all_to_all(outgoing) : outgoing;
   outgoing.clear();

@@ -69,7 +69,7 @@ tick_accumulator& probe_store::open_row(probe& p, tick_t row) {
   for (auto it = p.open_rows.rbegin(); it != p.open_rows.rend(); ++it)
     if (it->first == row) return it->second;
   if (p.open_rows.size() == 2) {
-    p.ticks[p.open_rows.front().first].merge(p.open_rows.front().second);
+    p.rows[p.open_rows.front().first].merge(p.open_rows.front().second);
     p.open_rows.erase(p.open_rows.begin());
   }
   return p.open_rows.emplace_back(row, tick_accumulator(p.curves.size())).second;
@@ -108,12 +108,33 @@ void probe_store::encode(std::vector<std::byte>& out) const {
       w.put_string(p.name);
       w.put_strings(p.curves);
       w.put_le(p.mode.period);
-      std::map<tick_t, tick_aggregate> rows = p.ticks;  // with the open rows: the run goes on
-      for (const auto& [row, sums] : p.open_rows) rows[row].merge(sums);
-      w.put_le(static_cast<std::uint64_t>(rows.size()));
-      for (const auto& [tick, aggregate] : rows) {
-        w.put_le(tick);
-        aggregate.encode(w);
+      // The open rows go in too, merged into their stored part if there is
+      // one (the run goes on, so they stay open here): a copy of a row or
+      // two, not of every row.
+      const auto open_row_of = [&](tick_t row) -> const tick_accumulator* {
+        for (const auto& [at, sums] : p.open_rows)
+          if (at == row) return &sums;
+        return nullptr;
+      };
+      std::uint64_t count = p.rows.size();
+      for (const auto& open : p.open_rows) count += p.rows.count(open.first) ? 0 : 1;
+      w.put_le(count);
+      for (const auto& [row, aggregate] : p.rows) {
+        w.put_le(row);
+        if (const tick_accumulator* open = open_row_of(row)) {
+          tick_aggregate with_open = aggregate;
+          with_open.merge(*open);
+          with_open.encode(w);
+        } else {
+          aggregate.encode(w);
+        }
+      }
+      for (const auto& [row, sums] : p.open_rows) {
+        if (p.rows.count(row)) continue;
+        tick_aggregate alone;
+        alone.merge(sums);
+        w.put_le(row);
+        alone.encode(w);
       }
       continue;
     }
@@ -168,14 +189,14 @@ void probe_store::merge_aggregates(byte_reader& r) {
   const probe_mode mode{probe_kind::aggregate, r.get_le<std::uint64_t>()};
   probe& p = probes_[by_key_.at(declare(name, curves, mode).key)];
   p.selected = true;
-  const auto ticks = r.get_le<std::uint64_t>();
-  for (std::uint64_t i = 0; i < ticks; ++i) {
+  const auto rows = r.get_le<std::uint64_t>();
+  for (std::uint64_t i = 0; i < rows; ++i) {
     const auto tick = r.get_le<tick_t>();
     const tick_aggregate more = tick_aggregate::decode(r);
     if (more.curves.size() != curves.size())
       throw runtime_error(fmt::format("probe '{}': an aggregate of {} curves for {} declared", name, more.curves.size(),
                                       curves.size()));
-    p.ticks[tick].merge(more);
+    p.rows[tick].merge(more);
   }
 }
 
@@ -183,7 +204,7 @@ std::vector<probe_store::probe*> probe_store::aggregates() {
   std::vector<probe*> out;
   for (probe& p : probes_) {
     if (!p.selected || p.mode.kind != probe_kind::aggregate) continue;
-    for (const auto& [row, sums] : p.open_rows) p.ticks[row].merge(sums);
+    for (const auto& [row, sums] : p.open_rows) p.rows[row].merge(sums);
     p.open_rows.clear();
     out.push_back(&p);
   }

@@ -51,9 +51,9 @@ class probe_store {
     std::vector<std::string> result_curves;  ///< as results.h5 shows them (the same for a samples probe)
     std::vector<sample> samples;
     std::vector<double> values;  ///< samples.size() * result_curves.size(), in sample order after finish()
-    std::map<tick_t, tick_aggregate> ticks;  ///< aggregate probe: this rank's share of each row so far, by first tick
+    std::map<tick_t, tick_aggregate> rows;  ///< aggregate probe: this rank's share of each row so far, by first tick
     /// Aggregate probe: the rows samples are arriving for, at full width
-    /// (cheap to add to), folded into `ticks` when another row needs the
+    /// (cheap to add to), folded into `rows` when another row needs the
     /// place and before the rows are read.
     std::vector<std::pair<tick_t, tick_accumulator>> open_rows;
   };
@@ -72,7 +72,7 @@ class probe_store {
   void encode(std::vector<std::byte>& out) const;
   /// Adds the probes and samples another rank encoded.
   void merge(const std::vector<std::byte>& in);
-  /// Selected aggregate probes, their open rows folded into `ticks`, which
+  /// Selected aggregate probes, their open rows folded into `rows`, which
   /// reduce_aggregates takes (and clears).
   std::vector<probe*> aggregates();
   /// Adds a reduced tick of an aggregate probe as its one sample of that
@@ -97,7 +97,7 @@ class probe_store {
   void merge_samples(byte_reader& in);
   void merge_aggregates(byte_reader& in);
   /// The open row of `p` starting at `row`, opened (and another folded
-  /// into p.ticks if two are open) if need be.
+  /// into p.rows if two are open) if need be.
   static tick_accumulator& open_row(probe& p, tick_t row);
 
   std::vector<std::string> patterns_;

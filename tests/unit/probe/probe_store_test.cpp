@@ -92,7 +92,7 @@ detail::worker_state recorded(probe_id probe, tick_t tick, std::initializer_list
 std::map<tick_t, std::vector<double>> rows_of(probe_store& store) {
   std::map<tick_t, std::vector<double>> out;
   for (probe_store::probe* p : store.aggregates())
-    for (const auto& [tick, aggregate] : p->ticks) out[tick] = aggregate.row();
+    for (const auto& [tick, aggregate] : p->rows) out[tick] = aggregate.row();
   return out;
 }
 
@@ -124,8 +124,13 @@ TEST(ProbeStore, PartialAggregatesMergeToTheSameRowsInAnySplit) {
   const probe_id id = whole.declare("load", {"kw"}, probe_mode{probe_kind::aggregate});
   left.declare("load", {"kw"}, probe_mode{probe_kind::aggregate});
   right.declare("load", {"kw"}, probe_mode{probe_kind::aggregate});
-  const std::vector<detail::worker_state> workers = {recorded(id, 1, {1e16, 1.0}), recorded(id, 1, {-1e16, -0.0}),
-                                                     recorded(id, 2, {0.0, std::nan("")}), recorded(id, 2, {-0.0})};
+  // Ticks 3 and then 1 again on the right-hand store: a third row folds
+  // the oldest open one away, and tick 1 is then both stored and open when
+  // the store is encoded.
+  const std::vector<detail::worker_state> workers = {
+      recorded(id, 1, {1e16, 1.0}), recorded(id, 1, {-1e16, -0.0}), recorded(id, 2, {0.0, std::nan("")}),
+      recorded(id, 2, {-0.0}),      recorded(id, 3, {0.5}),          recorded(id, 1, {0.25}),
+      recorded(id, 1, {4.0})};
   for (std::size_t i = 0; i < workers.size(); ++i) {
     auto a = workers[i], b = workers[i];
     whole.absorb(a);
@@ -138,8 +143,8 @@ TEST(ProbeStore, PartialAggregatesMergeToTheSameRowsInAnySplit) {
   restored.merge(r);
   restored.merge(l);
   const auto expected = rows_of(whole), got = rows_of(restored);
-  ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(got.at(1)[1], 1.0);  // 1e16 + 1 - 1e16, exactly
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got.at(1)[1], 5.25);  // 1e16 + 1 - 1e16 + 0.25 + 4, exactly
   // NaN sums to NaN; min and max leave it out and order -0 before +0.
   EXPECT_TRUE(std::isnan(got.at(2)[1]));
   EXPECT_TRUE(std::signbit(got.at(2)[3]));
