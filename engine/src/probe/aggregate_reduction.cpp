@@ -19,43 +19,49 @@ std::size_t merging_rank(std::uint64_t key, std::uint64_t row, std::size_t ranks
 
 void reduce_aggregates(probe_store& local, transport& net) {
   const auto ranks = static_cast<std::size_t>(net.size());
+  // Per destination, per probe: name, curves and mode once, then its rows.
   std::vector<std::vector<std::byte>> outgoing(ranks);
   for (probe_store::probe* p : local.aggregates()) {
     const std::uint64_t key = probe_key(p->name);
-    for (const auto& [tick, aggregate] : p->rows) {
-      byte_writer w(outgoing[merging_rank(key, tick / p->mode.period, ranks)]);
+    std::vector<std::vector<const std::pair<const tick_t, tick_aggregate>*>> rows_for(ranks);
+    for (const auto& row : p->rows) rows_for[merging_rank(key, row.first / p->mode.period, ranks)].push_back(&row);
+    for (std::size_t to = 0; to < ranks; ++to) {
+      if (rows_for[to].empty()) continue;
+      byte_writer w(outgoing[to]);
       w.put_string(p->name);
       w.put_strings(p->curves);
       w.put(p->mode);
-      w.put_le(tick);
-      aggregate.encode(w);
+      w.put_le(static_cast<std::uint64_t>(rows_for[to].size()));
+      for (const auto* row : rows_for[to]) {
+        w.put_le(row->first);
+        row->second.encode(w);
+      }
     }
     p->rows.clear();
   }
   const std::vector<std::vector<std::byte>> received = ranks > 1 ? net.all_to_all(outgoing) : outgoing;
   outgoing.clear();
 
-  struct whole_tick {
+  struct whole_probe {
     std::vector<std::string> curves;
     probe_mode mode;
-    tick_aggregate sum;
+    std::map<tick_t, tick_aggregate> rows;
   };
-  std::map<std::pair<std::string, tick_t>, whole_tick> merged;
+  std::map<std::string, whole_probe> merged;
   for (const std::vector<std::byte>& bytes : received) {
     byte_reader r(bytes);
     while (!r.done()) {
-      std::string name = r.get_string();
-      std::vector<std::string> curves = r.get_strings();
-      const auto mode = r.get<probe_mode>();
-      const auto tick = r.get_le<tick_t>();
-      whole_tick& whole = merged[{std::move(name), tick}];
-      whole.curves = std::move(curves);
-      whole.mode = mode;
-      whole.sum.merge(tick_aggregate::decode(r));
+      whole_probe& probe = merged[r.get_string()];
+      probe.curves = r.get_strings();
+      probe.mode = r.get<probe_mode>();
+      const auto rows = r.get_le<std::uint64_t>();
+      for (std::uint64_t i = 0; i < rows; ++i) {
+        const auto tick = r.get_le<tick_t>();
+        probe.rows[tick].merge(tick_aggregate::decode(r));
+      }
     }
   }
-  for (const auto& [at, whole] : merged)
-    local.add_aggregate_row(at.first, whole.curves, whole.mode, at.second, whole.sum);
+  for (const auto& [name, probe] : merged) local.add_aggregate_rows(name, probe.curves, probe.mode, probe.rows);
 }
 
 }  // namespace kairos

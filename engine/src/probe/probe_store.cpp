@@ -211,14 +211,16 @@ std::vector<probe_store::probe*> probe_store::aggregates() {
   return out;
 }
 
-void probe_store::add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, probe_mode mode,
-                                    tick_t tick, const tick_aggregate& whole) {
+void probe_store::add_aggregate_rows(std::string_view name, const std::vector<std::string>& curves, probe_mode mode,
+                                     const std::map<tick_t, tick_aggregate>& whole_rows) {
   probe& p = probes_[by_key_.at(declare(name, curves, mode).key)];
   p.selected = true;
-  // One sample per tick: no actor, no diasca, no sequence of its own.
-  p.samples.push_back({tick, 0, 0, no_aai, p.values.size()});
-  const std::vector<double> row = whole.row();
-  p.values.insert(p.values.end(), row.begin(), row.end());
+  for (const auto& [tick, whole] : whole_rows) {
+    // One sample per row: no actor, no diasca, no sequence of its own.
+    p.samples.push_back({tick, 0, 0, no_aai, p.values.size()});
+    const std::vector<double> row = whole.row();
+    p.values.insert(p.values.end(), row.begin(), row.end());
+  }
 }
 
 void probe_store::finish() {

@@ -75,10 +75,10 @@ class probe_store {
   /// Selected aggregate probes, their open rows folded into `rows`, which
   /// reduce_aggregates takes (and clears).
   std::vector<probe*> aggregates();
-  /// Adds a reduced tick of an aggregate probe as its one sample of that
-  /// tick (declaring the probe here if it was not).
-  void add_aggregate_row(std::string_view name, const std::vector<std::string>& curves, probe_mode mode, tick_t tick,
-                         const tick_aggregate& whole);
+  /// Adds the reduced rows of an aggregate probe, each as its one sample of
+  /// its first tick (declaring the probe here if it was not).
+  void add_aggregate_rows(std::string_view name, const std::vector<std::string>& curves, probe_mode mode,
+                          const std::map<tick_t, tick_aggregate>& whole_rows);
   /// Sorts every probe's samples canonically and lays values out in that order.
   void finish();
 
