@@ -142,10 +142,8 @@ std::map<std::string, probe_samples> load_probes(const fs::path& results) {
     const h5::handle g = f.open_group(group.get(), name);
     probe_samples& p = probes[name];
     p.tick = f.read_u64(g.get(), "tick");
-    const std::vector<std::string> datasets = f.children(g.get());
     // An aggregate probe's rows belong to every recording actor: no aai.
-    p.aai = std::find(datasets.begin(), datasets.end(), "aai") != datasets.end() ? f.read_u64(g.get(), "aai")
-                                                                               : std::vector<std::uint64_t>(p.tick.size(), no_aai);
+    p.aai = f.has_child(g.get(), "aai") ? f.read_u64(g.get(), "aai") : std::vector<std::uint64_t>(p.tick.size(), no_aai);
     p.value = f.read_f64(g.get(), "value", p.columns);
     p.curves = f.read_attr_strings(g.get(), "curves");
   }

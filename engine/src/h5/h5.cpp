@@ -324,6 +324,10 @@ std::vector<std::string> file::children(hid_t group) const {
   return names;
 }
 
+bool file::has_child(hid_t group, const std::string& name) const {
+  return H5Lexists(group, name.c_str(), H5P_DEFAULT) > 0;
+}
+
 void file::flush() const {
   if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail("cannot flush (disk full?)");
 }

@@ -100,6 +100,8 @@ class file {
   std::string attr_as_text(hid_t object, const std::string& name) const;
   std::vector<std::string> read_attr_strings(hid_t object, const std::string& name) const;
   std::vector<std::string> children(hid_t group) const;
+  /// Whether `group` holds a link called `name` (a dataset or group).
+  bool has_child(hid_t group, const std::string& name) const;
   void flush() const;
   /// Closes the file now, reporting what closing failed to write (together
   /// with every rank for a parallel file).

@@ -208,8 +208,7 @@ void write_probe_csv(const std::filesystem::path& path, const std::string& probe
   const h5::handle g = f.open_group(probes.get(), probe);
   const auto ticks = f.read_u64(g.get(), "tick");
   // An aggregate probe's rows belong to no single actor: no aai column.
-  const std::vector<std::string> datasets = f.children(g.get());
-  const bool per_actor = std::find(datasets.begin(), datasets.end(), "aai") != datasets.end();
+  const bool per_actor = f.has_child(g.get(), "aai");
   const auto aais = per_actor ? f.read_u64(g.get(), "aai") : std::vector<std::uint64_t>{};
   std::size_t cols = 0;
   const auto values = f.read_f64(g.get(), "value", cols);
