@@ -14,10 +14,6 @@
 
 namespace kairos {
 
-namespace {
-const char* kind_name(probe_kind kind) { return kind == probe_kind::aggregate ? "an aggregate probe" : "a samples probe"; }
-}  // namespace
-
 actor_init::actor_init(aai_t aai, const class_info& cls, const detail::param_source* params,
                        const detail::run_constants& run, detail::engine_services& services) noexcept
     : aai_(aai), class_(&cls), params_(params), run_(&run), services_(&services) {}
@@ -159,7 +155,7 @@ void actor_init::check_documented(std::string_view name, probe_kind kind) const 
   if (doc->kind != kind)
     throw std::logic_error(fmt::format("actor {} of class '{}' declares probe '{}' as {}, but its documented_probes "
                                        "say {}: declare it with {} or document it with kind = {}",
-                                       aai_, class_->name, name, kind_name(kind), kind_name(doc->kind),
+                                       aai_, class_->name, name, describe({kind}), describe({doc->kind}),
                                        doc->kind == probe_kind::aggregate ? "aggregate_probe" : "probe",
                                        kind == probe_kind::aggregate ? "kairos::probe_kind::aggregate"
                                                                      : "kairos::probe_kind::samples"));

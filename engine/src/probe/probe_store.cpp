@@ -13,12 +13,12 @@ namespace kairos {
 
 probe_store::probe_store(std::vector<std::string> select_patterns) : patterns_(std::move(select_patterns)) {}
 
-namespace {
-std::string mode_name(probe_mode mode) {
+std::string describe(probe_mode mode) {
   if (mode.kind == probe_kind::samples) return "a samples probe";
   return mode.period == 1 ? "an aggregate probe" : fmt::format("an aggregate probe of period {} ticks", mode.period);
 }
 
+namespace {
 /// Tags of a probe's entry in encode(): its samples, or its per-tick aggregates.
 constexpr std::uint8_t samples_entry = 's', aggregates_entry = 'a';
 }  // namespace
@@ -48,7 +48,7 @@ probe_id probe_store::declare_curves(std::string_view name, const Curves& curves
     if (!std::equal(curves.begin(), curves.end(), p.curves.begin(), p.curves.end()))
       throw runtime_error(fmt::format("probe '{}' declared twice with different curves", name));
     if (p.mode != mode)
-      throw runtime_error(fmt::format("probe '{}' declared both as {} and as {}", name, mode_name(p.mode), mode_name(mode)));
+      throw runtime_error(fmt::format("probe '{}' declared both as {} and as {}", name, describe(p.mode), describe(mode)));
     return {key};
   }
   probe p;

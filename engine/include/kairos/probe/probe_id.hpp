@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "kairos/core/hash.hpp"
@@ -33,6 +34,10 @@ struct probe_mode {
   std::uint64_t period = 1;  ///< ticks per row (aggregate probes)
   friend bool operator==(const probe_mode&, const probe_mode&) = default;
 };
+
+/// "a samples probe", "an aggregate probe", "an aggregate probe of period
+/// 3600 ticks": for error messages.
+std::string describe(probe_mode mode);
 
 /// The key of the probe called `name` (never 0).
 constexpr std::uint64_t probe_key(std::string_view name) noexcept {
