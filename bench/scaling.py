@@ -15,8 +15,10 @@ workload must agree across every configuration: the table says "same".
 
 KAIROS (default build/bin/kairos), SCENARIOS (the folder holding
 scenarios/) and MPIRUN_FLAGS (default --oversubscribe; on a 16-core machine
-"--map-by core --bind-to core") may be set. One-rank thread runs are pinned
-to T cores with taskset where it exists. Beyond the machine's cores the
+"--map-by core --bind-to core") may be set. Where the flags map ranks
+(--map-by), hybrid runs of T threads per rank map each rank to T cores
+(--map-by slot:PE=T) instead: bound to one core, its T threads would share
+it. One-rank thread runs are pinned to T cores with taskset where it exists. Beyond the machine's cores the
 figures measure time-sharing, not scaling.
 """
 import argparse
@@ -35,12 +37,20 @@ SCENARIO = os.path.join(os.environ.get("SCENARIOS", ROOT), "scenarios", "phold.t
 MPIRUN_FLAGS = shlex.split(os.environ.get("MPIRUN_FLAGS", "--oversubscribe"))
 
 
+def mpirun_flags(threads):
+    """MPIRUN_FLAGS for ranks of `threads` threads each: T cores per rank."""
+    flags = list(MPIRUN_FLAGS)
+    if threads > 1 and "--map-by" in flags[:-1]:
+        flags[flags.index("--map-by") + 1] = f"slot:PE={threads}"
+    return flags
+
+
 def run_once(lps, end, lookahead, ranks, threads, out):
     cmd = [KAIROS, "run", SCENARIO, "--threads", str(threads), "--output", out,
            "--set", f"phold.lps={lps}", "--set", f"phold.end={end}", "--set", f"phold.lookahead={lookahead}",
            "--set", "phold.remote=0.1", "--set", "phold.start_events=1"]
     if ranks > 1:
-        cmd = ["mpirun", "-n", str(ranks)] + MPIRUN_FLAGS + cmd
+        cmd = ["mpirun", "-n", str(ranks)] + mpirun_flags(threads) + cmd
     elif threads > 1 and shutil.which("taskset") and threads <= os.cpu_count():
         cmd = ["taskset", "-c", f"0-{threads - 1}"] + cmd
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

@@ -8,12 +8,13 @@ per simulated time unit, events/s, the windowed/per-diasca ratio (same run)
 and the ratio to ROSS's best mode at that rank count where docs/phold.md has
 one. Digests must agree between the two (the script says DIFFER otherwise).
 With --scaling it also runs the 16-core rows of docs/benchmarks.md §3 at
-L=0.1: strong scaling (65536 LPs, E=100) and weak scaling (4096 LPs per
-rank, E=300), with efficiencies (events/s per rank over the first rank
-count's, so list 1 first) and ROSS's best figures from that 16-core machine
-(ratios are meaningful only there).
+L=0.1 and L=1.0: strong scaling (65536 LPs, E=100) and weak scaling (4096
+LPs per rank, E=300), with efficiencies (events/s per rank over the first
+rank count's, so list 1 first) and ROSS's best figures from that 16-core
+machine (ratios are meaningful only there); --scaling-only runs those
+tables alone (the rows above carry ROSS figures of the 2-core machine).
 
-    /usr/bin/python3 bench/windows.py [--ranks 1 2] [--repeats 3] [--quick] [--scaling] [--kairos PATH]
+    /usr/bin/python3 bench/windows.py [--ranks 1 2] [--repeats 3] [--quick] [--scaling | --scaling-only] [--kairos PATH]
 """
 import argparse
 import os
@@ -26,8 +27,10 @@ from phold_bench import CONFIGS, KAIROS, events_per_second, run_once  # noqa: E4
 
 # ROSS 8.1.1's best mode on the 16-core machine of docs/benchmarks.md §3, M events/s by rank count.
 ROSS_16_CORES = {
-    "strong": {1: 0.49, 2: 0.84, 4: 2.01, 8: 4.37, 16: 9.60},
-    "weak": {1: 1.19, 2: 1.60, 4: 3.35, 8: 5.12, 16: 8.68},
+    ("strong", 0.1): {1: 0.49, 2: 0.84, 4: 2.01, 8: 4.37, 16: 9.60},
+    ("strong", 1.0): {1: 0.61, 2: 0.86, 4: 2.04, 8: 4.63, 16: 8.93},
+    ("weak", 0.1): {1: 1.19, 2: 1.60, 4: 3.35, 8: 5.12, 16: 8.68},
+    ("weak", 1.0): {1: 1.25, 2: 1.72, 4: 2.93, 8: 5.40, 16: 9.79},
 }
 
 
@@ -51,14 +54,18 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="divide every end time by 10")
     parser.add_argument("--scaling", action="store_true", help="also the strong and weak rows of the 16-core table")
+    parser.add_argument("--scaling-only", action="store_true", help="only the strong and weak rows of the 16-core table")
     parser.add_argument("--kairos", default=KAIROS)
     args = parser.parse_args()
     os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
-    print("| configuration | ranks | syncs/unit per diasca | syncs/unit windowed | Mev/s per diasca | "
-          "Mev/s windowed | windowed/per diasca | ROSS best | windowed/ROSS | digests |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.scaling_only:
+            scaling_tables(args, tmp)
+            return
+        print("| configuration | ranks | syncs/unit per diasca | syncs/unit windowed | Mev/s per diasca | "
+              "Mev/s windowed | windowed/per diasca | ROSS best | windowed/ROSS | digests |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for label, config, ross_by_ranks in CONFIGS:
             if config["lps"] > 100000:
                 continue
@@ -77,25 +84,28 @@ def main():
 
 
 def scaling_tables(args, tmp):
-    for kind in ("strong", "weak"):
-        print(f"\n{kind.capitalize()} scaling, PHOLD L=0.1, r=0.1, "
+    for kind, lookahead in sorted(ROSS_16_CORES):
+        print(f"\n{kind.capitalize()} scaling, PHOLD L={lookahead}, r=0.1, "
               + ("65536 LPs, E=100" if kind == "strong" else "4096 LPs per rank, E=300")
               + " (efficiency: Mev/s per rank over the first row's; ROSS: 16-core machine)\n")
         print("| ranks | Mev/s per diasca | efficiency | Mev/s windowed | efficiency | windowed/per diasca | "
-              "ROSS best | windowed/ROSS |")
-        print("|---|---|---|---|---|---|---|---|")
+              "ROSS best | windowed/ROSS | digests |")
+        print("|---|---|---|---|---|---|---|---|---|")
         first = {}
         for ranks in args.ranks:
             lps = 65536 if kind == "strong" else 4096 * ranks
             end = 100 if kind == "strong" else 300
-            config = dict(lps=lps, remote=0.1, lookahead=0.1, end=end / 10 if args.quick else end)
-            rates = [measure(args.kairos, config, ranks, args.repeats, windowed, tmp)[0] for windowed in (False, True)]
+            config = dict(lps=lps, remote=0.1, lookahead=lookahead, end=end / 10 if args.quick else end)
+            results = [measure(args.kairos, config, ranks, args.repeats, windowed, tmp) for windowed in (False, True)]
+            rates = [rate for rate, _, _ in results]
+            same = "same" if len(results[0][2] | results[1][2]) == 1 else "DIFFER"
             for windowed, rate in zip((False, True), rates):
                 first.setdefault(windowed, rate / ranks)
-            ross = ROSS_16_CORES[kind].get(ranks)
+            ross = ROSS_16_CORES[kind, lookahead].get(ranks)
             print(f"| {ranks} | {rates[0]:.2f} | {rates[0] / ranks / first[False]:.2f} | {rates[1]:.2f} | "
                   f"{rates[1] / ranks / first[True]:.2f} | {rates[1] / rates[0]:.2f}x | {ross or '-'} | "
-                  f"{f'{rates[1] / ross:.2f}x' if ross else '-'} |", flush=True)
+                  f"{f'{rates[1] / ross:.2f}x' if ross else '-'} | {same} |", flush=True)
+
 
 if __name__ == "__main__":
     main()

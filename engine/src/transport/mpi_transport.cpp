@@ -29,10 +29,18 @@ void check(int rc, const char* what) {
 
 namespace {
 // Up to this many ranks the agreement also carries, per rank, the number of
-// buffers sent to it: one word per rank costs the reduction little, and each
+// buffers sent to it: a byte per rank costs the reduction little, and each
 // rank then knows what to wait for, so no diasca needs a second reduction.
 // Beyond it a rank re-reduces while buffers are in flight.
 constexpr int counted_ranks_limit = 64;
+// The counts travel one byte each, eight to a word: a count is at most the
+// ranks less one, so while MPI sums the words no byte carries into the next
+// up to 255 ranks. At 16 ranks the element is 8 words instead of 22.
+constexpr long counted_ranks_most = 255;
+constexpr std::size_t counts_per_word = 8;
+
+std::size_t count_word(int rank) { return agreement_words::count + static_cast<std::size_t>(rank) / counts_per_word; }
+unsigned count_shift(int rank) { return 8 * (static_cast<unsigned>(rank) % counts_per_word); }
 
 /// MPI's reduction function: elements of agreement words then counts (their
 /// length comes from the datatype).
@@ -49,11 +57,16 @@ void combine_agreements(void* in, void* inout, int* count, MPI_Datatype* type) {
 mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
     : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)) {
   MPI_Comm_size(comm_, &size_);
+  MPI_Comm node;
+  check(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  MPI_Comm_size(node, &ranks_on_node_);
+  MPI_Comm_free(&node);
   // KAIROS_COUNTED_RANKS=N moves the limit (tests take the other path on few ranks).
   const char* limit_text = std::getenv("KAIROS_COUNTED_RANKS");
   const long limit = limit_text ? std::strtol(limit_text, nullptr, 10) : counted_ranks_limit;
-  counts_per_rank_ = size_ <= limit;
-  const std::size_t length = agreement_words::count + (counts_per_rank_ ? static_cast<std::size_t>(size_) : 0);
+  counts_per_rank_ = size_ <= std::min(limit, counted_ranks_most);
+  const std::size_t length =
+      counts_per_rank_ ? count_word(size_ - 1) + 1 : static_cast<std::size_t>(agreement_words::count);
   agreement_mine_.resize(length);
   agreement_all_.resize(length);
   check(MPI_Type_contiguous(static_cast<int>(length), MPI_UINT64_T, &agreement_type_), "MPI_Type_contiguous");
@@ -122,11 +135,14 @@ bool mpi_transport::sends_matched() {
   return done != 0;
 }
 
-void mpi_transport::pause_after(bool got, int& idle_polls) {
-  // Spin a little (an answer is usually microseconds away), then yield:
-  // oversubscribed ranks share cores with the rank we are waiting for.
-  idle_polls = got ? 0 : idle_polls + 1;
-  if (idle_polls > 64) sched_yield();
+template <class Done>
+void mpi_transport::receive_until(const Done& done) {
+  // An answer is usually microseconds away; where ranks share cores, the
+  // policy soon yields ours to the rank we are waiting for.
+  for (backoff wait(waiting()); !done();) {
+    if (receive_arrived()) wait.restart();
+    else wait.pause();
+  }
 }
 
 diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
@@ -149,20 +165,20 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
     std::copy(head.words.begin(), head.words.end(), agreement_mine_.begin());
     if (counts_per_rank_) {
       std::fill(agreement_mine_.begin() + agreement_words::count, agreement_mine_.end(), 0);
-      for (int destination : destinations_) agreement_mine_[agreement_words::count + destination] = 1;
+      for (int destination : destinations_) agreement_mine_[count_word(destination)] += 1ull << count_shift(destination);
     }
     check(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
           "MPI_Allreduce");
     ++coordination_messages_;  // one collective
     std::copy_n(agreement_all_.begin(), agreement_words::count, summary.words.begin());
     if (counts_per_rank_) {
-      const std::uint64_t expected = agreement_all_[agreement_words::count + static_cast<std::size_t>(rank_)];
-      int idle_polls = 0;
-      while (received_.size() < expected) pause_after(receive_arrived(), idle_polls);
+      const std::uint64_t expected = (agreement_all_[count_word(rank_)] >> count_shift(rank_)) & 0xff;
+      receive_until([&] { return received_.size() >= expected; });
       break;
     }
     if (summary.exchange_complete()) break;
-    sched_yield();  // give a time-shared core to the rank whose buffer is still travelling
+    // Give a time-shared core to the rank whose buffer is still travelling.
+    if (waiting() == wait_policy::yield) sched_yield();
   }
   // Every buffer has been received, so every send can complete.
   check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
@@ -179,40 +195,36 @@ diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {
                     &report_requests_[i]),
           "MPI_Irecv");
 
-  int idle_polls = 0;
   bool reported = false;
   diasca_decision decision;
   MPI_Request decision_request = MPI_REQUEST_NULL;
-  for (;;) {
-    const bool got = receive_arrived();
-    if (!reported) {
-      int reports_done = 0;
-      check(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
-                        MPI_STATUSES_IGNORE),
-            "MPI_Testall");
-      if (reports_done && sends_matched()) {
-        // Our sends and our whole subtree's are matched: report up.
-        diasca_report combined = local;
-        for (const diasca_report& r : child_reports_) combined.combine(r);
-        coordination_messages_ += children_.size();
-        reported = true;
-        if (rank_ == 0) {
-          decision = decide(combined);
-          break;
-        }
-        const int parent = (rank_ - 1) / fanout_;
-        check(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
-        check(MPI_Irecv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, &decision_request),
-              "MPI_Irecv");
-        coordination_messages_ += 2;
-      }
-    } else {
+  receive_until([&] {
+    if (reported) {
       int done = 0;
       check(MPI_Test(&decision_request, &done, MPI_STATUS_IGNORE), "MPI_Test");
-      if (done) break;
+      return done != 0;
     }
-    pause_after(got, idle_polls);
-  }
+    int reports_done = 0;
+    check(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
+                      MPI_STATUSES_IGNORE),
+          "MPI_Testall");
+    if (!reports_done || !sends_matched()) return false;
+    // Our sends and our whole subtree's are matched: report up.
+    diasca_report combined = local;
+    for (const diasca_report& r : child_reports_) combined.combine(r);
+    coordination_messages_ += children_.size();
+    reported = true;
+    if (rank_ == 0) {
+      decision = decide(combined);
+      return true;
+    }
+    const int parent = (rank_ - 1) / fanout_;
+    check(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
+    check(MPI_Irecv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, &decision_request),
+          "MPI_Irecv");
+    coordination_messages_ += 2;
+    return false;
+  });
   for (int child : children_) {
     check(MPI_Send(&decision, sizeof decision, MPI_BYTE, child, tag_decision, comm_), "MPI_Send");
     ++coordination_messages_;

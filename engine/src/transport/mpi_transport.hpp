@@ -47,6 +47,7 @@ class mpi_transport final : public transport {
   std::vector<std::byte> broadcast(const std::vector<std::byte>& from_root) override;
   std::uint64_t coordination_messages() const noexcept override { return coordination_messages_; }
   std::uint64_t exchange_bytes_sent() const noexcept override { return exchange_bytes_sent_; }
+  int ranks_on_this_node() const noexcept override { return ranks_on_node_; }
 
  private:
   /// Starts the synchronous sends of this diasca's buffers.
@@ -55,8 +56,9 @@ class mpi_transport final : public transport {
   bool receive_arrived();
   /// True once every send of this diasca has been matched by its receiver.
   bool sends_matched();
-  /// Between two polls of a wait: spin first, then yield the core.
-  static void pause_after(bool got, int& idle_polls);
+  /// Receives what has arrived until `done()`, pacing the polls by waiting().
+  template <class Done>
+  void receive_until(const Done& done);
   diasca_decision agree_collectively(const diasca_report& local);
   diasca_decision agree_by_tree(const diasca_report& local);
 
@@ -64,6 +66,7 @@ class mpi_transport final : public transport {
   coordination mode_;
   int rank_ = 0;
   int size_ = 1;
+  int ranks_on_node_ = 1;
   int fanout_;
   std::uint64_t coordination_messages_ = 0;
   std::uint64_t exchange_bytes_sent_ = 0;
@@ -76,7 +79,7 @@ class mpi_transport final : public transport {
   std::vector<std::pair<int, std::vector<std::byte>>> received_;
   std::vector<int> destinations_;  ///< ranks sent a buffer in this diasca
   /// The reduction's element: agreement words, then (counts_per_rank_) the
-  /// buffers sent to each rank.
+  /// buffers sent to each rank, a byte each, eight to a word.
   std::vector<std::uint64_t> agreement_mine_, agreement_all_;
   bool counts_per_rank_ = false;
   MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< one element
