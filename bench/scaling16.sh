@@ -3,7 +3,8 @@
 # one command (about 8 minutes): the coordination cost beside the MPI floor
 # at 2, 4, 8 and 16 ranks, then bench/scaling.py's strong, weak, thread and
 # hybrid table up to 16 cores, one rank or thread per core; then lookahead
-# windows against per-diasca agreement (bench/windows.py, about 3 minutes). Run from the
+# windows against per-diasca agreement on the four rows of ROSS's 16-core
+# figures (bench/windows.py --scaling-only, about 2 minutes). Run from the
 # project root with a bundle beside it (see bench/scale16.sh), into which
 # the floor program was copied after making it:
 #   cp build/bin/kairos_allreduce_floor .bench16/kairos/bin/
@@ -16,5 +17,5 @@ export TICKER=$bundle/kairos/bench/ticker.toml FLOOR=$bundle/kairos/bin/kairos_a
 nproc; lscpu | grep -E "Model name|Thread|Socket" || true
 RANKS="2 4 8 16" bash "$here/coordination.sh" 3
 /usr/bin/python3 "$here/scaling.py" --max 16 --repeats 3 2>&1 || python3 "$here/scaling.py" --max 16 --repeats 3
-/usr/bin/python3 "$here/windows.py" --kairos "$KAIROS" --ranks 1 2 4 8 16 --repeats 3 --quick --scaling 2>&1 ||
-  python3 "$here/windows.py" --kairos "$KAIROS" --ranks 1 2 4 8 16 --repeats 3 --quick --scaling
+/usr/bin/python3 "$here/windows.py" --kairos "$KAIROS" --ranks 1 2 4 8 16 --repeats 3 --scaling-only 2>&1 ||
+  python3 "$here/windows.py" --kairos "$KAIROS" --ranks 1 2 4 8 16 --repeats 3 --scaling-only

@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "exec/hot_pool.hpp"
-#include "exec/wait_policy.hpp"
 
 #ifdef KAIROS_HAVE_TBB
 #include <tbb/blocked_range.h>
@@ -56,16 +55,14 @@ class tbb_executor final : public executor {
 
 }  // namespace
 
-std::unique_ptr<executor> make_executor(unsigned threads) { return make_executor(threads, wait_policy::yield); }
-
-std::unique_ptr<executor> make_executor(unsigned threads, wait_policy waiting) {
+std::unique_ptr<executor> make_executor(unsigned threads) {
   if (threads <= 1) return std::make_unique<serial_executor>();
 #ifdef KAIROS_HAVE_TBB
   // TBB's work stealing, kept for comparison (bench/RESULTS.md measures both).
   const char* choice = std::getenv("KAIROS_EXECUTOR");
   if (choice && std::string_view(choice) == "tbb") return std::make_unique<tbb_executor>(threads);
 #endif
-  return std::make_unique<hot_pool>(threads, waiting);
+  return std::make_unique<hot_pool>(threads);
 }
 
 }  // namespace kairos

@@ -1,5 +1,7 @@
 #include "exec/hot_pool.hpp"
 
+#include <sched.h>
+
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -13,10 +15,17 @@ namespace {
 // than this (a checkpoint, the end of the run) is worth one wake-up.
 constexpr auto park_after = std::chrono::microseconds(500);
 
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 }  // namespace
 
-hot_pool::hot_pool(unsigned threads, wait_policy waiting)
-    : waiting_(waiting), slot_storage_(new slot[threads > 1 ? threads - 1 : 0]) {
+hot_pool::hot_pool(unsigned threads) : slot_storage_(new slot[threads > 1 ? threads - 1 : 0]) {
   for (unsigned i = 0; i + 1 < threads; ++i) slots_.push_back(&slot_storage_[i]);
   threads_.reserve(slots_.size());
   for (unsigned i = 0; i < slots_.size(); ++i) threads_.emplace_back([this, i] { worker_loop(i); });
@@ -53,16 +62,20 @@ void hot_pool::worker_loop(unsigned index) {
   slot& me = *slots_[index];
   std::uint64_t seen = 0;
   for (;;) {
-    // Wait for the next generation: poll as the policy says, then park.
+    // Wait for the next generation: spin, then spin yielding, then park.
     std::uint64_t now = me.start.load(std::memory_order_acquire);
-    for (backoff wait(waiting_); now == seen; now = me.start.load(std::memory_order_acquire)) {
-      if (wait.waited() < park_after) {
-        wait.pause();
-        continue;
+    const auto give_up = std::chrono::steady_clock::now() + park_after;
+    for (unsigned polls = 0; now == seen; ++polls) {
+      if (polls < 64) {
+        cpu_relax();
+      } else if (polls % 16 != 0 || std::chrono::steady_clock::now() < give_up) {
+        sched_yield();
+      } else {
+        me.parked.store(true, std::memory_order_seq_cst);
+        me.start.wait(seen, std::memory_order_seq_cst);  // returns at once if start moved meanwhile
+        me.parked.store(false, std::memory_order_relaxed);
       }
-      me.parked.store(true, std::memory_order_seq_cst);
-      me.start.wait(seen, std::memory_order_seq_cst);  // returns at once if start moved meanwhile
-      me.parked.store(false, std::memory_order_relaxed);
+      now = me.start.load(std::memory_order_acquire);
     }
     seen = now;
     if (stopping_.load(std::memory_order_acquire)) return;
@@ -89,10 +102,11 @@ void hot_pool::for_ranges(std::size_t n, std::size_t grain, const range_fn& fn) 
     if (s->parked.load(std::memory_order_seq_cst)) s->start.notify_one();
   }
   claim_chunks(0);
-  // A worker still running after a while may be waiting for a time-shared
-  // core: the policy then yields ours.
   for (slot* s : slots_)
-    for (backoff wait(waiting_); s->finished.load(std::memory_order_acquire) != generation_;) wait.pause();
+    for (unsigned polls = 0; s->finished.load(std::memory_order_acquire) != generation_; ++polls) {
+      if (polls < 256) cpu_relax();
+      else sched_yield();  // the worker may be waiting for a time-shared core
+    }
   if (failed_.load(std::memory_order_acquire)) {
     failed_.store(false, std::memory_order_relaxed);
     std::rethrow_exception(std::exchange(failure_, nullptr));

@@ -8,7 +8,6 @@
 #include <thread>
 #include <vector>
 
-#include "exec/wait_policy.hpp"
 #include "kairos/exec/executor.hpp"
 
 namespace kairos {
@@ -16,10 +15,9 @@ namespace kairos {
 /// An executor whose workers stay hot between jobs, for the many small
 /// parallel loops of a run (a diasca of a few hundred activations takes
 /// microseconds, less than waking a sleeping thread). After a job a worker
-/// polls as its wait_policy says (keeping its core a while where every
-/// thread has one, else yielding it after a few spins so that oversubscribed
-/// ranks share cores fairly), and parks on a futex only after `park_after`
-/// without work; the next job then pays one wake-up.
+/// spins, yielding its core at every poll after the first few so that
+/// oversubscribed ranks still share cores fairly, and parks on a futex only
+/// after `park_after` without work; the next job then pays one wake-up.
 ///
 /// Every worker takes part in every job: the caller publishes the job, then
 /// each participant (the caller is worker 0) claims chunks from one shared
@@ -29,7 +27,7 @@ namespace kairos {
 /// (the first one, if several throw), as it would from a serial loop.
 class hot_pool final : public executor {
  public:
-  hot_pool(unsigned threads, wait_policy waiting);
+  explicit hot_pool(unsigned threads);
   ~hot_pool() override;
   hot_pool(const hot_pool&) = delete;
   hot_pool& operator=(const hot_pool&) = delete;
@@ -49,7 +47,6 @@ class hot_pool final : public executor {
   void claim_chunks(unsigned worker);
 
   // The current job, written by the caller before it bumps the generation.
-  wait_policy waiting_;
   const range_fn* fn_ = nullptr;
   std::size_t n_ = 0;
   std::size_t grain_ = 1;

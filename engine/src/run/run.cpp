@@ -284,19 +284,17 @@ namespace {
 /// Only now is the rank known: other ranks fall silent unless asked.
 void start_logging(const transport& net, coordination agreement, int fanout) {
   logging::set_rank(net.rank());
-  logging::transport().debug("{} rank(s), {} on this node, {}; waiting threads {}", net.size(), net.ranks_on_this_node(),
+  logging::transport().debug("{} rank(s), {}", net.size(),
                              net.size() == 1 ? "no MPI exchange"
                              : agreement == coordination::tree
                                  ? fmt::format("agreement through a tree of time managers, {} children each", fanout)
-                                 : std::string("agreement through one MPI_Allreduce per step"),
-                             describe(net.waiting()));
+                                 : std::string("agreement through one MPI_Allreduce per step"));
 }
 }  // namespace
 
 run_report run_scenario(const run_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
   std::unique_ptr<transport> net = make_world_transport(options.agreement, options.tm_fanout);
-  net->set_waiting(choose_wait_policy(options.threads, net->ranks_on_this_node()));
   start_logging(*net, options.agreement, options.tm_fanout);
   const std::unique_ptr<scenario> s = set_up(options, *net);
   // A run that writes no results (an embedding program, the tests) does not
@@ -317,7 +315,6 @@ run_report run_scenario(const run_options& options) {
 run_report restart_run(const restart_options& options) {
   const auto setup_start = std::chrono::steady_clock::now();
   std::unique_ptr<transport> net = make_world_transport(options.agreement, options.tm_fanout);
-  net->set_waiting(choose_wait_policy(options.threads, net->ranks_on_this_node()));
   start_logging(*net, options.agreement, options.tm_fanout);
 
   // The scenario to check against, if one is named.

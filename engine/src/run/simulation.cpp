@@ -45,7 +45,7 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       class_log_levels_(logging::class_levels(classes_)),
       time_log_(logging::time()),
       constants_{s.seed, s.tick_seconds, class_log_levels_.data()},
-      executor_(make_executor(std::max(1u, threads), net.waiting())),
+      executor_(make_executor(std::max(1u, threads))),
       split_(split_grain_from_environment()),
       table_(classes_, slots_),
       agenda_(executor_->concurrency()),

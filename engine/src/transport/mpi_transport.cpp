@@ -57,10 +57,6 @@ void combine_agreements(void* in, void* inout, int* count, MPI_Datatype* type) {
 mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
     : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)) {
   MPI_Comm_size(comm_, &size_);
-  MPI_Comm node;
-  check(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
-  MPI_Comm_size(node, &ranks_on_node_);
-  MPI_Comm_free(&node);
   // KAIROS_COUNTED_RANKS=N moves the limit (tests take the other path on few ranks).
   const char* limit_text = std::getenv("KAIROS_COUNTED_RANKS");
   const long limit = limit_text ? std::strtol(limit_text, nullptr, 10) : counted_ranks_limit;
@@ -135,14 +131,11 @@ bool mpi_transport::sends_matched() {
   return done != 0;
 }
 
-template <class Done>
-void mpi_transport::receive_until(const Done& done) {
-  // An answer is usually microseconds away; where ranks share cores, the
-  // policy soon yields ours to the rank we are waiting for.
-  for (backoff wait(waiting()); !done();) {
-    if (receive_arrived()) wait.restart();
-    else wait.pause();
-  }
+void mpi_transport::pause_after(bool got, int& idle_polls) {
+  // Spin a little (an answer is usually microseconds away), then yield:
+  // oversubscribed ranks share cores with the rank we are waiting for.
+  idle_polls = got ? 0 : idle_polls + 1;
+  if (idle_polls > 64) sched_yield();
 }
 
 diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
@@ -173,12 +166,12 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
     std::copy_n(agreement_all_.begin(), agreement_words::count, summary.words.begin());
     if (counts_per_rank_) {
       const std::uint64_t expected = (agreement_all_[count_word(rank_)] >> count_shift(rank_)) & 0xff;
-      receive_until([&] { return received_.size() >= expected; });
+      int idle_polls = 0;
+      while (received_.size() < expected) pause_after(receive_arrived(), idle_polls);
       break;
     }
     if (summary.exchange_complete()) break;
-    // Give a time-shared core to the rank whose buffer is still travelling.
-    if (waiting() == wait_policy::yield) sched_yield();
+    sched_yield();  // give a time-shared core to the rank whose buffer is still travelling
   }
   // Every buffer has been received, so every send can complete.
   check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
@@ -195,36 +188,40 @@ diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {
                     &report_requests_[i]),
           "MPI_Irecv");
 
+  int idle_polls = 0;
   bool reported = false;
   diasca_decision decision;
   MPI_Request decision_request = MPI_REQUEST_NULL;
-  receive_until([&] {
-    if (reported) {
+  for (;;) {
+    const bool got = receive_arrived();
+    if (!reported) {
+      int reports_done = 0;
+      check(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
+                        MPI_STATUSES_IGNORE),
+            "MPI_Testall");
+      if (reports_done && sends_matched()) {
+        // Our sends and our whole subtree's are matched: report up.
+        diasca_report combined = local;
+        for (const diasca_report& r : child_reports_) combined.combine(r);
+        coordination_messages_ += children_.size();
+        reported = true;
+        if (rank_ == 0) {
+          decision = decide(combined);
+          break;
+        }
+        const int parent = (rank_ - 1) / fanout_;
+        check(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
+        check(MPI_Irecv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, &decision_request),
+              "MPI_Irecv");
+        coordination_messages_ += 2;
+      }
+    } else {
       int done = 0;
       check(MPI_Test(&decision_request, &done, MPI_STATUS_IGNORE), "MPI_Test");
-      return done != 0;
+      if (done) break;
     }
-    int reports_done = 0;
-    check(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
-                      MPI_STATUSES_IGNORE),
-          "MPI_Testall");
-    if (!reports_done || !sends_matched()) return false;
-    // Our sends and our whole subtree's are matched: report up.
-    diasca_report combined = local;
-    for (const diasca_report& r : child_reports_) combined.combine(r);
-    coordination_messages_ += children_.size();
-    reported = true;
-    if (rank_ == 0) {
-      decision = decide(combined);
-      return true;
-    }
-    const int parent = (rank_ - 1) / fanout_;
-    check(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
-    check(MPI_Irecv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, &decision_request),
-          "MPI_Irecv");
-    coordination_messages_ += 2;
-    return false;
-  });
+    pause_after(got, idle_polls);
+  }
   for (int child : children_) {
     check(MPI_Send(&decision, sizeof decision, MPI_BYTE, child, tag_decision, comm_), "MPI_Send");
     ++coordination_messages_;

@@ -47,7 +47,6 @@ class mpi_transport final : public transport {
   std::vector<std::byte> broadcast(const std::vector<std::byte>& from_root) override;
   std::uint64_t coordination_messages() const noexcept override { return coordination_messages_; }
   std::uint64_t exchange_bytes_sent() const noexcept override { return exchange_bytes_sent_; }
-  int ranks_on_this_node() const noexcept override { return ranks_on_node_; }
 
  private:
   /// Starts the synchronous sends of this diasca's buffers.
@@ -56,9 +55,8 @@ class mpi_transport final : public transport {
   bool receive_arrived();
   /// True once every send of this diasca has been matched by its receiver.
   bool sends_matched();
-  /// Receives what has arrived until `done()`, pacing the polls by waiting().
-  template <class Done>
-  void receive_until(const Done& done);
+  /// Between two polls of a wait: spin first, then yield the core.
+  static void pause_after(bool got, int& idle_polls);
   diasca_decision agree_collectively(const diasca_report& local);
   diasca_decision agree_by_tree(const diasca_report& local);
 
@@ -66,7 +64,6 @@ class mpi_transport final : public transport {
   coordination mode_;
   int rank_ = 0;
   int size_ = 1;
-  int ranks_on_node_ = 1;
   int fanout_;
   std::uint64_t coordination_messages_ = 0;
   std::uint64_t exchange_bytes_sent_ = 0;

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "exec/wait_policy.hpp"
 #include "kairos/run/run.hpp"
 #include "transport/coordination.hpp"
 
@@ -57,16 +56,6 @@ class transport {
   virtual std::uint64_t coordination_messages() const noexcept = 0;
   /// Bytes of actor messages and shipped actors this rank sent so far.
   virtual std::uint64_t exchange_bytes_sent() const noexcept = 0;
-
-  /// Ranks of this job on this rank's node (sharing its memory), itself included.
-  virtual int ranks_on_this_node() const noexcept { return 1; }
-  /// How this rank waits for the others, and its workers for work: chosen
-  /// once the threads per rank are known (run_scenario); yield until then.
-  wait_policy waiting() const noexcept { return waiting_; }
-  void set_waiting(wait_policy waiting) noexcept { waiting_ = waiting; }
-
- private:
-  wait_policy waiting_ = wait_policy::yield;
 };
 
 /// One rank, no communication.

@@ -1,7 +1,6 @@
 // The hot worker pool: every item of every job is run exactly once, on a
 // worker index below concurrency(), whether the workers are spinning or
-// parked when the job comes, and whichever way they wait; chunks never
-// exceed the grain.
+// parked when the job comes; chunks never exceed the grain.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,8 +13,6 @@
 #include "exec/hot_pool.hpp"
 
 namespace {
-
-constexpr kairos::wait_policy both_policies[] = {kairos::wait_policy::spin, kairos::wait_policy::yield};
 
 void expect_each_item_once(kairos::executor& pool, std::size_t n, std::size_t grain) {
   std::vector<std::atomic<int>> runs(n);
@@ -31,28 +28,25 @@ void expect_each_item_once(kairos::executor& pool, std::size_t n, std::size_t gr
 }
 
 TEST(HotPool, RunsEveryItemOnceForManyShapesOfJob) {
-  for (const kairos::wait_policy waiting : both_policies)
-    for (unsigned threads : {2u, 3u, 8u}) {
-      kairos::hot_pool pool(threads, waiting);
-      EXPECT_EQ(pool.concurrency(), threads);
-      for (std::size_t n : {0u, 1u, 2u, 7u, 64u, 1000u, 4097u})
-        for (std::size_t grain : {1u, 3u, 64u, 5000u}) expect_each_item_once(pool, n, grain);
-    }
+  for (unsigned threads : {2u, 3u, 8u}) {
+    kairos::hot_pool pool(threads);
+    EXPECT_EQ(pool.concurrency(), threads);
+    for (std::size_t n : {0u, 1u, 2u, 7u, 64u, 1000u, 4097u})
+      for (std::size_t grain : {1u, 3u, 64u, 5000u}) expect_each_item_once(pool, n, grain);
+  }
 }
 
 TEST(HotPool, WakesParkedWorkers) {
-  for (const kairos::wait_policy waiting : both_policies) {
-    kairos::hot_pool pool(4, waiting);
-    for (int round = 0; round < 5; ++round) {
-      // Longer than the workers spin: they are parked when the job comes.
-      std::this_thread::sleep_for(std::chrono::milliseconds(3));
-      expect_each_item_once(pool, 257, 1);
-    }
+  kairos::hot_pool pool(4);
+  for (int round = 0; round < 5; ++round) {
+    // Longer than the workers spin: they are parked when the job comes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    expect_each_item_once(pool, 257, 1);
   }
 }
 
 TEST(HotPool, UsesTheOtherWorkers) {
-  kairos::hot_pool pool(3, kairos::wait_policy::spin);
+  kairos::hot_pool pool(3);
   std::vector<std::atomic<int>> by_worker(3);
   // Each item waits a little, so that one worker alone cannot take them all.
   pool.for_ranges(300, 1, [&](std::size_t, std::size_t, unsigned worker) {
@@ -63,7 +57,7 @@ TEST(HotPool, UsesTheOtherWorkers) {
 }
 
 TEST(HotPool, PassesAChunksExceptionToTheCallerAndStaysUsable) {
-  kairos::hot_pool pool(4, kairos::wait_policy::yield);
+  kairos::hot_pool pool(4);
   for (int round = 0; round < 3; ++round) {
     EXPECT_THROW(pool.for_ranges(1000, 1,
                                  [](std::size_t begin, std::size_t, unsigned) {
