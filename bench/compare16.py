@@ -4,19 +4,21 @@ variables) alternated on the rows of the 16-core table where waiting,
 coordination and binding matter, as same-run ratios.
 
     bench/compare16.py NAME=KAIROS[,VAR=VALUE...] ... [--repeats 3] [--cores 16]
+                       [--rows threads ranks weak hybrid] [--threads 8 16]
 
 e.g. old=.bench16/kairos-old/bin/kairos new=.bench16/kairos/bin/kairos \
      new-yield=.bench16/kairos/bin/kairos,KAIROS_WAIT=yield
 
 Rows (PHOLD r=0.1, one start event per LP, medians of REPEATS runs in M
 events/s, the variants run one after the other within each repeat):
-  - threads in one rank, 65536 LPs, E=100, L=1.0 and 0.1, at cores/2 and
-    cores threads (pinned with taskset);
+  - threads in one rank, 65536 LPs, E=100, L=1.0 and 0.1, at each of
+    --threads (default cores/2 and cores; pinned with taskset);
   - ranks, 65536 LPs, E=100, L=1.0 and 0.1, at `cores` ranks, one core each;
   - weak, 4096 LPs per rank, E=300, L=0.1, windowed (timed mapping, the
     lookahead declared), at 1 and `cores` ranks, with the efficiency;
   - hybrid, 4096 x cores LPs, E=300, L=0.1: R ranks x T threads = cores, each
     rank bound to T cores, for the first variant only.
+--rows picks some of them (builds without lookahead windows: leave out weak).
 The digests of each row must agree across variants (DIFFER otherwise).
 SCENARIOS (the folder holding scenarios/) may be set.
 """
@@ -75,6 +77,9 @@ def main():
     parser.add_argument("variants", nargs="+", type=parse_variant)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cores", type=int, default=os.cpu_count())
+    parser.add_argument("--rows", nargs="+", choices=("threads", "ranks", "weak", "hybrid"),
+                        default=["threads", "ranks", "weak", "hybrid"])
+    parser.add_argument("--threads", type=int, nargs="+", help="thread counts of the threads rows")
     args = parser.parse_args()
     os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     variants, cores = args.variants, args.cores
@@ -82,23 +87,34 @@ def main():
     print("|---|" + "---|" * (len(variants) + 1))
     with tempfile.TemporaryDirectory() as tmp:
         for lookahead in (1.0, 0.1):
-            for threads in (cores // 2, cores):
+            for threads in (args.threads or (cores // 2, cores)) if "threads" in args.rows else ():
                 row(args, tmp, variants, f"1 rank x {threads} threads, 65536 LPs, L={lookahead}",
                     lps=65536, end=100, lookahead=lookahead, ranks=1, threads=threads, windowed=False)
-            row(args, tmp, variants, f"{cores} ranks, 65536 LPs, L={lookahead}",
-                lps=65536, end=100, lookahead=lookahead, ranks=cores, threads=1, windowed=False)
-        one = row(args, tmp, variants, "weak windowed, 1 rank, 4096 LPs, L=0.1",
-                  lps=4096, end=300, lookahead=0.1, ranks=1, threads=1, windowed=True)
-        many = row(args, tmp, variants, f"weak windowed, {cores} ranks, {4096 * cores} LPs, L=0.1",
-                   lps=4096 * cores, end=300, lookahead=0.1, ranks=cores, threads=1, windowed=True)
-        print("\nweak efficiency windowed at " + f"{cores} ranks: "
-              + ", ".join(f"{name} {many[name] / (cores * one[name]):.2f}" for name in one))
-        print(f"\n| hybrid ({variants[0][0]}), {4096 * cores} LPs, L=0.1, E=300 | M events/s per diasca | digests |")
-        print("|---|---|---|")
-        splits = [(r, cores // r) for r in (1, 2, 4, 8, 16, 32, 64) if r <= cores and cores % r == 0]
-        for ranks, threads in splits:
-            row(args, tmp, variants[:1], f"{ranks} x {threads}",
-                lps=4096 * cores, end=300, lookahead=0.1, ranks=ranks, threads=threads, windowed=False)
+            if "ranks" in args.rows:
+                row(args, tmp, variants, f"{cores} ranks, 65536 LPs, L={lookahead}",
+                    lps=65536, end=100, lookahead=lookahead, ranks=cores, threads=1, windowed=False)
+        if "weak" in args.rows:
+            weak_windowed(args, tmp, variants, cores)
+        if "hybrid" in args.rows:
+            hybrid(args, tmp, variants, cores)
+
+
+def weak_windowed(args, tmp, variants, cores):
+    one = row(args, tmp, variants, "weak windowed, 1 rank, 4096 LPs, L=0.1",
+              lps=4096, end=300, lookahead=0.1, ranks=1, threads=1, windowed=True)
+    many = row(args, tmp, variants, f"weak windowed, {cores} ranks, {4096 * cores} LPs, L=0.1",
+               lps=4096 * cores, end=300, lookahead=0.1, ranks=cores, threads=1, windowed=True)
+    print("\nweak efficiency windowed at " + f"{cores} ranks: "
+          + ", ".join(f"{name} {many[name] / (cores * one[name]):.2f}" for name in one) + "\n")
+
+
+def hybrid(args, tmp, variants, cores):
+    print(f"| hybrid ({variants[0][0]}), {4096 * cores} LPs, L=0.1, E=300 | M events/s per diasca | digests |")
+    print("|---|---|---|")
+    splits = [(r, cores // r) for r in (1, 2, 4, 8, 16, 32, 64) if r <= cores and cores % r == 0]
+    for ranks, threads in splits:
+        row(args, tmp, variants[:1], f"{ranks} x {threads}",
+            lps=4096 * cores, end=300, lookahead=0.1, ranks=ranks, threads=threads, windowed=False)
 
 
 if __name__ == "__main__":
