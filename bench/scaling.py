@@ -18,8 +18,9 @@ scenarios/) and MPIRUN_FLAGS (default --oversubscribe; on a 16-core machine
 "--map-by core --bind-to core") may be set. Where the flags map ranks
 (--map-by), hybrid runs of T threads per rank map each rank to T cores
 (--map-by slot:PE=T) instead: bound to one core, its T threads would share
-it. One-rank thread runs are pinned to T cores with taskset where it exists. Beyond the machine's cores the
-figures measure time-sharing, not scaling.
+it. One-rank thread runs are pinned to T cores with taskset where it
+exists. Beyond the machine's cores the figures measure time-sharing, not
+scaling.
 """
 import argparse
 import json
