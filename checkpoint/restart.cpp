@@ -15,6 +15,7 @@
 #include "kairos/core/error.hpp"
 #include "log/logging.hpp"
 #include "plugin/registry.hpp"
+#include "probe/probe_mode_bytes.hpp"
 #include "transport/byte_buffer.hpp"
 
 namespace kairos::checkpoint {
@@ -435,7 +436,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         w.put('p');
         w.put_string(d.name);
         w.put_strings(d.curves);
-        w.put(d.mode);
+        put_probe_mode(w, d.mode);
       }
     }
     // Every actor's saved state stands alone (state archives carry no
@@ -532,7 +533,7 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         case 'p': {
           std::string name = r.get_string();
           std::vector<std::string> curves = r.get_strings();
-          out.probes.push_back({std::move(name), std::move(curves), r.get<probe_mode>()});
+          out.probes.push_back({std::move(name), std::move(curves), get_probe_mode(r)});
           break;
         }
         case 'a': {

@@ -15,6 +15,7 @@
 #include "actor/actor_state.hpp"
 #include "kairos/detail/worker_state.hpp"
 #include "kairos/probe/probe_id.hpp"
+#include "probe/probe_mode_bytes.hpp"
 #include "time/timed_store.hpp"
 #include "transport/byte_buffer.hpp"
 
@@ -62,12 +63,12 @@ inline void put_actor(std::vector<std::byte>& buffer, std::string_view class_nam
 
 /// A probe declaration entry: name, curve names and mode.
 inline void put_probe(std::vector<std::byte>& buffer, std::string_view name, const std::vector<std::string>& curves,
-                      probe_mode probe) {
+                      probe_mode mode) {
   byte_writer out(buffer);
   out.put(kind::probe);
   out.put_string(name);
   out.put_strings(curves);
-  out.put(probe);
+  put_probe_mode(out, mode);
 }
 
 /// Calls on_message(record, payload), on_timed(timed_message, payload),
@@ -83,7 +84,7 @@ void read(const std::vector<std::byte>& buffer, OnMessage&& on_message, OnTimed&
     if (k == kind::probe) {
       const std::string name = in.get_string();
       const std::vector<std::string> curves = in.get_strings();
-      on_probe(name, curves, in.get<probe_mode>());
+      on_probe(name, curves, get_probe_mode(in));
       continue;
     }
     if (k == kind::message) {

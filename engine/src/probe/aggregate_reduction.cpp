@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "probe/probe_mode_bytes.hpp"
 #include "transport/byte_buffer.hpp"
 
 namespace kairos {
@@ -30,7 +31,7 @@ void reduce_aggregates(probe_store& local, transport& net) {
       byte_writer w(outgoing[to]);
       w.put_string(p->name);
       w.put_strings(p->curves);
-      w.put(p->mode);
+      put_probe_mode(w, p->mode);
       w.put_le(static_cast<std::uint64_t>(rows_for[to].size()));
       for (const auto* row : rows_for[to]) {
         w.put_le(row->first);
@@ -53,7 +54,7 @@ void reduce_aggregates(probe_store& local, transport& net) {
     while (!r.done()) {
       whole_probe& probe = merged[r.get_string()];
       probe.curves = r.get_strings();
-      probe.mode = r.get<probe_mode>();
+      probe.mode = get_probe_mode(r);
       const auto rows = r.get_le<std::uint64_t>();
       for (std::uint64_t i = 0; i < rows; ++i) {
         const auto tick = r.get_le<tick_t>();

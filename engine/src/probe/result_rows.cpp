@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "kairos/core/error.hpp"
+#include "probe/probe_mode_bytes.hpp"
 #include "transport/byte_buffer.hpp"
 
 namespace kairos {
@@ -95,7 +96,7 @@ std::vector<probe_schema> agree_on_probes(const probe_store& local, transport& n
   for (const probe_schema& p : local.schemas()) {
     w.put_string(p.name);
     w.put_strings(p.curves);
-    w.put(p.mode);
+    put_probe_mode(w, p.mode);
   }
   std::map<std::string, probe_schema> all;
   for (const std::vector<std::byte>& bytes : net.all_gather(mine)) {
@@ -104,7 +105,7 @@ std::vector<probe_schema> agree_on_probes(const probe_store& local, transport& n
       probe_schema p;
       p.name = r.get_string();
       p.curves = r.get_strings();
-      p.mode = r.get<probe_mode>();
+      p.mode = get_probe_mode(r);
       const auto [at, added] = all.try_emplace(p.name, p);
       if (!added && at->second != p)
         throw runtime_error(fmt::format("probe '{}' has different curves, kinds or periods on different ranks", p.name));
