@@ -14,14 +14,20 @@ arch=s390x
 # What Kairos's build includes or links (launch/packages.txt, less MPI, TBB,
 # the tools and Python).
 wanted=(libboost-serialization1.74-dev libhdf5-dev libfmt-dev libspdlog-dev libzstd-dev libxxhash-dev
-        libtomlplusplus-dev libgtest-dev)
+        libtomlplusplus-dev libgtest-dev libcsv-dev)
 # Architecture-independent headers, the same files as on this machine.
 wanted_all=(nlohmann-json3-dev librandom123-dev libcli11-dev)
 # Provided by the cross toolchain (libc6-s390x-cross, libstdc++-12-dev-s390x-cross):
 # two C libraries in one link would be wrong, so these are never unpacked.
 toolchain='^(libc6|libc6-dev|libc-dev-bin|linux-libc-dev|libcrypt1|libcrypt-dev|libgcc-s1|libgcc-12-dev|gcc-12-base|libstdc\+\+6|libstdc\+\+-12-dev|libasan8|libubsan1|libatomic1|libitm1|libgomp1|libnsl-dev|libnsl2|libtirpc-dev|libtirpc3|catch2)$'
 
-if [ -f "$dir/.complete" ]; then echo "s390x sysroot: $dir is ready"; exit 0; fi
+# .complete lists the packages the sysroot was made for: a sysroot made
+# before a package joined the list is made again.
+if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "${wanted[*]} ${wanted_all[*]}" ]; then
+  echo "s390x sysroot: $dir is ready"
+  exit 0
+fi
+if [ -f "$dir/.complete" ]; then rm -rf "$dir"; fi  # one of ours, for fewer packages
 if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
   dpkg --add-architecture "$arch"
   apt-get update -qq
@@ -43,5 +49,5 @@ find "$dir" -type l -lname '/*' | while read -r link; do
   ln -sfn "$dir$(readlink "$link")" "$link"
 done
 rm -rf "$dir/debs"
-touch "$dir/.complete"
+echo "${wanted[*]} ${wanted_all[*]}" > "$dir/.complete"
 echo "s390x sysroot: ${#packages[@]} packages unpacked into $dir"

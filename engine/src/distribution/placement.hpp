@@ -51,24 +51,34 @@ class placement {
     return static_cast<int>(mix64(group + 0x9e3779b97f4a7c15ull) % static_cast<std::uint64_t>(ranks));
   }
 
-  /// Calls f(i) for each i in [0, count) such that scenario actor first + i
-  /// lives on `rank`, in increasing order, touching only those: start-up
-  /// costs O(actors hosted), not O(actors in the scenario). [first,
+  /// The indices i in [0, count) such that scenario actor first + i lives
+  /// on `rank`: begin, begin + step, ..., `hosted` of them. [first,
   /// first + count) is one scenario block.
-  template <class F>
-  void for_each_hosted(aai_t first, std::uint64_t count, int rank, F&& f) const {
-    if (count == 0) return;
-    std::uint64_t i = 0, step = 1;
+  struct hosted_indices {
+    std::uint64_t begin = 0, step = 1, hosted = 0;
+  };
+  hosted_indices hosted_in_block(aai_t first, std::uint64_t count, int rank) const noexcept {
+    hosted_indices h;
     if (ranks_ > 1) {
       if (const hinted_block* b = hinted_block_of(first)) {
-        if (b->rank != rank) return;
+        if (b->rank != rank) return h;
       } else {
         const auto p = static_cast<std::uint64_t>(ranks_);
-        i = (static_cast<std::uint64_t>(rank) + p - first % p) % p;
-        step = p;
+        h.begin = (static_cast<std::uint64_t>(rank) + p - first % p) % p;
+        h.step = p;
       }
     }
-    for (; i < count; i += step) f(i);
+    h.hosted = h.begin < count ? (count - h.begin + h.step - 1) / h.step : 0;
+    return h;
+  }
+
+  /// Calls f(i) for each i of hosted_in_block, in increasing order,
+  /// touching only those: start-up costs O(actors hosted), not O(actors in
+  /// the scenario).
+  template <class F>
+  void for_each_hosted(aai_t first, std::uint64_t count, int rank, F&& f) const {
+    const hosted_indices h = hosted_in_block(first, count, rank);
+    for (std::uint64_t k = 0, i = h.begin; k < h.hosted; ++k, i += h.step) f(i);
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -73,10 +74,16 @@ simulation::~simulation() = default;
 void simulation::create_scenario_actors() {
   for (const actor_block& b : scenario_.blocks) {
     const std::string per_actor_field = b.field + ".per_actor";
+    // This rank's rows of the block's population file, read once: the
+    // actor at index i of the block is local row (i - begin) / step.
+    const placement::hosted_indices hosted = placement_.hosted_in_block(b.first_aai, b.count, rank_);
+    const std::optional<population_rows> rows =
+        b.from ? std::optional(b.from->read(hosted.begin, hosted.step, hosted.hosted)) : std::nullopt;
     placement_.for_each_hosted(b.first_aai, b.count, rank_, [&](std::uint64_t i) {
       const aai_t aai = b.first_aai + i;
       detail::param_source params(scenario_, b.params, b.params_field, b.per_actor, per_actor_field, i,
-                                  b.names ? b.names->get(i) : nullptr);
+                                  b.names ? b.names->get(i) : nullptr, rows ? &*rows : nullptr,
+                                  (i - hosted.begin) / hosted.step);
       actor_init init(aai, *b.cls, &params, constants_, *this);
       void* storage = table_.allocate(*b.cls);
       actor* object;

@@ -5,7 +5,7 @@
 namespace kairos {
 
 namespace {
-constexpr std::array<key_doc, 25> keys{{
+constexpr std::array<key_doc, 26> keys{{
     {"simulation", "tick", "duration or frequency", "\"1s\"", "length of one tick, e.g. \"20ms\" or \"100Hz\""},
     {"simulation", "stop", "duration", "none", "simulated time at which the run stops (ticks from then on are not run)"},
     {"simulation", "stop_tick", "integer", "none", "first tick not simulated (alternative to stop)"},
@@ -19,7 +19,10 @@ constexpr std::array<key_doc, 25> keys{{
     {"simulation", "output", "string", "\"out\"", "directory for results.h5 and summary.json (--output wins)"},
     {"probes", "select", "array of strings", "[\"*\"]", "glob patterns of the probes to record"},
     {"actors", "class", "string", "required", "registered actor class, e.g. \"soda.machine\""},
-    {"actors", "count", "integer", "1", "number of actors in this block (>= 0)"},
+    {"actors", "count", "integer", "1 (or the rows of from)", "number of actors in this block (>= 0)"},
+    {"actors", "from", "string", "none",
+     "population file (.csv, or .h5 of 1-D datasets), relative to the scenario: one actor per row, one parameter "
+     "per column"},
     {"actors", "name", "string", "none", "name of the single actor of the block, usable in references"},
     {"actors", "names", "array of strings", "none", "one name per actor of the block"},
     {"actors", "group", "string", "none", "name of the whole block, usable in references"},

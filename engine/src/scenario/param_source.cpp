@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kairos/core/error.hpp"
+#include "scenario/population_file.hpp"
 #include "scenario/scenario.hpp"
 
 namespace kairos::detail {
@@ -39,8 +40,15 @@ const toml::node* param_source::find_per_actor(std::string_view key) const {
   return values->as_table()->get(std::to_string(index_));
 }
 
+const toml::node* param_source::find_in_file(std::string_view key) const {
+  if (!rows_) return nullptr;
+  const int column = rows_->column_of(key);
+  return column < 0 ? nullptr : rows_->cell(row_, column);
+}
+
 const toml::node* param_source::find(std::string_view key) const {
   if (const toml::node* mine = find_per_actor(key)) return mine;
+  if (const toml::node* mine = find_in_file(key)) return mine;
   if (shared_) return shared_->get(key);
   return nullptr;
 }
@@ -51,6 +59,13 @@ const toml::node& param_source::require(std::string_view key) const {
 }
 
 void param_source::fail(const toml::node* node, std::string_view key, std::string_view why) const {
+  // The file's cell is to blame when it gave the value, or when it is
+  // empty and nothing else gives one.
+  const bool shared_value = shared_ && shared_->get(key);
+  if (!find_per_actor(key) && rows_ && rows_->column_of(key) >= 0 && (find_in_file(key) || !shared_value))
+    throw scenario_error(fmt::format("{}: {}, column '{}' ({}): {}{}", rows_->file().string(),
+                                     rows_->describe_row(row_), key, rows_->field(), why,
+                                     find_in_file(key) ? "" : " (the cell is empty)"));
   const std::string where = node ? scenario_->where(node) : scenario_->file.string();
   const bool per_actor = find_per_actor(key) != nullptr;
   const std::string_view field = per_actor ? per_actor_field_ : shared_field_;

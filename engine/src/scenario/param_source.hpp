@@ -9,23 +9,27 @@
 
 namespace kairos {
 struct scenario;
+class population_rows;
 }
 
 namespace kairos::detail {
 
 /// Where one actor's (or one section's) parameters come from: its block's
 /// per-actor values first (an array with one value per actor, or a sparse
-/// table of some actors' values by index), then the block's shared table.
+/// table of some actors' values by index), then its row of the block's
+/// population file, then the block's shared table.
 /// Every lookup error names the file, line, column and field.
 class param_source {
  public:
   /// `shared_field` and `per_actor_field` are the tables' paths in the
   /// scenario ("actors[2].params", "actors[2].per_actor" or "phold", "").
+  /// `rows`: this rank's rows of the block's population file, of which the
+  /// actor's is `row`; null when the block has none.
   param_source(const scenario& s, const toml::table* shared, std::string_view shared_field,
                const toml::table* per_actor, std::string_view per_actor_field, std::uint64_t index,
-               const toml::node* actor_name) noexcept
-      : scenario_(&s), shared_(shared), per_actor_(per_actor), index_(index), shared_field_(shared_field),
-        per_actor_field_(per_actor_field), actor_name_(actor_name) {}
+               const toml::node* actor_name, const population_rows* rows = nullptr, std::uint64_t row = 0) noexcept
+      : scenario_(&s), shared_(shared), per_actor_(per_actor), rows_(rows), index_(index), row_(row),
+        shared_field_(shared_field), per_actor_field_(per_actor_field), actor_name_(actor_name) {}
 
   /// The node for `key`, or null.
   const toml::node* find(std::string_view key) const;
@@ -53,11 +57,15 @@ class param_source {
  private:
   /// This actor's own value for `key` in per_actor, or null.
   const toml::node* find_per_actor(std::string_view key) const;
+  /// This actor's cell for `key` in the population file, or null.
+  const toml::node* find_in_file(std::string_view key) const;
 
   const scenario* scenario_;
   const toml::table* shared_;
   const toml::table* per_actor_;
+  const population_rows* rows_;
   std::uint64_t index_;
+  std::uint64_t row_;
   std::string_view shared_field_;
   std::string_view per_actor_field_;
   const toml::node* actor_name_;

@@ -236,6 +236,38 @@ void check_sparse_indices(const scenario& s, const toml::table& sparse, const st
   }
 }
 
+/// The population file a block names, relative to the scenario's directory.
+std::shared_ptr<const population_file> open_population(const scenario& s, const toml::node& n,
+                                                       const std::string& field) {
+  const std::filesystem::path named = expect_string(s, n, field);
+  if (named.empty()) fail(s, &n, field, "names no file");
+  const std::filesystem::path path = named.is_absolute() ? named : s.file.parent_path() / named;
+  try {
+    return population_file::open(path, field);
+  } catch (const scenario_error& e) {
+    throw scenario_error(fmt::format("{}: {}", s.where(&n), e.what()));
+  }
+}
+
+/// Every column of a block's population file must be a parameter of its
+/// class, and not also given per actor in the scenario.
+void check_columns(const scenario& s, const actor_block& b, const toml::node& from) {
+  for (const std::string& column : b.from->columns()) {
+    const bool declared =
+        std::any_of(b.cls->params.begin(), b.cls->params.end(), [&](const param_doc& p) { return p.name == column; });
+    if (!declared) {
+      std::string known;
+      for (const param_doc& p : b.cls->params) known += (known.empty() ? "" : ", ") + std::string(p.name);
+      throw scenario_error(fmt::format("{}: {} ({}.from): column '{}' is not a parameter of class '{}' (parameters: {})",
+                                       s.where(&from), b.from->path().string(), b.field, column, b.cls->name,
+                                       known.empty() ? "none" : known));
+    }
+    if (b.per_actor && b.per_actor->get(column))
+      fail(s, b.per_actor->get(column), fmt::format("{}.per_actor.{}", b.field, column),
+           fmt::format("is also a column of {}: give each actor's value in one place", b.from->path().string()));
+  }
+}
+
 void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
   const std::string field = fmt::format("actors[{}]", index);
   const toml::table& t = expect_table(s, node, field);
@@ -256,9 +288,15 @@ void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
                      known.empty() ? "none" : known));
   }
   b.count = 1;
+  if (const toml::node* n = t.get("from")) b.from = open_population(s, *n, field + ".from");
+  if (b.from) b.count = b.from->rows();
   if (const toml::node* n = t.get("count")) {
     const std::int64_t count = expect_integer(s, *n, field + ".count");
     if (count < 0) fail(s, n, field + ".count", fmt::format("must be >= 0, got {}", count));
+    if (b.from && static_cast<std::uint64_t>(count) != b.from->rows())
+      fail(s, n, field + ".count",
+           fmt::format("is {} but {} has {} rows (leave count out to take them all)", count,
+                       b.from->path().string(), b.from->rows()));
     b.count = static_cast<std::uint64_t>(count);
   }
   b.first_aai = s.actor_count;
@@ -307,6 +345,7 @@ void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
     for (auto&& [key, value] : *b.params) check_param(key.str(), value, field + ".params");
   if (b.per_actor)
     for (auto&& [key, value] : *b.per_actor) check_param(key.str(), value, field + ".per_actor");
+  if (b.from) check_columns(s, b, *t.get("from"));
 
   s.actor_count += b.count;
   s.blocks.push_back(b);

@@ -13,6 +13,7 @@
 #include "kairos/actor/class_info.hpp"
 #include "checkpoint/settings.hpp"
 #include "kairos/core/types.hpp"
+#include "scenario/population_file.hpp"
 
 namespace kairos {
 
@@ -26,6 +27,8 @@ struct actor_block {
   const toml::table* params = nullptr;     ///< shared by every actor of the block
   const toml::table* per_actor = nullptr;  ///< key -> array with one value per actor
   const toml::array* names = nullptr;      ///< one name per actor, or null
+  /// The population file the actors' rows come from (`from`), or null.
+  std::shared_ptr<const population_file> from;
   std::string field;                       ///< "actors[2]" or "phold", for messages
   std::string params_field;                ///< "actors[2].params" or "phold"
   std::string placement_hint;              ///< co-locates blocks with the same hint

@@ -92,6 +92,10 @@ TEST(Placement, ForEachHostedVisitsExactlyTheActorsOfARank) {
         for (std::uint64_t i = 0; i < b.count; ++i)
           if (p.rank_of(b.first_aai + i) == r) expected.push_back(i);
         EXPECT_EQ(visited, expected) << "rank " << r << " of " << ranks << ", block at " << b.first_aai;
+        // The same as a progression: what a rank reads of a population file.
+        const auto hosted = p.hosted_in_block(b.first_aai, b.count, r);
+        ASSERT_EQ(hosted.hosted, expected.size());
+        for (std::uint64_t k = 0; k < hosted.hosted; ++k) EXPECT_EQ(hosted.begin + k * hosted.step, expected[k]);
       }
   }
 }

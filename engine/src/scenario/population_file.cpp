@@ -1,0 +1,52 @@
+#include "scenario/population_file.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "kairos/core/error.hpp"
+
+namespace kairos {
+
+namespace {
+/// ".csv" for "people.CSV": formats are told apart by extension, in any case.
+std::string lower_extension(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+}  // namespace
+
+population_rows::population_rows(std::filesystem::path file, std::string field, std::vector<std::string> columns,
+                                 std::uint64_t first, std::uint64_t step, std::uint64_t count)
+    : file_(std::move(file)), field_(std::move(field)), columns_(std::move(columns)), first_(first), step_(step), count_(count),
+      cells_(static_cast<std::size_t>(count * columns_.size())) {}
+
+int population_rows::column_of(std::string_view name) const noexcept {
+  const auto it = std::find(columns_.begin(), columns_.end(), name);
+  return it == columns_.end() ? -1 : static_cast<int>(it - columns_.begin());
+}
+
+std::string population_rows::describe_row(std::uint64_t row) const {
+  return lower_extension(file_) == ".csv" ? fmt::format("data row {}", file_row(row) + 1) : fmt::format("index {}", file_row(row));
+}
+
+void population_rows::set(std::uint64_t row, int column, std::unique_ptr<toml::node> value) {
+  cells_[static_cast<std::size_t>(row * columns_.size()) + static_cast<std::size_t>(column)] = std::move(value);
+}
+
+void population_file::fail(std::string_view why) const {
+  throw scenario_error(fmt::format("{} ({}): {}", path_.string(), field_, why));
+}
+
+std::shared_ptr<const population_file> population_file::open(const std::filesystem::path& path, std::string field) {
+  const std::string extension = lower_extension(path);
+  if (extension == ".csv") return open_population_csv(path, std::move(field));
+  if (extension == ".h5" || extension == ".hdf5") return open_population_h5(path, std::move(field));
+  throw scenario_error(fmt::format("{} ({}): a population file must be CSV (.csv) or HDF5 (.h5, .hdf5)", path.string(),
+                                   field));
+}
+
+}  // namespace kairos
