@@ -143,6 +143,10 @@ class Supervisor:
             kairos += ["restart", str(self.o.storage), *restart_flags(self.o.kairos_args)]
         else:
             kairos += ["run", self.o.scenario, "--output", str(self.o.output), *self.o.kairos_args]
+        # The supervisor reads the checkpoint logger's lines (a checkpoint's
+        # cost, the one a restart resumed from): last, so that no --quiet or
+        # --log-level among the user's flags hides them.
+        kairos += ["--log-level", "checkpoint=info"]
         kairos += self._node_flags(used, per_node)
         command = self.launcher.command(used, per_node, ranks, kairos, self.journal.path.parent)
         return command, used, per_node, ranks

@@ -130,8 +130,9 @@ def losses(k, launch, env, tmp, rng, nodes=6, replicas=2, events=None, budget=4,
     sets = phold(end, lps=256)
     expected = reference(k, PHOLD, sets, f"{tmp}/reference")
     out = f"{tmp}/supervised"
-    run = supervise(launch, out, PHOLD, nodes, 1, [*sets, "--replicas", str(replicas), "--checkpoint-every", "30000"],
-                    env)
+    # --quiet: the supervisor still sees each checkpoint and resumption.
+    run = supervise(launch, out, PHOLD, nodes, 1,
+                    [*sets, "--replicas", str(replicas), "--checkpoint-every", "30000", "--quiet"], env)
     events = events or rng.randint(2, 3)
     killed_sets, detections = [], []
     launched = 0
