@@ -10,13 +10,14 @@ The grid model's meters take their base load, jitter, period and group from
 the file; the test kit's scheduler takes a boolean (h5py's enum) from it.
 """
 import os
+import subprocess
 import sys
 
 import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../checkpoint"))
-from harness import Kairos, check, digest, scratch  # noqa: E402
+from harness import ENV, PREFLAGS, Kairos, check, digest, scratch  # noqa: E402
 
 METERS = 300
 
@@ -144,12 +145,32 @@ def refusals(k, tmp):
     check(r.returncode == 2 and "cannot open the population file as HDF5" in r.stderr, f"not HDF5: {r.stderr.strip()}")
 
 
+def ranks_see_one_file(k, tmp):
+    """Ranks that read population files of different lengths would number
+    the actors differently: the run is refused before it starts."""
+    m = meters()
+    for rows in (100, 150):
+        os.makedirs(f"{tmp}/node{rows}", exist_ok=True)
+        with open(f"{tmp}/node{rows}/meters.csv", "w") as f:
+            f.write(",".join(m) + "\n")
+            for row in list(zip(*m.values()))[:rows]:
+                f.write(",".join(str(v) for v in row) + "\n")
+        with open(f"{tmp}/node{rows}/grid.toml", "w") as f:
+            f.write(GRID + 'from = "meters.csv"\n')
+    cmd = [k.mpiexec, "-n", "1", *PREFLAGS, k.kairos, "run", f"{tmp}/node100/grid.toml", "--output", f"{tmp}/out-two",
+           ":", "-n", "1", *PREFLAGS, k.kairos, "run", f"{tmp}/node150/grid.toml", "--output", f"{tmp}/out-two"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=ENV)
+    check(r.returncode != 0 and "ranks disagree on the scenario, its population files" in r.stdout + r.stderr,
+          f"ranks reading files of 100 and 150 rows are refused (exit {r.returncode})")
+
+
 def main():
     k = Kairos(sys.argv[1], sys.argv[2])
     with scratch() as tmp:
         same_grid_results(k, tmp)
         booleans(k, tmp)
         refusals(k, tmp)
+        ranks_see_one_file(k, tmp)
     print("population files: every check passed")
 
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/logger.h>
 #include <xxhash.h>
 
@@ -49,6 +50,9 @@ std::uint64_t setup_fingerprint(const scenario& s) {
   std::ostringstream text;
   text << *s.root << '\n' << engine_version << '\n' << abi_version << '\n';
   for (const std::string& p : registry::instance().plugin_names()) text << p << '\n';
+  // A population file's rows number the actors: every rank must count the same.
+  for (const actor_block& b : s.blocks)
+    if (b.from) text << b.field << ' ' << b.count << ' ' << fmt::format("{}", fmt::join(b.from->columns(), ",")) << '\n';
   const std::string all = std::move(text).str();
   return XXH3_64bits(all.data(), all.size());
 }
@@ -87,8 +91,8 @@ std::unique_ptr<scenario> set_up(const run_options& options, transport& net) {
   if (!net.all_equal(setup_fingerprint(*s))) {
     if (net.rank() != 0) throw failure_elsewhere(0);
     throw plugin_error(
-        "ranks disagree on the scenario, the engine version or the plugins loaded: every rank must run the same "
-        "files (check that all nodes see the same scenario and plugin builds)");
+        "ranks disagree on the scenario, its population files, the engine version or the plugins loaded: every rank "
+        "must run the same files (check that all nodes see the same scenario, population files and plugin builds)");
   }
   return s;
 }
