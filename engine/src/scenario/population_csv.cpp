@@ -128,7 +128,11 @@ csv_population::csv_population(const std::filesystem::path& path, std::string fi
     std::vector<std::string>& columns;
     explicit scan(const csv_population& f, std::vector<std::string>& c) : file(f), columns(c) {}
     void field(const char* text, std::size_t size) override {
-      if (row == 0) columns.emplace_back(text ? std::string(text, size) : std::string());
+      if (row != 0) return;
+      std::string_view name = text ? std::string_view(text, size) : std::string_view();
+      // Spreadsheets save UTF-8 CSV with a byte order mark before the header.
+      if (column == 0 && name.starts_with("\xEF\xBB\xBF")) name.remove_prefix(3);
+      columns.emplace_back(name);
     }
     void row_end() override {
       if (row == 0) {

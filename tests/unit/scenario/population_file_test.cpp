@@ -76,6 +76,13 @@ TEST(PopulationFile, CsvCellsAreTomlValues) {
   EXPECT_TRUE(cell(4, 2)->is_floating_point());
 }
 
+// A spreadsheet's UTF-8 byte order mark is not part of the first name.
+TEST(PopulationFile, ByteOrderMarkIsNotAName) {
+  const scratch_file f("bom.csv", "\xEF\xBB\xBF" "a,b\n1,2\n");
+  EXPECT_EQ(kairos::population_file::open(f.path(), "actors[0].from")->columns(),
+            (std::vector<std::string>{"a", "b"}));
+}
+
 // A rank reads rows first, first + step, ...: its own actors of the block.
 TEST(PopulationFile, ARankReadsItsOwnRows) {
   std::string text = "x\n";
