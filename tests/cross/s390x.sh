@@ -24,7 +24,7 @@ build=$root/build-s390x
 "$root/launch/install-deps.sh" "$root/tests/cross/packages.txt"
 bash "$root/launch/toolchains/s390x-sysroot.sh" "$sysroot"
 
-targets="kairos kairos_unit_tests kairos_soda kairos_phold kairos_life"
+targets="kairos kairos_unit_tests kairos_soda kairos_phold kairos_life kairos_grid"
 [ "$full" = --full ] && targets="$targets kairos_model_tests kairos_badabi notaplugin"
 KAIROS_TARGETS=$targets "$root/launch/build.sh" "$build" --toolchain "$root/launch/toolchains/s390x.cmake" \
   -DKAIROS_WITH_MPI=OFF -DKAIROS_WITH_TBB=OFF -DKAIROS_BUILD_BENCH=OFF -DKAIROS_BUILD_TESTS=ON
