@@ -116,26 +116,22 @@ void probe_store::encode(std::vector<std::byte>& out) const {
           if (at == row) return &sums;
         return nullptr;
       };
+      const auto put_row = [&](tick_t row, const tick_aggregate* stored, const tick_accumulator* open) {
+        w.put_le(row);
+        if (!open) {
+          stored->encode(w);
+          return;
+        }
+        tick_aggregate merged = stored ? *stored : tick_aggregate{};
+        merged.merge(*open);
+        merged.encode(w);
+      };
       std::uint64_t count = p.rows.size();
       for (const auto& open : p.open_rows) count += p.rows.count(open.first) ? 0 : 1;
       w.put_le(count);
-      for (const auto& [row, aggregate] : p.rows) {
-        w.put_le(row);
-        if (const tick_accumulator* open = open_row_of(row)) {
-          tick_aggregate with_open = aggregate;
-          with_open.merge(*open);
-          with_open.encode(w);
-        } else {
-          aggregate.encode(w);
-        }
-      }
-      for (const auto& [row, sums] : p.open_rows) {
-        if (p.rows.count(row)) continue;
-        tick_aggregate alone;
-        alone.merge(sums);
-        w.put_le(row);
-        alone.encode(w);
-      }
+      for (const auto& [row, aggregate] : p.rows) put_row(row, &aggregate, open_row_of(row));
+      for (const auto& [row, sums] : p.open_rows)
+        if (!p.rows.count(row)) put_row(row, nullptr, &sums);
       continue;
     }
     w.put_le(samples_entry);
