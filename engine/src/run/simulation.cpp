@@ -75,15 +75,15 @@ void simulation::create_scenario_actors() {
   for (const actor_block& b : scenario_.blocks) {
     const std::string per_actor_field = b.field + ".per_actor";
     // This rank's rows of the block's population file, read once: the
-    // actor at index i of the block is local row (i - begin) / step.
+    // actors are visited in the order of their rows there.
     const placement::hosted_indices hosted = placement_.hosted_in_block(b.first_aai, b.count, rank_);
     const std::optional<population_rows> rows =
         b.from ? std::optional(b.from->read(hosted.begin, hosted.step, hosted.hosted)) : std::nullopt;
+    std::uint64_t row = 0;
     placement_.for_each_hosted(b.first_aai, b.count, rank_, [&](std::uint64_t i) {
       const aai_t aai = b.first_aai + i;
       detail::param_source params(scenario_, b.params, b.params_field, b.per_actor, per_actor_field, i,
-                                  b.names ? b.names->get(i) : nullptr, rows ? &*rows : nullptr,
-                                  (i - hosted.begin) / hosted.step);
+                                  b.names ? b.names->get(i) : nullptr, rows ? &*rows : nullptr, row++);
       actor_init init(aai, *b.cls, &params, constants_, *this);
       void* storage = table_.allocate(*b.cls);
       actor* object;

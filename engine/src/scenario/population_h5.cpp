@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "h5/h5.hpp"
+#include "kairos/core/error.hpp"
 #include "h5/zstd_filter.hpp"
 #include "scenario/population_file.hpp"
 
@@ -36,7 +37,8 @@ class h5_population final : public population_file {
   population_rows read(std::uint64_t first, std::uint64_t step, std::uint64_t count) const override;
 
  private:
-  h5::handle open_file() const;
+  /// The file, opened read-only; a scenario error if it is not HDF5.
+  h5::file open_file() const;
   h5::handle open_column(hid_t file, const std::string& name) const;
   /// How column `name` (of file type `type`) is read, or an error.
   column_kind kind_of(hid_t type, const std::string& name) const;
@@ -46,18 +48,11 @@ class h5_population final : public population_file {
 
 h5_population::h5_population(const std::filesystem::path& path, std::string field)
     : population_file(path, std::move(field)) {
-  const h5::handle file = open_file();
-  h5::handle root(H5Gopen2(file.get(), "/", H5P_DEFAULT), H5Gclose);
-  H5Literate(
-      root.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr,
-      [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
-        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-        return 0;
-      },
-      &columns_);
+  const h5::file file = open_file();
+  columns_ = file.children(file.open_group(file.id(), "/").get());
   if (columns_.empty()) fail("the file holds no dataset (one 1-D dataset per parameter, at the root)");
   for (std::size_t c = 0; c < columns_.size(); ++c) {
-    const h5::handle set = open_column(file.get(), columns_[c]);
+    const h5::handle set = open_column(file.id(), columns_[c]);
     h5::handle space(H5Dget_space(set.get()), H5Sclose);
     hsize_t extent = 0;
     if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), &extent, nullptr) != 1)
@@ -71,11 +66,14 @@ h5_population::h5_population(const std::filesystem::path& path, std::string fiel
   }
 }
 
-h5::handle h5_population::open_file() const {
+h5::file h5_population::open_file() const {
   h5::register_zstd_filter();  // compressed columns need it to read
-  h5::handle file(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file) fail("cannot open the population file as HDF5 (missing, truncated or not HDF5)");
-  return file;
+  try {
+    return h5::file::open_read(path_);
+  } catch (const error&) {
+    // A run-time failure there; a bad input file here (exit 2).
+    fail("cannot open the population file as HDF5 (missing, truncated or not HDF5)");
+  }
 }
 
 h5::handle h5_population::open_column(hid_t file, const std::string& name) const {
@@ -174,11 +172,11 @@ void h5_population::read_column(hid_t set, int column, hid_t file_space, hid_t m
 population_rows h5_population::read(std::uint64_t first, std::uint64_t step, std::uint64_t count) const {
   population_rows rows(path_, field_, columns_, first, step, count);
   if (count == 0) return rows;
-  const h5::handle file = open_file();
+  const h5::file file = open_file();
   const hsize_t start = first, stride = step, n = count;
   h5::handle memory_space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   for (std::size_t c = 0; c < columns_.size(); ++c) {
-    const h5::handle set = open_column(file.get(), columns_[c]);
+    const h5::handle set = open_column(file.id(), columns_[c]);
     h5::handle file_space(H5Dget_space(set.get()), H5Sclose);
     hsize_t extent = 0;
     H5Sget_simple_extent_dims(file_space.get(), &extent, nullptr);

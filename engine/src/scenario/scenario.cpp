@@ -249,19 +249,24 @@ std::shared_ptr<const population_file> open_population(const scenario& s, const 
   }
 }
 
+/// Empty if class `cls` declares parameter `key`, else why not, with the
+/// parameters it does declare.
+std::string undeclared(const class_info& cls, std::string_view key) {
+  std::string known;
+  for (const param_doc& p : cls.params) {
+    if (p.name == key) return {};
+    known += (known.empty() ? "" : ", ") + std::string(p.name);
+  }
+  return fmt::format("class '{}' has no parameter '{}' (parameters: {})", cls.name, key, known.empty() ? "none" : known);
+}
+
 /// Every column of a block's population file must be a parameter of its
 /// class, and not also given per actor in the scenario.
 void check_columns(const scenario& s, const actor_block& b, const toml::node& from) {
   for (const std::string& column : b.from->columns()) {
-    const bool declared =
-        std::any_of(b.cls->params.begin(), b.cls->params.end(), [&](const param_doc& p) { return p.name == column; });
-    if (!declared) {
-      std::string known;
-      for (const param_doc& p : b.cls->params) known += (known.empty() ? "" : ", ") + std::string(p.name);
-      throw scenario_error(fmt::format("{}: {} ({}.from): column '{}' is not a parameter of class '{}' (parameters: {})",
-                                       s.where(&from), b.from->path().string(), b.field, column, b.cls->name,
-                                       known.empty() ? "none" : known));
-    }
+    if (const std::string why = undeclared(*b.cls, column); !why.empty())
+      throw scenario_error(fmt::format("{}: {} ({}.from): column '{}': {}", s.where(&from), b.from->path().string(),
+                                       b.field, column, why));
     if (b.per_actor && b.per_actor->get(column))
       fail(s, b.per_actor->get(column), fmt::format("{}.per_actor.{}", b.field, column),
            fmt::format("is also a column of {}: give each actor's value in one place", b.from->path().string()));
@@ -334,12 +339,8 @@ void read_actor_block(scenario& s, const toml::node& node, std::size_t index) {
 
   // Every parameter must be one the class declares.
   auto check_param = [&](std::string_view key, const toml::node& value, std::string_view where) {
-    for (const param_doc& p : b.cls->params)
-      if (p.name == key) return;
-    std::string known;
-    for (const param_doc& p : b.cls->params) known += (known.empty() ? "" : ", ") + std::string(p.name);
-    fail(s, &value, fmt::format("{}.{}", where, key),
-         fmt::format("class '{}' has no parameter '{}' (parameters: {})", b.cls->name, key, known.empty() ? "none" : known));
+    if (const std::string why = undeclared(*b.cls, key); !why.empty())
+      fail(s, &value, fmt::format("{}.{}", where, key), why);
   };
   if (b.params)
     for (auto&& [key, value] : *b.params) check_param(key.str(), value, field + ".params");

@@ -144,7 +144,7 @@ TEST(PopulationFile, RowsBecomeActors) {
   const scratch_file unknown("unknown.csv", "weights,colour\n[1.0],red\n");
   EXPECT_NE(error("[simulation]\nplugins = []\nstop_tick = 1\n[[actors]]\nclass = \"test.weighted\"\nfrom = \"" +
                   unknown.path().string() + "\"\n")
-                .find("column 'colour' is not a parameter of class 'test.weighted'"),
+                .find("unknown.csv (actors[0].from): column 'colour': class 'test.weighted' has no parameter 'colour'"),
             std::string::npos);
 }
 
