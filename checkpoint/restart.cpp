@@ -483,21 +483,23 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
       }
     }
     // Schedules, as two columns per other destination.
-    std::vector<std::vector<std::uint64_t>> ticks(ranks), aais(ranks);
+    std::vector<std::vector<std::uint64_t>> ticks(ranks), aais(ranks), periods(ranks);
     for (std::size_t i = 0; i < s.agenda_aai.size(); ++i) {
       const auto home = static_cast<std::size_t>(where.rank_of(s.agenda_aai[i]));
       if (home == me) {
-        out.agenda.emplace_back(s.agenda_tick[i], s.agenda_aai[i]);
+        out.agenda.push_back({s.agenda_tick[i], s.agenda_aai[i], s.agenda_period[i]});
         continue;
       }
       ticks[home].push_back(s.agenda_tick[i]);
       aais[home].push_back(s.agenda_aai[i]);
+      periods[home].push_back(s.agenda_period[i]);
     }
     for (std::size_t r = 0; r < ranks; ++r) {
       if (aais[r].empty()) continue;
       writers[r].put('s');
       writers[r].put_vector(ticks[r]);
       writers[r].put_vector(aais[r]);
+      writers[r].put_vector(periods[r]);
     }
     // Timed messages go where their receivers now live, one entry each.
     for (const timed_message& m : s.timed) {
@@ -555,7 +557,10 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
         case 's': {
           const auto ticks = r.get_vector<std::uint64_t>();
           const auto aais = r.get_vector<std::uint64_t>();
-          for (std::size_t i = 0; i < std::min(ticks.size(), aais.size()); ++i) out.agenda.emplace_back(ticks[i], aais[i]);
+          const auto periods = r.get_vector<std::uint64_t>();
+          if (aais.size() != ticks.size() || periods.size() != ticks.size())
+            throw runtime_error("restart: agenda columns disagree in the redistribution buffer");
+          for (std::size_t i = 0; i < ticks.size(); ++i) out.agenda.push_back({ticks[i], aais[i], periods[i]});
           break;
         }
         case 'T': {

@@ -167,6 +167,7 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   h5::handle agenda = f.create_group(root, "agenda");
   f.write_u64(agenda.get(), "tick", s.agenda_tick, u64, true);
   f.write_u64(agenda.get(), "aai", s.agenda_aai, u64, true);
+  f.write_u64(agenda.get(), "period", s.agenda_period, u64, true);
 
   h5::handle timed = f.create_group(root, "timed");
   const auto columns = timed_table(s.timed);
@@ -240,7 +241,8 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
     const h5::handle agenda = f.open_group(root, "agenda");
     s.agenda_tick = f.read_u64(agenda.get(), "tick");
     s.agenda_aai = f.read_u64(agenda.get(), "aai");
-    if (s.agenda_tick.size() != s.agenda_aai.size())
+    s.agenda_period = f.read_u64(agenda.get(), "period");
+    if (s.agenda_tick.size() != s.agenda_aai.size() || s.agenda_period.size() != s.agenda_aai.size())
       throw checkpoint_error(fmt::format("{}: agenda tables disagree in length", name));
 
     const h5::handle timed = f.open_group(root, "timed");

@@ -11,7 +11,8 @@
 //                    archive) in row order, concatenated
 //   /actors/state_size   uint64: bytes of each row's state
 //                    (attribute classes: class names indexed by /actors/class)
-//   /agenda/tick, aai                 the spontaneous activations to come
+//   /agenda/tick, aai, period         the spontaneous activations to come; a
+//                                     periodic one (period >= 1) at its next tick
 //   /timed/due, receiver, sender, sent_tick, sent_diasca, seq, type, size
 //                                     uint64 tables: the timed messages to come
 //   /timed/payload                    uint8, Zstd: their payloads in row order
@@ -48,7 +49,8 @@ namespace kairos::checkpoint {
 /// 5: timed messages to come (/timed), and the count of lookahead windows.
 /// 6: aggregate probes: a declaration line may start with "/aggregate\tPERIOD\t",
 ///    and the samples hold each aggregate probe's per-tick partial sums.
-inline constexpr std::uint64_t format_version = 6;
+/// 7: periodic activations: /agenda/period (0 for a one-off activation).
+inline constexpr std::uint64_t format_version = 7;
 inline constexpr const char* format_name = "kairos-checkpoint";
 
 /// Totals a rank accumulated; summed over shards on restart.
@@ -92,6 +94,7 @@ struct shard_content {
   std::vector<std::uint64_t> state_size;  ///< bytes of each row's state
 
   std::vector<std::uint64_t> agenda_tick, agenda_aai;
+  std::vector<std::uint64_t> agenda_period;  ///< 0: one-off; else every that many ticks from agenda_tick
   std::vector<timed_message> timed;  ///< offsets into timed_payloads
   std::vector<std::byte> timed_payloads;
   std::vector<probe_declaration> probes;

@@ -22,7 +22,6 @@ void concentrator::act_spontaneous(kairos::context& ctx) {
   ctx.send_in(head_end_, wan_, report{kwh_, readings_});
   kwh_ = 0;
   readings_ = 0;
-  ctx.schedule_in(period_);
 }
 
 void concentrator::on(const reading& r, kairos::context&) {

@@ -21,7 +21,7 @@ class concentrator final : public kairos::actor {
 
   explicit concentrator(kairos::actor_init& init);
 
-  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(period_); }
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_every(period_); }
   void act_spontaneous(kairos::context& ctx);
   void on(const reading& r, kairos::context& ctx);
   void on(const curtail& c, kairos::context& ctx);

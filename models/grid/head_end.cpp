@@ -20,12 +20,17 @@ head_end::head_end(kairos::actor_init& init)
   if (!(factor_ > 0 && factor_ <= 1)) init.reject("factor", "must be in (0, 1]");
 }
 
-void head_end::on(const report& r, kairos::context& ctx) {
-  // Concentrators report together (same period, same latency), so the
-  // reports of one period arrive in one tick, in canonical order.
+void head_end::on(const report& r, kairos::context&) {
   kwh_ += r.kwh;
   readings_ += r.readings;
-  if (++reports_ < concentrators_) return;
+  ++reports_;
+}
+
+void head_end::on_end_of_tick(kairos::context& ctx) {
+  // Concentrators report together (same period, same latency): every
+  // report of a period has arrived when the tick they arrive in ends. (The
+  // hook also ends tick 0, where the head end only started.)
+  if (reports_ == 0) return;
   ctx.record(load_, {kwh_, static_cast<double>(readings_)});
   if (kwh_ > limit_kwh_) {
     ctx.log(kairos::log_level::debug, "{:.1f} kWh this period, over the limit of {:.1f}: curtailing to {} for {} ticks",

@@ -12,9 +12,9 @@
 
 namespace grid {
 
-/// The utility's head end: once every concentrator has reported a period it
-/// records the total (probe grid.load), and orders a curtailment when the
-/// total is over the limit.
+/// The utility's head end: at the end of a tick in which concentrators
+/// reported, it records the total of their reports (probe grid.load), and
+/// orders a curtailment when the total is over the limit.
 class head_end final : public kairos::actor {
  public:
   using handles = kairos::handles<report>;
@@ -24,6 +24,7 @@ class head_end final : public kairos::actor {
   explicit head_end(kairos::actor_init& init);
 
   void on(const report& r, kairos::context& ctx);
+  void on_end_of_tick(kairos::context& ctx);
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
@@ -40,7 +41,7 @@ class head_end final : public kairos::actor {
   double limit_kwh_, factor_;
   kairos::tick_t hold_, wan_;
   double kwh_ = 0;
-  std::uint64_t readings_ = 0, reports_ = 0;
+  std::uint64_t readings_ = 0, reports_ = 0;  ///< this tick's
   kairos::probe_id load_;
 };
 

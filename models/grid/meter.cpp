@@ -22,7 +22,7 @@ meter::meter(kairos::actor_init& init)
 void meter::on_first_diasca(kairos::context& ctx) {
   // Meters do not all read at once: each keeps its own phase in the period.
   kairos::random_stream rng = ctx.random();
-  ctx.schedule_at(1 + static_cast<kairos::tick_t>(rng.uniform_int(0, static_cast<std::int64_t>(period_) - 1)));
+  ctx.schedule_every(period_, 1 + static_cast<kairos::tick_t>(rng.uniform_int(0, static_cast<std::int64_t>(period_) - 1)));
 }
 
 void meter::act_spontaneous(kairos::context& ctx) {
@@ -35,7 +35,6 @@ void meter::act_spontaneous(kairos::context& ctx) {
   ctx.record(readings_, kwh);
   const auto delay = link_ + static_cast<kairos::tick_t>(rng.uniform_int(0, static_cast<std::int64_t>(jitter_)));
   ctx.send_in(concentrator_, delay, reading{kwh});
-  ctx.schedule_in(period_);
 }
 
 void meter::on(const curtail& c, kairos::context&) {

@@ -20,7 +20,7 @@ grid default > /dev/null 2> "$work/default.err"
 grep -q "grid.head_end" "$work/default.err" && fail "a debug line was written at the default level" "$work/default.err"
 
 grid debug --log-level grid=debug > /dev/null 2> "$work/debug.err"
-pattern='^kairos: debug: \[grid\.head_end\] tick [0-9]+ diasca 0 actor 0: [0-9.]+ kWh this period, over the limit of 7000\.0: curtailing'
+pattern='^kairos: debug: \[grid\.head_end\] tick [0-9]+ end of tick actor 0: [0-9.]+ kWh this period, over the limit of 7000\.0: curtailing'
 lines=$(grep -cE "$pattern" "$work/debug.err" || true)
 [ "$lines" -ge 1 ] || fail "no curtailment line with --log-level grid=debug" "$work/debug.err"
 grep -q '\[time\]' "$work/debug.err" && fail "grid=debug lowered the time logger too" "$work/debug.err"

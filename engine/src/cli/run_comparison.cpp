@@ -28,6 +28,7 @@ struct actor_record {
   std::uint64_t rng_counter = 0, creations = 0;
   std::string state;              ///< its saved state (the bytes serialize() wrote)
   std::vector<tick_t> scheduled;  ///< ticks it is due at, ascending
+  tick_t period = 0, period_next = 0;  ///< its periodic activation, if any (period 0: none)
 };
 
 /// Every actor a run left, by AAI, from all of its ranks' final-state files.
@@ -50,8 +51,15 @@ std::map<aai_t, actor_record> load_final_states(const fs::path& dir) {
       a.state = shard.states.substr(offset, shard.state_size[row]);
       offset += shard.state_size[row];
     }
-    for (std::size_t i = 0; i < shard.agenda_aai.size(); ++i)
-      actors[shard.agenda_aai[i]].scheduled.push_back(shard.agenda_tick[i]);
+    for (std::size_t i = 0; i < shard.agenda_aai.size(); ++i) {
+      actor_record& a = actors[shard.agenda_aai[i]];
+      if (shard.agenda_period[i] == 0) {
+        a.scheduled.push_back(shard.agenda_tick[i]);
+      } else {
+        a.period = shard.agenda_period[i];
+        a.period_next = shard.agenda_tick[i];
+      }
+    }
   }
   if (ec || !any)
     throw runtime_error(fmt::format("{}: no final-state-*.h5 there (the run did not save its final state)", dir.string()));
@@ -88,6 +96,13 @@ std::optional<std::string> actor_difference(const actor_record& a, const actor_r
     return fmt::format("its schedule differs ({} spontaneous activation(s) to come, next {}, uninterrupted; {}, next "
                        "{}, {})",
                        a.scheduled.size(), next(a), b.scheduled.size(), next(b), b_label);
+  }
+  if (a.period != b.period || a.period_next != b.period_next) {
+    const auto every = [](const actor_record& r) {
+      return r.period == 0 ? std::string("none")
+                           : fmt::format("every {} tick(s), next at tick {}", r.period, r.period_next);
+    };
+    return fmt::format("its periodic activation differs ({} uninterrupted; {} {})", every(a), every(b), b_label);
   }
   return std::nullopt;
 }

@@ -189,9 +189,19 @@ bool simulation::end_local_diasca(timestamp now) {
       diasca_report report;
       apply_local_effects(now, report);
       route_messages(now);
-      if (!report.activity()) return false;
-      prepare_next_diasca(now);
-      return true;
+      if (report.activity()) {
+        prepare_next_diasca(now);
+        return true;
+      }
+      // The tick is quiet on this rank, which is all of it that matters:
+      // nothing from another rank can arrive inside a window.
+      if (end_of_tick_pending()) {
+        const timestamp end{now.tick, end_of_tick_diasca};
+        run_end_of_tick(now.tick);
+        apply_local_effects(end, report);
+        route_messages(end);
+      }
+      return false;
     } catch (const std::exception& e) {
       failure_ = e.what();
     }
@@ -223,6 +233,13 @@ diasca_decision simulation::run_tick(tick_t tick, bool start) {
   diasca_decision decision;
   run_diascas(tick, start, [&](timestamp now) {
     decision = end_diasca(now);
+    if (decision.what == diasca_decision::kind::end_of_tick) {
+      // Every rank's tick is quiet: the hooks run, and what they did
+      // (schedules, timed messages) is exchanged and agreed on like a
+      // diasca's, which decides the next tick.
+      run_end_of_tick(tick);
+      decision = end_diasca({tick, end_of_tick_diasca});
+    }
     return decision.what == diasca_decision::kind::next_diasca;
   });
   return decision;
@@ -388,7 +405,8 @@ void simulation::activate(const activation& a, context& ctx, detail::worker_stat
       for (std::uint32_t i = a.message_count - 1; i > 0; --i)
         std::swap(messages[i], messages[rng.uniform_int(0, i)]);
     }
-    const auto& arenas = arenas_[(now.diasca - 1) & 1];
+    if (cls.end_of_tick) worker.end_of_tick.push_back(object.aai());
+  const auto& arenas = arenas_[(now.diasca - 1) & 1];
     for (std::uint32_t i = 0; i < a.message_count; ++i) {
       const detail::message_record& m = messages[i];
       const handler_entry* h = cls.handler_for(m.type);
@@ -414,7 +432,8 @@ void simulation::run_end_of_run(tick_t last_tick) {
   for (std::uint64_t s = 0; s < table_.slot_count(); ++s) add(table_.at_slot(s));
   for (actor* a : table_.created_actors()) add(a);
   const auto effects = [](const detail::worker_state& w) {
-    return w.messages.size() + w.timed.size() + w.schedules.size() + w.creations.size() + w.deletions.size();
+    return w.messages.size() + w.timed.size() + w.schedules.size() + w.periodic.size() + w.creations.size() +
+           w.deletions.size();
   };
   const timestamp now{last_tick, end_of_run_diasca};
   run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
@@ -444,6 +463,52 @@ void simulation::run_end_of_run(tick_t last_tick) {
     if (!w.samples.empty()) probes_.absorb(w);
     w.clear_diasca();
   }
+}
+
+bool simulation::end_of_tick_pending() const noexcept {
+  return std::any_of(workers_.begin(), workers_.end(), [](const auto& w) { return !w.end_of_tick.empty(); });
+}
+
+void simulation::run_end_of_tick(tick_t tick) {
+  std::vector<aai_t>& due = due_;  // free between diasca 0 and the next tick
+  due.clear();
+  for (auto& w : workers_) {
+    due.insert(due.end(), w.end_of_tick.begin(), w.end_of_tick.end());
+    w.end_of_tick.clear();
+  }
+  std::sort(due.begin(), due.end());
+  due.erase(std::unique(due.begin(), due.end()), due.end());
+  activations_.clear();
+  for (const aai_t aai : due)
+    if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, 0});  // not if deleted since
+  const timestamp now{tick, end_of_tick_diasca};
+  begin_diasca(now);
+  const auto forbidden = [](const detail::worker_state& w) {
+    return w.messages.size() + w.creations.size() + w.deletions.size();
+  };
+  run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
+    detail::worker_state& worker = workers_[w];
+    context& ctx = contexts_[w].ctx;
+    for (std::size_t i = begin; i < end; ++i) {
+      actor& object = *activations_[i].object;
+      const class_info& cls = table_.class_of(object);
+      ctx.bind(object, now);
+      const std::size_t before = forbidden(worker);
+      try {
+        cls.end_of_tick(object, ctx);
+        if (forbidden(worker) != before)
+          throw std::logic_error("on_end_of_tick may record, count, log, draw, schedule, send timed messages "
+                                 "(send_in) and ask to stop, but it sent a message, created or deleted an actor: "
+                                 "the tick is over");
+      } catch (const std::exception& e) {
+        worker.failures.push_back({object.aai(), fmt::format("actor {} (class '{}') failed at the end of tick {} "
+                                                             "(on_end_of_tick): {}",
+                                                             object.aai(), cls.name, tick, e.what())});
+      }
+    }
+  });
+  activations_.clear();
+  due.clear();
 }
 
 void simulation::report_failures() {
@@ -482,6 +547,7 @@ diasca_decision simulation::end_diasca(timestamp now) {
   report.stop_requested = stop_requested_ ? 1 : 0;
   report.failed_rank = failure_ ? rank_ : -1;
   report.checkpoint_wanted = hook_ && hook_->checkpoint_wanted() ? 1 : 0;
+  report.end_of_tick_pending = !failure_ && end_of_tick_pending() ? 1 : 0;
   auto [decision, incoming] = net_.end_diasca(outgoing_, report);
   outgoing_timed_due_ = no_tick;
   if (decision.what == diasca_decision::kind::fail) raise_failure(decision.failed_rank);
@@ -511,7 +577,11 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
     if (!w.failures.empty()) report_failures();
 
   for (auto& w : workers_)
-    for (aai_t aai : w.deletions) report.actors_deleted += table_.erase(aai) ? 1 : 0;
+    for (aai_t aai : w.deletions)
+      if (table_.erase(aai)) {
+        ++report.actors_deleted;
+        agenda_.stop_every(aai);
+      }
   created_.clear();
   for (auto& w : workers_) {
     for (const detail::creation_record& c : w.creations) {
@@ -576,6 +646,12 @@ void simulation::apply_schedules() {
   };
   if (shards > 1 && (records >= parallel_from || split_.pinned())) executor_->for_ranges(shards, 1, apply_shards);
   else apply_shards(0, shards, 0);
+  // Periodic activations are keyed by actor, not tick: one pass, in order.
+  for (const auto& w : workers_)
+    for (const detail::periodic_record& p : w.periodic) {
+      if (p.period == 0) agenda_.stop_every(p.aai);
+      else if (table_.find(p.aai)) agenda_.schedule_every(p.aai, p.first, p.period);  // not if deleted since
+    }
 }
 
 void simulation::route_messages(timestamp now) {
@@ -612,9 +688,15 @@ void simulation::route_messages(timestamp now) {
   }
 }
 
+std::string simulation::describe_diasca(diasca_t diasca) {
+  if (diasca == end_of_tick_diasca) return "end of tick";
+  if (diasca == end_of_run_diasca) return "end of run";
+  return fmt::format("diasca {}", diasca);
+}
+
 void simulation::log_line(log_level level, const actor& self, timestamp now, std::string_view text) {
   logging::write_for_class(table_.class_of(self), level,
-                           fmt::format("tick {} diasca {} actor {}: {}", now.tick, now.diasca, self.aai(), text));
+                           fmt::format("tick {} {} actor {}: {}", now.tick, describe_diasca(now.diasca), self.aai(), text));
 }
 
 std::string simulation::describe_actor(aai_t aai) const {
@@ -783,6 +865,18 @@ void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) con
     out.agenda_tick.insert(out.agenda_tick.end(), live.size(), t);
     out.agenda_aai.insert(out.agenda_aai.end(), live.begin(), live.end());
   }
+  out.agenda_period.assign(out.agenda_tick.size(), 0);
+  // Then the periodic activations (of live actors: deletion stops them), in
+  // (next tick, AAI) order.
+  std::vector<std::pair<aai_t, agenda::periodic>> periodic(agenda_.periodic_activations().begin(),
+                                                           agenda_.periodic_activations().end());
+  std::sort(periodic.begin(), periodic.end(),
+            [](const auto& a, const auto& b) { return std::pair(a.second.next, a.first) < std::pair(b.second.next, b.first); });
+  for (const auto& [aai, p] : periodic) {
+    out.agenda_tick.push_back(p.next);
+    out.agenda_aai.push_back(aai);
+    out.agenda_period.push_back(p.period);
+  }
   timed_.for_each([&](const timed_message& m, const std::byte* payload) {
     out.timed.push_back(m);
     out.timed.back().offset = out.timed_payloads.size();
@@ -849,7 +943,10 @@ void simulation::restore(restored_state&& restored) {
     }
     std::string().swap(block.archive);
   }
-  for (const auto& [t, aai] : restored.agenda) agenda_.schedule(t, aai);
+  for (const auto& [tick, aai, period] : restored.agenda) {
+    if (period == 0) agenda_.schedule(tick, aai);
+    else agenda_.schedule_every(aai, tick, period);
+  }
   for (const timed_message& m : restored.timed) timed_.add(m, restored.timed_payloads.data() + m.offset);
 }
 

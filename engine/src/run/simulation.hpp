@@ -80,7 +80,13 @@ struct restored_state {
   };
   checkpoint::run_position position;
   std::vector<actor_block> actors;
-  std::vector<std::pair<tick_t, aai_t>> agenda;
+  /// A spontaneous activation to come: one-off (period 0) or periodic.
+  struct agenda_entry {
+    tick_t tick;
+    aai_t aai;
+    tick_t period;
+  };
+  std::vector<agenda_entry> agenda;
   std::vector<timed_message> timed;  ///< offsets into timed_payloads
   std::vector<std::byte> timed_payloads;
   std::vector<checkpoint::probe_declaration> probes;  ///< every probe of the run
@@ -200,6 +206,13 @@ class simulation final : private detail::engine_services {
   /// Throws runtime_error for a hook that fails or does more than record,
   /// count, log and draw.
   void run_end_of_run(tick_t last_tick);
+  /// True when an actor activated this tick waits for its on_end_of_tick.
+  bool end_of_tick_pending() const noexcept;
+  /// Runs on_end_of_tick, at (`tick`, end_of_tick_diasca), of every actor
+  /// here activated this tick whose class hides it, once each in AAI order.
+  /// Its effects wait in the workers' buffers for the diasca's usual end;
+  /// a hook that sends, creates or deletes is a failure recorded there.
+  void run_end_of_tick(tick_t tick);
 
   // engine_services
   void* allocate_actor(const class_info& cls) override { return table_.allocate(cls); }
@@ -209,6 +222,8 @@ class simulation final : private detail::engine_services {
     return probes_.declare(name, curves, mode);
   }
   void log_line(log_level level, const actor& self, timestamp now, std::string_view text) override;
+  /// "diasca 3", or "end of tick" / "end of run" for the hooks' diascas.
+  static std::string describe_diasca(diasca_t diasca);
 
   const scenario& scenario_;
   transport& net_;

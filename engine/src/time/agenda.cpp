@@ -29,12 +29,54 @@ void agenda::shard::schedule(tick_t tick, aai_t aai) {
 
 void agenda::shard::withdraw(tick_t tick, aai_t aai) {
   const auto it = buckets.find(tick);
-  if (it != buckets.end()) std::erase(it->second, aai);
+  if (it == buckets.end()) return;
+  std::erase(it->second, aai);
+  if (!it->second.empty()) return;
+  recycle(std::move(it->second));
+  buckets.erase(it);
+  prune();
+}
+
+void agenda::shard::prune() {
+  while (!heap.empty() && !buckets.contains(heap.front())) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+    heap.pop_back();
+  }
+}
+
+std::vector<aai_t> agenda::shard::take(tick_t tick) {
+  const auto it = buckets.find(tick);
+  if (it == buckets.end()) return {};
+  std::vector<aai_t> bucket = std::move(it->second);
+  buckets.erase(it);
+  prune();  // the tick taken, and any stale ticks beneath it
+  return bucket;
+}
+
+void agenda::shard::recycle(std::vector<aai_t>&& bucket) {
+  bucket.clear();
+  if (bucket.capacity() > 0) spare.push_back(std::move(bucket));
+}
+
+void agenda::schedule_every(aai_t aai, tick_t first, tick_t period) {
+  const auto [it, inserted] = every_.try_emplace(aai, periodic{period, first});
+  if (!inserted) {
+    every_buckets_.withdraw(it->second.next, aai);
+    it->second = {period, first};
+  }
+  every_buckets_.schedule(first, aai);
+}
+
+void agenda::stop_every(aai_t aai) {
+  const auto it = every_.find(aai);
+  if (it == every_.end()) return;
+  every_buckets_.withdraw(it->second.next, aai);
+  every_.erase(it);
 }
 
 tick_t agenda::next_tick() const noexcept {
-  if (shards_.size() == 1) return shards_[0].next_tick();
-  tick_t next = no_tick;
+  if (shards_.size() == 1) return std::min(shards_[0].next_tick(), every_buckets_.next_tick());
+  tick_t next = every_buckets_.next_tick();
   for (const shard& s : shards_) next = std::min(next, s.next_tick());
   return next;
 }
@@ -52,27 +94,36 @@ bool agenda::first_sighting(aai_t aai) {
 void agenda::take(tick_t tick, std::vector<aai_t>& out) {
   out.clear();
   shard& s = shards_[shard_of(tick)];
-  const auto it = s.buckets.find(tick);
-  if (it == s.buckets.end()) return;
-  std::vector<aai_t> bucket = std::move(it->second);
-  s.buckets.erase(it);
-  std::pop_heap(s.heap.begin(), s.heap.end(), std::greater<>{});
-  s.heap.pop_back();
-
+  std::vector<aai_t> bucket = s.take(tick);
   out.reserve(bucket.size());
   for (aai_t aai : bucket)
     if (first_sighting(aai)) out.push_back(aai);
+  s.recycle(std::move(bucket));
+
+  if (every_buckets_.next_tick() == tick) {
+    std::vector<aai_t> periodic_bucket = every_buckets_.take(tick);
+    for (aai_t aai : periodic_bucket) {
+      periodic& p = every_.at(aai);  // there: stopping or re-timing withdraws the entry
+      if (p.period < no_tick - tick) {
+        p.next = tick + p.period;
+        every_buckets_.schedule(p.next, aai);
+      } else {
+        every_.erase(aai);  // its next tick is past the last one a run can reach
+      }
+      if (first_sighting(aai)) out.push_back(aai);
+    }
+    every_buckets_.recycle(std::move(periodic_bucket));
+  }
+
   for (aai_t aai : out)
     if (aai < dense_limit) seen_bits_[aai >> 6] = 0;
   seen_sparse_.clear();
-
-  bucket.clear();
-  s.spare.push_back(std::move(bucket));
 }
 
 std::vector<tick_t> agenda::ticks() const {
   std::vector<tick_t> out;
-  for (const shard& s : shards_) out.insert(out.end(), s.heap.begin(), s.heap.end());
+  for (const shard& s : shards_)
+    for (const auto& [tick, bucket] : s.buckets) out.push_back(tick);
   std::sort(out.begin(), out.end());
   return out;
 }

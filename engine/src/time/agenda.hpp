@@ -13,7 +13,16 @@ namespace kairos {
 /// asked for it. Buckets are found by hash (O(1) per schedule) and the
 /// distinct ticks sit in a min-heap, so jumping to the next tick costs
 /// O(log ticks) however many idle ticks lie between. Entries of deleted
-/// actors are left in place and skipped when their tick comes.
+/// actors are left in place and skipped when their tick comes. A bucket
+/// that withdraw empties is dropped with its tick, so that a tick with
+/// nothing left due is not visited (nor would it be after a restart, whose
+/// checkpoint holds no such tick).
+///
+/// Periodic activations (schedule_every) are kept apart: a table of each
+/// periodic actor's period and next tick, and buckets of those next ticks.
+/// Taking a tick files each periodic actor due then for its next period, so
+/// a periodic actor costs one entry whatever the run's length. Stopping or
+/// changing a period withdraws the old next-tick entry.
 ///
 /// Ticks are spread over shards (tick modulo the shard count), so that the
 /// end of a diasca can apply its schedules on several threads at once: calls
@@ -31,27 +40,51 @@ class agenda {
   void schedule(tick_t tick, aai_t aai) { shards_[shard_of(tick)].schedule(tick, aai); }
   /// Removes every entry of `aai` at `tick`.
   void withdraw(tick_t tick, aai_t aai) { shards_[shard_of(tick)].withdraw(tick, aai); }
-  /// Smallest tick with a bucket, or no_tick. (A bucket emptied by withdraw
-  /// stays until its tick and then yields no actor.)
+  /// `aai` acts at `first`, then every `period` (>= 1) ticks after, until
+  /// stop_every; a later call replaces the earlier. For one thread at a time.
+  void schedule_every(aai_t aai, tick_t first, tick_t period);
+  /// Ends `aai`'s periodic activation, if it has one.
+  void stop_every(aai_t aai);
+
+  /// A periodic activation: the period and the next tick it falls on.
+  struct periodic {
+    tick_t period;
+    tick_t next;
+  };
+  /// Each periodic actor's activation, in no particular order.
+  const std::unordered_map<aai_t, periodic>& periodic_activations() const noexcept { return every_; }
+
+  /// Smallest tick with something due, or no_tick.
   tick_t next_tick() const noexcept;
   /// Takes the actors scheduled at `tick` into `out` (cleared first), each
-  /// once, in the order they asked. `tick` must be next_tick() or earlier.
+  /// once, in the order they asked, then the periodic actors due then, whose
+  /// next activations it files. `tick` must be next_tick() or earlier.
   void take(tick_t tick, std::vector<aai_t>& out);
-  /// The ticks to come, in increasing order.
+  /// The ticks to come of one-off activations, in increasing order.
   std::vector<tick_t> ticks() const;
-  /// The actors that asked for `tick`, in the order they asked, duplicates
-  /// and entries of deleted actors included (empty if none).
+  /// The actors that asked for a one-off activation at `tick`, in the order
+  /// they asked, duplicates and entries of deleted actors included (empty if
+  /// none).
   const std::vector<aai_t>& bucket(tick_t tick) const;
 
  private:
   /// The buckets of the ticks of one shard.
   struct shard {
     void schedule(tick_t tick, aai_t aai);
+    /// Removes `aai`'s entries at `tick`, and the bucket if none is left.
     void withdraw(tick_t tick, aai_t aai);
     tick_t next_tick() const noexcept { return heap.empty() ? no_tick : heap.front(); }
+    /// Moves the bucket of `tick` out (empty if none) and drops its tick.
+    std::vector<aai_t> take(tick_t tick);
+    /// Pops heap ticks whose buckets are gone (dropped by withdraw, or
+    /// repeated: a tick withdrawn and scheduled again is pushed twice), so
+    /// that the heap's top has a bucket.
+    void prune();
+    /// Gives an emptied bucket back for reuse.
+    void recycle(std::vector<aai_t>&& bucket);
 
     std::unordered_map<tick_t, std::vector<aai_t>> buckets;
-    std::vector<tick_t> heap;                // distinct ticks of buckets, min-heap
+    std::vector<tick_t> heap;                // ticks of buckets, min-heap (stale ones below the top)
     std::vector<std::vector<aai_t>> spare;   // emptied buckets, reused to avoid allocation
   };
 
@@ -61,6 +94,8 @@ class agenda {
 
   std::vector<shard> shards_;
   tick_t shard_mask_;
+  std::unordered_map<aai_t, periodic> every_;
+  shard every_buckets_;  ///< the periodic actors' next ticks
   std::vector<std::uint64_t> seen_bits_;
   std::unordered_set<aai_t> seen_sparse_;
 };

@@ -21,6 +21,8 @@ struct diasca_report {
   /// rank, or rank 0's wall-clock trigger fired (only rank 0 sets that one,
   /// so all ranks follow one clock).
   std::uint32_t checkpoint_wanted = 0;
+  /// Actors activated this tick wait for their on_end_of_tick.
+  std::uint32_t end_of_tick_pending = 0;
 
   void combine(const diasca_report& o) noexcept {
     messages_sent += o.messages_sent;
@@ -29,6 +31,7 @@ struct diasca_report {
     next_tick = next_tick < o.next_tick ? next_tick : o.next_tick;
     stop_requested |= o.stop_requested;
     checkpoint_wanted |= o.checkpoint_wanted;
+    end_of_tick_pending |= o.end_of_tick_pending;
     if (o.failed_rank >= 0 && (failed_rank < 0 || o.failed_rank < failed_rank)) failed_rank = o.failed_rank;
   }
   bool activity() const noexcept { return messages_sent + actors_created + actors_deleted > 0; }
@@ -36,7 +39,9 @@ struct diasca_report {
 
 /// What the root decides from the combined report and sends down the tree.
 struct diasca_decision {
-  enum class kind : std::uint32_t { next_diasca, next_tick, stop, fail };
+  /// end_of_tick: the tick is quiet; run the on_end_of_tick hooks, then
+  /// agree again on what comes next.
+  enum class kind : std::uint32_t { next_diasca, next_tick, stop, fail, end_of_tick };
   kind what = kind::stop;
   std::int32_t failed_rank = -1;
   std::uint32_t stop_requested = 0;
@@ -45,12 +50,14 @@ struct diasca_decision {
 };
 
 /// The root's rule (docs/design.md §2): go on while the diasca had activity; at a
-/// quiet diasca end the tick and jump to the earliest scheduled tick, unless
-/// an actor asked to stop or nothing is left.
+/// quiet diasca end the tick (after its end-of-tick hooks, if any are
+/// pending) and jump to the earliest scheduled tick, unless an actor asked to
+/// stop or nothing is left.
 inline diasca_decision decide(const diasca_report& r) noexcept {
   using k = diasca_decision::kind;
   if (r.failed_rank >= 0) return {k::fail, r.failed_rank, 0, no_tick, 0};
   if (r.activity()) return {k::next_diasca, -1, 0, no_tick, 0};
+  if (r.end_of_tick_pending) return {k::end_of_tick, -1, 0, no_tick, 0};
   if (r.stop_requested || r.next_tick == no_tick) return {k::stop, -1, r.stop_requested, r.next_tick, 0};
   return {k::next_tick, -1, 0, r.next_tick, r.checkpoint_wanted};
 }
@@ -64,7 +71,16 @@ inline diasca_decision decide(const diasca_report& r) noexcept {
 /// shrink to one "any activity" flag: decide() needs no more, and the run's
 /// totals are summed at its end.
 struct agreement_words {
-  enum : std::size_t { in_flight, activity, stop, checkpoint, next_tick_complement, failed_rank_complement, count };
+  enum : std::size_t {
+    in_flight,
+    activity,
+    stop,
+    checkpoint,
+    end_of_tick,
+    next_tick_complement,
+    failed_rank_complement,
+    count
+  };
   std::array<std::uint64_t, count> words{};
 
   static agreement_words of(const diasca_report& r, std::uint64_t sent, std::uint64_t received) noexcept {
@@ -73,6 +89,7 @@ struct agreement_words {
     a.words[activity] = r.activity() ? 1 : 0;
     a.words[stop] = r.stop_requested ? 1 : 0;
     a.words[checkpoint] = r.checkpoint_wanted ? 1 : 0;
+    a.words[end_of_tick] = r.end_of_tick_pending ? 1 : 0;
     a.words[next_tick_complement] = ~static_cast<std::uint64_t>(r.next_tick);
     // No failure reads as INT_MAX, above every rank.
     a.words[failed_rank_complement] = ~static_cast<std::uint64_t>(r.failed_rank >= 0 ? r.failed_rank : INT_MAX);
@@ -95,6 +112,7 @@ struct agreement_words {
     r.messages_sent = words[activity];
     r.stop_requested = static_cast<std::uint32_t>(words[stop]);
     r.checkpoint_wanted = static_cast<std::uint32_t>(words[checkpoint]);
+    r.end_of_tick_pending = static_cast<std::uint32_t>(words[end_of_tick]);
     r.next_tick = static_cast<tick_t>(~words[next_tick_complement]);
     const auto failed = static_cast<std::int64_t>(~words[failed_rank_complement]);
     r.failed_rank = failed == INT_MAX ? -1 : static_cast<std::int32_t>(failed);

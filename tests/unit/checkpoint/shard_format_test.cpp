@@ -43,6 +43,7 @@ shard_content sample_shard() {
   s.state_size = {3, 1 << 20, 5};
   s.agenda_tick = {5000, 6000};
   s.agenda_aai = {5, 1};
+  s.agenda_period = {0, 250};
   // Two timed messages to come, 8 and 3 payload bytes.
   s.timed = {{5010, 5, 1, 4990, 2, 7, 0xABCDEF0123456789ull, 8, 0}, {6000, 1, 5, 4999, 0, 0, 42, 3, 8}};
   for (int i = 0; i < 11; ++i) s.timed_payloads.push_back(std::byte(i));
@@ -78,6 +79,7 @@ void expect_same(const shard_content& a, const shard_content& b) {
   EXPECT_EQ(a.states, b.states);
   EXPECT_EQ(a.agenda_tick, b.agenda_tick);
   EXPECT_EQ(a.agenda_aai, b.agenda_aai);
+  EXPECT_EQ(a.agenda_period, b.agenda_period);
   ASSERT_EQ(a.timed.size(), b.timed.size());
   for (std::size_t i = 0; i < a.timed.size(); ++i) {
     const timed_message &x = a.timed[i], &y = b.timed[i];

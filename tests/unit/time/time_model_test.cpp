@@ -65,6 +65,20 @@ params = { a = 5, b = 7, withdraw_a = true }
   EXPECT_EQ(out.probes.at("scheduler")[0].tick, 7u);
 }
 
+TEST(TimeModel, AWithdrawnTickWithNothingElseDueIsNotVisited) {
+  // A checkpoint holds no such tick, so a restarted run would not visit it
+  // either: the run's last tick must not depend on that.
+  const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.scheduler"
+params = { a = 9, b = 7, withdraw_a = true }
+)");
+  EXPECT_EQ(out.stats.end_reason, "nothing left to do");
+  EXPECT_EQ(out.stats.last_tick, 7u);
+  EXPECT_EQ(out.stats.ticks_simulated, 2u);  // 0 and 7
+}
+
 TEST(TimeModel, AnActorKnowsItsAaiInsideItsConstructor) {
   const auto out = run_text(R"(
 [simulation]

@@ -25,6 +25,7 @@ diasca_report random_report(std::mt19937_64& rng, int rank) {
   r.next_tick = sometimes(6) ? kairos::no_tick : rng() % (sometimes(2) ? 50 : (kairos::tick_t{1} << 62));
   r.stop_requested = sometimes(10) ? 1 : 0;
   r.checkpoint_wanted = sometimes(5) ? 1 : 0;
+  r.end_of_tick_pending = sometimes(8) ? 1 : 0;
   r.failed_rank = sometimes(12) ? rank : -1;
   return r;
 }
@@ -39,7 +40,7 @@ void expect_same_decision(const diasca_decision& a, const diasca_decision& b) {
 
 TEST(Agreement, PackedMaximaDecideAsTheCombinedReports) {
   std::mt19937_64 rng(20261123);
-  int decisions_seen[4] = {};
+  int decisions_seen[5] = {};
   for (int trial = 0; trial < 20000; ++trial) {
     const int ranks = 1 + static_cast<int>(rng() % 16);
     diasca_report combined;
@@ -72,7 +73,7 @@ TEST(Agreement, PackedMaximaDecideAsTheCombinedReports) {
     ++decisions_seen[static_cast<int>(expected.what)];
     if (testing::Test::HasFailure()) FAIL() << "trial " << trial << " with " << ranks << " ranks";
   }
-  for (int kind = 0; kind < 4; ++kind) EXPECT_GT(decisions_seen[kind], 100) << "decision kind " << kind;
+  for (int kind = 0; kind < 5; ++kind) EXPECT_GT(decisions_seen[kind], 100) << "decision kind " << kind;
 }
 
 TEST(Agreement, ExtremeTicksAndRanksSurviveTheComplement) {

@@ -38,7 +38,7 @@ class aai_scope {
 ///
 /// A model class derives from it, declares the messages it handles with
 /// `using handles = kairos::handles<...>;` and one `void on(const M&, context&)`
-/// per message, and may hide the two lifecycle hooks below. Dispatch goes
+/// per message, and may hide the lifecycle hooks below. Dispatch goes
 /// through a per-class table built at registration, so there are no virtual
 /// functions here and the engine's share of an actor is 24 bytes.
 class actor {
@@ -53,6 +53,15 @@ class actor {
 
   /// Runs at diasca 0 of each tick the actor scheduled. Hide it to use it.
   void act_spontaneous(context&) {}
+
+  /// Runs once at the end of every tick in which the actor was activated
+  /// (spontaneously, by a message or by its creation), for every actor of a
+  /// class that hides it: after the tick's last diasca, when every message
+  /// of the tick has been handled, at now() = that tick and diasca() =
+  /// end_of_tick_diasca. It may record, count, log, draw, schedule, send
+  /// timed messages (send_in) and ask to stop; not send, create or delete,
+  /// which would need another diasca of a tick that is over.
+  void on_end_of_tick(context&) {}
 
   /// Runs once when the run is over (its stop tick reached, nothing left to
   /// do, or a stop requested), for every actor of a class that hides it: at

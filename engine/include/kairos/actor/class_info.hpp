@@ -73,6 +73,7 @@ struct class_info {
   void (*destroy)(actor&) noexcept;
   void (*first_diasca)(actor&, context&);
   void (*spontaneous)(actor&, context&);
+  void (*end_of_tick)(actor&, context&);  ///< null: the class does not hide on_end_of_tick
   void (*end_of_run)(actor&, context&);  ///< null: the class does not hide on_end_of_run
   std::span<const handler_entry> handlers;
   void (*save)(const actor&, state_oarchive&);

@@ -66,8 +66,19 @@ class context {
   void schedule_at(tick_t tick);
   /// Asks for a spontaneous activation `ticks` (>= 1) ticks from now.
   void schedule_in(tick_t ticks) { schedule_at(now_.tick + ticks); }
-  /// Cancels a tick previously scheduled (no effect if it was not).
+  /// Cancels a tick previously scheduled (no effect if it was not). A
+  /// periodic activation is left alone: stop_every ends that.
   void withdraw(tick_t tick) { worker_->schedules.push_back({self_aai_, tick, true}); }
+  /// Asks for a spontaneous activation every `period` (>= 1) ticks: at
+  /// now + period, now + 2 period, ... until stop_every or the actor's
+  /// deletion. Calling it again replaces the earlier periodic activation.
+  /// An activation both periodic and scheduled runs once. The engine keeps
+  /// the period (and checkpoints it): the actor need not reschedule itself.
+  void schedule_every(tick_t period);
+  /// The same, first at tick `first` (> now), then every `period` ticks.
+  void schedule_every(tick_t period, tick_t first);
+  /// Ends this actor's periodic activation (none due from now on).
+  void stop_every() { worker_->periodic.push_back({self_aai_, 0, 0}); }
 
   /// Creates an actor of registered class T, constructed as
   /// T(actor_init&, args...). Its AAI is returned at once; it runs

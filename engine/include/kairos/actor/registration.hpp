@@ -75,7 +75,9 @@ class actor_registrar {
     info_.destroy = [](actor& a) noexcept { static_cast<T&>(a).~T(); };
     info_.first_diasca = [](actor& a, context& ctx) { static_cast<T&>(a).on_first_diasca(ctx); };
     info_.spontaneous = [](actor& a, context& ctx) { static_cast<T&>(a).act_spontaneous(ctx); };
-    // Only classes that hide it get one: the others cost nothing at the end.
+    // Only classes that hide them get hooks: the others cost nothing.
+    if constexpr (!std::is_same_v<decltype(&T::on_end_of_tick), void (actor::*)(context&)>)
+      info_.end_of_tick = [](actor& a, context& ctx) { static_cast<T&>(a).on_end_of_tick(ctx); };
     if constexpr (!std::is_same_v<decltype(&T::on_end_of_run), void (actor::*)(context&)>)
       info_.end_of_run = [](actor& a, context& ctx) { static_cast<T&>(a).on_end_of_run(ctx); };
     info_.handlers = handler_table<T, typename T::handles>::entries;

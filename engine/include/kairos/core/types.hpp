@@ -11,6 +11,8 @@ using tick_t = std::uint64_t;
 using diasca_t = std::uint32_t;
 /// The diasca of what actors do in on_end_of_run: after every diasca.
 inline constexpr diasca_t end_of_run_diasca = 0xFFFFFFFFu;
+/// The diasca of what actors do in on_end_of_tick: after the tick's last.
+inline constexpr diasca_t end_of_tick_diasca = 0xFFFFFFFEu;
 /// Abstract actor identifier: independent of rank, thread and placement.
 using aai_t = std::uint64_t;
 

@@ -21,6 +21,8 @@ inline constexpr const char* engine_version = "0.1.0";
 /// 6: probes have a mode (samples, or aggregate with a period):
 ///    engine_services::declare_probe takes it, probe_doc carries the kind;
 ///    actor_init reads array parameters.
-inline constexpr std::uint32_t abi_version = 6;
+/// 7: periodic activations (worker_state::periodic) and on_end_of_tick
+///    (class_info::end_of_tick, worker_state::end_of_tick).
+inline constexpr std::uint32_t abi_version = 7;
 
 }  // namespace kairos

@@ -75,6 +75,14 @@ struct schedule_record {
   bool withdraw;
 };
 
+/// A schedule_every (period >= 1, first activation at `first`) or
+/// stop_every (period 0) request, applied in order at the end of the diasca.
+struct periodic_record {
+  aai_t aai;
+  tick_t first;
+  tick_t period;
+};
+
 /// One probe sample; its values sit in worker_state::sample_values.
 struct sample_record {
   std::uint64_t probe;  ///< probe_id::key
@@ -103,10 +111,14 @@ struct alignas(128) worker_state {
   std::vector<creation_record> creations;
   std::vector<aai_t> deletions;
   std::vector<schedule_record> schedules;
+  std::vector<periodic_record> periodic;
   std::vector<sample_record> samples;
   std::vector<double> sample_values;
   std::vector<std::uint64_t> counters;
   std::vector<failure_record> failures;
+  /// Actors activated this tick whose class hides on_end_of_tick (repeats
+  /// included); emptied when the tick ends.
+  std::vector<aai_t> end_of_tick;
   std::uint64_t activations = 0;  ///< due actors this worker ran in the current tick's diasca 0
   bool stop_requested = false;
 
@@ -116,6 +128,7 @@ struct alignas(128) worker_state {
     creations.clear();
     deletions.clear();
     schedules.clear();
+    periodic.clear();
   }
 };
 
