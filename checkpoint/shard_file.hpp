@@ -50,7 +50,8 @@ namespace kairos::checkpoint {
 /// 6: aggregate probes: a declaration line may start with "/aggregate\tPERIOD\t",
 ///    and the samples hold each aggregate probe's per-tick partial sums.
 /// 7: periodic activations: /agenda/period (0 for a one-off activation).
-inline constexpr std::uint64_t format_version = 7;
+/// 8: actor states store sizes and item versions as varints (abi 8).
+inline constexpr std::uint64_t format_version = 8;
 inline constexpr const char* format_name = "kairos-checkpoint";
 
 /// Totals a rank accumulated; summed over shards on restart.

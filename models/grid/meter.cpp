@@ -22,7 +22,8 @@ meter::meter(kairos::actor_init& init)
 void meter::on_first_diasca(kairos::context& ctx) {
   // Meters do not all read at once: each keeps its own phase in the period.
   kairos::random_stream rng = ctx.random();
-  ctx.schedule_every(period_, 1 + static_cast<kairos::tick_t>(rng.uniform_int(0, static_cast<std::int64_t>(period_) - 1)));
+  const auto phase = static_cast<kairos::tick_t>(rng.uniform_int(0, static_cast<std::int64_t>(period_) - 1));
+  ctx.schedule_every(period_, 1 + phase);
 }
 
 void meter::act_spontaneous(kairos::context& ctx) {

@@ -117,6 +117,38 @@ TEST(StateArchive, StoresNumbersLittleEndianOnEveryMachine) {
   EXPECT_EQ(bytes.substr(4), std::string("\0\0\0\0\0\0\xf0\x3f", 8));
 }
 
+TEST(StateArchive, StoresSizesAsVarints) {
+  std::string bytes;
+  kairos::state_oarchive ar(bytes);
+  const std::vector<std::uint8_t> empty, three{7, 8, 9};
+  const std::vector<std::string> words{"a"};
+  const std::string long_text(300, 'x');
+  ar << empty << three << words << long_text;
+  // Arrays of numbers: the count, then the bytes. Other collections: the
+  // count, the item version (0), the items. 300 is 0xac 0x02.
+  const std::string expected_head("\x00" "\x03\x07\x08\x09" "\x01\x00\x01" "a" "\xac\x02", 11);
+  EXPECT_EQ(bytes.substr(0, 11), expected_head);
+  ASSERT_EQ(bytes.size(), 11u + 300u);
+  std::vector<std::uint8_t> empty_back{1}, three_back;
+  std::vector<std::string> words_back;
+  std::string text_back;
+  kairos::state_iarchive in(bytes);
+  in >> empty_back >> three_back >> words_back >> text_back;
+  EXPECT_TRUE(empty_back.empty());
+  EXPECT_EQ(three_back, three);
+  EXPECT_EQ(words_back, words);
+  EXPECT_EQ(text_back, long_text);
+  EXPECT_EQ(in.remaining(), 0u);
+}
+
+TEST(StateArchive, AnOverlongVarintIsRefused) {
+  // Eleven continuation bytes: no 64-bit size is written so.
+  const std::string bytes(11, '\xff');
+  std::string text;
+  kairos::state_iarchive in(bytes);
+  EXPECT_THROW(in >> text, std::out_of_range);
+}
+
 TEST(StateArchive, AnObjectsBytesDoNotDependOnWhatCameBefore) {
   // Boost's binary archive writes class preambles the first time it meets a
   // class; these bytes must be the object's alone, so states can be cut

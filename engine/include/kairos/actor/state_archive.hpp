@@ -17,6 +17,10 @@
 //   contends between threads; these archives are a byte cursor.
 // - Fixed byte order. Numbers are stored little-endian on every machine, so
 //   a state saved on one architecture loads on another and hashes the same.
+// - Sizes (of strings and collections) and item versions are unsigned
+//   LEB128 varints: an empty container costs 1 or 2 bytes, not 8 or 12,
+//   which for models of many small actors is much of the state (and of the
+//   time spent compressing a checkpoint).
 // - No class preambles and no object tracking. Every object is stored by
 //   value, each time it is reached, and the bytes of a state do not depend
 //   on what the archive held before it. Pointers are refused at compile
@@ -119,6 +123,15 @@ class state_oarchive {
     detail::to_little_endian(value, bytes);
     save_binary(bytes, sizeof bytes);
   }
+  /// Unsigned LEB128: 7 bits a byte, low bits first, the high bit set on
+  /// every byte but the last.
+  void put_varint(std::uint64_t value) {
+    char bytes[10];
+    std::size_t n = 0;
+    for (; value >= 0x80; value >>= 7) bytes[n++] = static_cast<char>((value & 0x7f) | 0x80);
+    bytes[n++] = static_cast<char>(value);
+    out_.append(bytes, n);
+  }
 
   template <class T>
   void save(const T& value) {
@@ -128,12 +141,12 @@ class state_oarchive {
     } else if constexpr (std::is_arithmetic_v<T>) {
       put(value);
     } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
-      put(static_cast<std::uint64_t>(value.size()));
+      put_varint(value.size());
       save_binary(value.data(), value.size());
     } else if constexpr (std::is_same_v<T, boost::serialization::collection_size_type>) {
-      put(static_cast<std::uint64_t>(static_cast<std::size_t>(value)));
+      put_varint(static_cast<std::size_t>(value));
     } else if constexpr (std::is_same_v<T, boost::serialization::item_version_type>) {
-      put(static_cast<std::uint32_t>(static_cast<unsigned>(value)));
+      put_varint(static_cast<unsigned>(value));
     } else if constexpr (std::is_array_v<T>) {
       *this << boost::serialization::make_array(&value[0], std::extent_v<T>);
     } else {
@@ -195,6 +208,16 @@ class state_iarchive {
   T get() {
     return detail::from_little_endian<T>(take(sizeof(T)));
   }
+  std::uint64_t get_varint() {
+    std::uint64_t value = 0;
+    for (unsigned shift = 0;; shift += 7) {
+      const auto byte = static_cast<std::uint8_t>(*take(1));
+      // The tenth byte holds the top bit of 64 and nothing more.
+      if (shift == 63 && byte > 1) throw std::out_of_range("a saved size does not fit in 64 bits (damaged state)");
+      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return value;
+    }
+  }
 
   template <class T>
   void load(T& value) {
@@ -206,7 +229,7 @@ class state_iarchive {
     } else if constexpr (std::is_arithmetic_v<plain>) {
       target = get<plain>();
     } else if constexpr (std::is_same_v<plain, std::string>) {
-      const auto size = get<std::uint64_t>();
+      const auto size = get_varint();
       if (size > remaining()) throw std::out_of_range("a saved string is longer than the state");
       const std::byte* p = take(static_cast<std::size_t>(size));
       target.assign(reinterpret_cast<const char*>(p), static_cast<std::size_t>(size));
@@ -214,11 +237,14 @@ class state_iarchive {
       // A damaged count must not size a huge allocation: every element of a
       // saved collection takes at least one byte, except elements that save
       // nothing, which no actor state has a use for.
-      const auto count = get<std::uint64_t>();
+      const auto count = get_varint();
       if (count > remaining()) throw std::out_of_range("a saved collection has more elements than the state has bytes");
       target = boost::serialization::collection_size_type(static_cast<std::size_t>(count));
     } else if constexpr (std::is_same_v<plain, boost::serialization::item_version_type>) {
-      target = boost::serialization::item_version_type(get<std::uint32_t>());
+      const auto version = get_varint();
+      if (version > 0xffffffffu)
+        throw std::out_of_range("a saved item version does not fit in 32 bits (damaged state)");
+      target = boost::serialization::item_version_type(static_cast<unsigned>(version));
     } else if constexpr (std::is_array_v<plain>) {
       auto array = boost::serialization::make_array(&target[0], std::extent_v<plain>);
       load(array);

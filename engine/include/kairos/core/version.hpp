@@ -23,6 +23,7 @@ inline constexpr const char* engine_version = "0.1.0";
 ///    actor_init reads array parameters.
 /// 7: periodic activations (worker_state::periodic) and on_end_of_tick
 ///    (class_info::end_of_tick, worker_state::end_of_tick).
-inline constexpr std::uint32_t abi_version = 7;
+/// 8: the state archive stores sizes and item versions as varints.
+inline constexpr std::uint32_t abi_version = 8;
 
 }  // namespace kairos
