@@ -424,6 +424,29 @@ void simulation::activate(const activation& a, context& ctx, detail::worker_stat
   }
 }
 
+template <class Effects>
+void simulation::run_hooks(timestamp now, void (*class_info::*hook)(actor&, context&), const Effects& effects,
+                           std::string_view rule, std::string_view when) {
+  run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
+    detail::worker_state& worker = workers_[w];
+    context& ctx = contexts_[w].ctx;
+    for (std::size_t i = begin; i < end; ++i) {
+      actor& object = *activations_[i].object;
+      const class_info& cls = table_.class_of(object);
+      ctx.bind(object, now);
+      const std::size_t before = effects(worker);
+      try {
+        (cls.*hook)(object, ctx);
+        if (effects(worker) != before) throw std::logic_error(std::string(rule));
+      } catch (const std::exception& e) {
+        worker.failures.push_back(
+            {object.aai(), fmt::format("actor {} (class '{}') failed {}: {}", object.aai(), cls.name, when, e.what())});
+      }
+    }
+  });
+  activations_.clear();
+}
+
 void simulation::run_end_of_run(tick_t last_tick) {
   // In no particular order: samples are kept in canonical order anyway.
   activations_.clear();
@@ -436,28 +459,10 @@ void simulation::run_end_of_run(tick_t last_tick) {
     return w.messages.size() + w.timed.size() + w.schedules.size() + w.periodic.size() + w.creations.size() +
            w.deletions.size();
   };
-  const timestamp now{last_tick, end_of_run_diasca};
-  run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
-    detail::worker_state& worker = workers_[w];
-    context& ctx = contexts_[w].ctx;
-    for (std::size_t i = begin; i < end; ++i) {
-      actor& object = *activations_[i].object;
-      const class_info& cls = table_.class_of(object);
-      ctx.bind(object, now);
-      const std::size_t before = effects(worker);
-      try {
-        cls.end_of_run(object, ctx);
-        if (effects(worker) != before)
-          throw std::logic_error("on_end_of_run may record, count, log and draw, but it sent a message, scheduled, "
-                                 "created or deleted an actor: nothing runs after it");
-      } catch (const std::exception& e) {
-        worker.failures.push_back({object.aai(), fmt::format("actor {} (class '{}') failed at the end of the run "
-                                                             "(tick {}, on_end_of_run): {}",
-                                                             object.aai(), cls.name, last_tick, e.what())});
-      }
-    }
-  });
-  activations_.clear();
+  run_hooks({last_tick, end_of_run_diasca}, &class_info::end_of_run, effects,
+            "on_end_of_run may record, count, log and draw, but it sent a message, scheduled, created or deleted an "
+            "actor: nothing runs after it",
+            fmt::format("at the end of the run (tick {}, on_end_of_run)", last_tick));
   for (const auto& w : workers_)
     if (!w.failures.empty()) report_failures();
   for (auto& w : workers_) {
@@ -483,32 +488,14 @@ void simulation::run_end_of_tick(tick_t tick) {
   for (const aai_t aai : due)
     if (actor* a = table_.find(aai)) activations_.push_back({a, 0, 0, 0});  // not if deleted since
   const timestamp now{tick, end_of_tick_diasca};
-  begin_diasca(now);
+  begin_diasca(now);  // for the payloads of timed messages the hooks send
   const auto forbidden = [](const detail::worker_state& w) {
     return w.messages.size() + w.creations.size() + w.deletions.size();
   };
-  run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
-    detail::worker_state& worker = workers_[w];
-    context& ctx = contexts_[w].ctx;
-    for (std::size_t i = begin; i < end; ++i) {
-      actor& object = *activations_[i].object;
-      const class_info& cls = table_.class_of(object);
-      ctx.bind(object, now);
-      const std::size_t before = forbidden(worker);
-      try {
-        cls.end_of_tick(object, ctx);
-        if (forbidden(worker) != before)
-          throw std::logic_error("on_end_of_tick may record, count, log, draw, schedule, send timed messages "
-                                 "(send_in) and ask to stop, but it sent a message, created or deleted an actor: "
-                                 "the tick is over");
-      } catch (const std::exception& e) {
-        worker.failures.push_back({object.aai(), fmt::format("actor {} (class '{}') failed at the end of tick {} "
-                                                             "(on_end_of_tick): {}",
-                                                             object.aai(), cls.name, tick, e.what())});
-      }
-    }
-  });
-  activations_.clear();
+  run_hooks(now, &class_info::end_of_tick, forbidden,
+            "on_end_of_tick may record, count, log, draw, schedule, send timed messages (send_in) and ask to stop, "
+            "but it sent a message, created or deleted an actor: the tick is over",
+            fmt::format("at the end of tick {} (on_end_of_tick)", tick));
   due.clear();
 }
 

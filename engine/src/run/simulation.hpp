@@ -213,6 +213,12 @@ class simulation final : private detail::engine_services {
   /// Its effects wait in the workers' buffers for the diasca's usual end;
   /// a hook that sends, creates or deletes is a failure recorded there.
   void run_end_of_tick(tick_t tick);
+  /// Calls `hook` of each actor in activations_, at `now`, on the workers.
+  /// A hook that changes `effects(worker)` fails with `rule`; failures are
+  /// recorded "actor A (class 'C') failed `when`: why".
+  template <class Effects>
+  void run_hooks(timestamp now, void (*class_info::*hook)(actor&, context&), const Effects& effects,
+                 std::string_view rule, std::string_view when);
 
   // engine_services
   void* allocate_actor(const class_info& cls) override { return table_.allocate(cls); }
