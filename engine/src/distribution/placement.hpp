@@ -52,10 +52,13 @@ class placement {
   }
 
   /// The indices i in [0, count) such that scenario actor first + i lives
-  /// on `rank`: begin, begin + step, ..., `hosted` of them. [first,
-  /// first + count) is one scenario block.
+  /// on `rank`: begin, begin + step, ..., `hosted` of them, in increasing
+  /// order. [first, first + count) is one scenario block. Visiting them
+  /// costs O(actors hosted), not O(actors in the scenario).
   struct hosted_indices {
     std::uint64_t begin = 0, step = 1, hosted = 0;
+    /// The k-th index (k < hosted).
+    std::uint64_t at(std::uint64_t k) const noexcept { return begin + k * step; }
   };
   hosted_indices hosted_in_block(aai_t first, std::uint64_t count, int rank) const noexcept {
     hosted_indices h;
@@ -70,15 +73,6 @@ class placement {
     }
     h.hosted = h.begin < count ? (count - h.begin + h.step - 1) / h.step : 0;
     return h;
-  }
-
-  /// Calls f(i) for each i of hosted_in_block, in increasing order,
-  /// touching only those: start-up costs O(actors hosted), not O(actors in
-  /// the scenario).
-  template <class F>
-  void for_each_hosted(aai_t first, std::uint64_t count, int rank, F&& f) const {
-    const hosted_indices h = hosted_in_block(first, count, rank);
-    for (std::uint64_t k = 0, i = h.begin; k < h.hosted; ++k, i += h.step) f(i);
   }
 
  private:

@@ -75,16 +75,16 @@ simulation::~simulation() = default;
 void simulation::create_scenario_actors() {
   for (const actor_block& b : scenario_.blocks) {
     const std::string per_actor_field = b.field + ".per_actor";
-    // This rank's rows of the block's population file, read once: the
-    // actors are visited in the order of their rows there.
+    // This rank's actors of the block, and their rows of the block's
+    // population file, read once: the k-th actor here is the k-th row read.
     const placement::hosted_indices hosted = placement_.hosted_in_block(b.first_aai, b.count, rank_);
     const std::optional<population_rows> rows =
         b.from ? std::optional(b.from->read(hosted.begin, hosted.step, hosted.hosted)) : std::nullopt;
-    std::uint64_t row = 0;
-    placement_.for_each_hosted(b.first_aai, b.count, rank_, [&](std::uint64_t i) {
+    for (std::uint64_t k = 0; k < hosted.hosted; ++k) {
+      const std::uint64_t i = hosted.at(k);
       const aai_t aai = b.first_aai + i;
       detail::param_source params(scenario_, b.params, b.params_field, b.per_actor, per_actor_field, i,
-                                  b.names ? b.names->get(i) : nullptr, rows ? &*rows : nullptr, row++);
+                                  b.names ? b.names->get(i) : nullptr, rows ? &*rows : nullptr, k);
       actor_init init(aai, *b.cls, &params, constants_, *this);
       void* storage = table_.allocate(*b.cls);
       actor* object;
@@ -103,7 +103,7 @@ void simulation::create_scenario_actors() {
       detail::actor_access::rng_counter(*object) = init.rng_counter();
       detail::actor_access::class_id(*object) = b.cls->id;
       table_.insert(*object);
-    });
+    }
   }
 }
 

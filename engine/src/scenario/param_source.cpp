@@ -61,11 +61,13 @@ const toml::node& param_source::require(std::string_view key) const {
 void param_source::fail(const toml::node* node, std::string_view key, std::string_view why) const {
   // The file's cell is to blame when it gave the value, or when it is
   // empty and nothing else gives one.
-  const bool shared_value = shared_ && shared_->get(key);
-  if (!find_per_actor(key) && rows_ && rows_->column_of(key) >= 0 && (find_in_file(key) || !shared_value))
-    throw scenario_error(fmt::format("{}: {}, column '{}' ({}): {}{}", rows_->file().string(),
-                                     rows_->describe_row(row_), key, rows_->field(), why,
-                                     find_in_file(key) ? "" : " (the cell is empty)"));
+  if (rows_ && rows_->column_of(key) >= 0 && !find_per_actor(key)) {
+    const bool from_cell = find_in_file(key) != nullptr;
+    if (from_cell || !(shared_ && shared_->get(key)))
+      throw scenario_error(fmt::format("{}: {}, column '{}' ({}): {}{}", rows_->file().path().string(),
+                                       rows_->describe_row(row_), key, rows_->file().field(), why,
+                                       from_cell ? "" : " (the cell is empty)"));
+  }
   const std::string where = node ? scenario_->where(node) : scenario_->file.string();
   const bool per_actor = find_per_actor(key) != nullptr;
   const std::string_view field = per_actor ? per_actor_field_ : shared_field_;

@@ -108,6 +108,7 @@ class csv_population final : public population_file {
  public:
   csv_population(const std::filesystem::path& path, std::string field);
   population_rows read(std::uint64_t first, std::uint64_t step, std::uint64_t count) const override;
+  std::string describe_row(std::uint64_t row) const override { return fmt::format("data row {}", row + 1); }
 
  private:
   /// Runs the whole file through `v`; throws naming the file on a read or
@@ -186,7 +187,7 @@ void csv_population::parse(csv_visitor& v) const {
 }
 
 population_rows csv_population::read(std::uint64_t first, std::uint64_t step, std::uint64_t count) const {
-  population_rows rows(path_, field_, columns_, first, step, count);
+  population_rows rows(*this, first, step, count);
   struct keep final : csv_visitor {
     const csv_population& file;
     population_rows& rows;
@@ -200,7 +201,7 @@ population_rows csv_population::read(std::uint64_t first, std::uint64_t step, st
     }
     void field(const char* text, std::size_t size) override {
       const std::uint64_t r = local();
-      if (r >= count || !text || column >= rows.columns().size()) return;
+      if (r >= count || !text || column >= file.columns().size()) return;
       rows.set(r, static_cast<int>(column), cell_value(std::string_view(text, size)));
     }
     void row_end() override {

@@ -19,22 +19,21 @@ std::string lower_extension(const std::filesystem::path& path) {
 }
 }  // namespace
 
-population_rows::population_rows(std::filesystem::path file, std::string field, std::vector<std::string> columns,
-                                 std::uint64_t first, std::uint64_t step, std::uint64_t count)
-    : file_(std::move(file)), field_(std::move(field)), columns_(std::move(columns)), first_(first), step_(step), count_(count),
-      cells_(static_cast<std::size_t>(count * columns_.size())) {}
+population_rows::population_rows(const population_file& file, std::uint64_t first, std::uint64_t step,
+                                 std::uint64_t count)
+    : file_(&file), width_(file.columns().size()), first_(first), step_(step), count_(count),
+      cells_(static_cast<std::size_t>(count * width_)) {}
 
 int population_rows::column_of(std::string_view name) const noexcept {
-  const auto it = std::find(columns_.begin(), columns_.end(), name);
-  return it == columns_.end() ? -1 : static_cast<int>(it - columns_.begin());
+  const std::vector<std::string>& columns = file_->columns();
+  const auto it = std::find(columns.begin(), columns.end(), name);
+  return it == columns.end() ? -1 : static_cast<int>(it - columns.begin());
 }
 
-std::string population_rows::describe_row(std::uint64_t row) const {
-  return lower_extension(file_) == ".csv" ? fmt::format("data row {}", file_row(row) + 1) : fmt::format("index {}", file_row(row));
-}
+std::string population_rows::describe_row(std::uint64_t row) const { return file_->describe_row(file_row(row)); }
 
 void population_rows::set(std::uint64_t row, int column, std::unique_ptr<toml::node> value) {
-  cells_[static_cast<std::size_t>(row * columns_.size()) + static_cast<std::size_t>(column)] = std::move(value);
+  cells_[static_cast<std::size_t>(row * width_) + static_cast<std::size_t>(column)] = std::move(value);
 }
 
 void population_file::fail(std::string_view why) const {

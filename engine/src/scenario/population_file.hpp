@@ -11,39 +11,35 @@
 
 namespace kairos {
 
+class population_file;
+
 /// Some rows of a population file, as one rank reads them: file rows
 /// first, first + step, first + 2 step, ... (the rank's own actors of the
-/// block), one column per parameter. A cell is a TOML value, or null where
-/// a CSV cell is empty (the actor then takes the block's shared value or
-/// the class's default).
+/// block), one column per parameter of the file. A cell is a TOML value, or
+/// null where a CSV cell is empty (the actor then takes the block's shared
+/// value or the class's default). The file must outlive its rows.
 class population_rows {
  public:
-  population_rows(std::filesystem::path file, std::string field, std::vector<std::string> columns,
-                  std::uint64_t first, std::uint64_t step, std::uint64_t count);
+  population_rows(const population_file& file, std::uint64_t first, std::uint64_t step, std::uint64_t count);
 
-  const std::filesystem::path& file() const noexcept { return file_; }
-  /// The scenario key that names the file ("actors[2].from").
-  const std::string& field() const noexcept { return field_; }
-  const std::vector<std::string>& columns() const noexcept { return columns_; }
+  const population_file& file() const noexcept { return *file_; }
   std::uint64_t count() const noexcept { return count_; }
   /// The column called `name`, or -1.
   int column_of(std::string_view name) const noexcept;
   /// The cell of local row `row` (0 .. count-1) in `column`, or null.
   const toml::node* cell(std::uint64_t row, int column) const noexcept {
-    return cells_[static_cast<std::size_t>(row * columns_.size()) + static_cast<std::size_t>(column)].get();
+    return cells_[static_cast<std::size_t>(row * width_) + static_cast<std::size_t>(column)].get();
   }
   /// The file row (0: the first row of data) that local row `row` is.
   std::uint64_t file_row(std::uint64_t row) const noexcept { return first_ + row * step_; }
-  /// Local row `row` as the file's users count: "data row 12" of a CSV file
-  /// (from 1, after the header), "index 11" of HDF5 datasets (from 0).
+  /// Local row `row` as the file's users count it (population_file::describe_row).
   std::string describe_row(std::uint64_t row) const;
   /// Sets a cell of local row `row` (readers).
   void set(std::uint64_t row, int column, std::unique_ptr<toml::node> value);
 
  private:
-  std::filesystem::path file_;
-  std::string field_;
-  std::vector<std::string> columns_;
+  const population_file* file_;
+  std::size_t width_;  ///< the file's column count
   std::uint64_t first_, step_, count_;
   std::vector<std::unique_ptr<toml::node>> cells_;  ///< row-major
 };
@@ -74,6 +70,10 @@ class population_file {
 
   /// Reads rows first, first + step, ..., `count` of them.
   virtual population_rows read(std::uint64_t first, std::uint64_t step, std::uint64_t count) const = 0;
+  /// File row `row` (0: the first row of data) as the file's users count
+  /// it: "data row 12" of a CSV file (from 1, after the header), "index 11"
+  /// of HDF5 datasets (from 0).
+  virtual std::string describe_row(std::uint64_t row) const = 0;
 
  protected:
   population_file(std::filesystem::path path, std::string field) : path_(std::move(path)), field_(std::move(field)) {}

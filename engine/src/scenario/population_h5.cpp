@@ -35,6 +35,7 @@ class h5_population final : public population_file {
  public:
   h5_population(const std::filesystem::path& path, std::string field);
   population_rows read(std::uint64_t first, std::uint64_t step, std::uint64_t count) const override;
+  std::string describe_row(std::uint64_t row) const override { return fmt::format("index {}", row); }
 
  private:
   /// The file, opened read-only; a scenario error if it is not HDF5.
@@ -170,7 +171,7 @@ void h5_population::read_column(hid_t set, int column, hid_t file_space, hid_t m
 }
 
 population_rows h5_population::read(std::uint64_t first, std::uint64_t step, std::uint64_t count) const {
-  population_rows rows(path_, field_, columns_, first, step, count);
+  population_rows rows(*this, first, step, count);
   if (count == 0) return rows;
   const h5::file file = open_file();
   const hsize_t start = first, stride = step, n = count;
