@@ -18,7 +18,8 @@ exit status: 0 finished (or already finished); 1-4 kairos's own failure, passed
 through and never retried (1 model, 2 scenario, 3 plugin, 4 no usable
 checkpoint); 5 stopped before the end after a checkpoint (time limit,
 preemption, signal): the same command resumes it; 6 gave up (--max-recoveries
-reached, or fewer than --min-nodes nodes left).
+reached, fewer than --min-nodes nodes left, or stalled twice in a row with
+every node answering and no checkpoint between).
 
 examples:
   # 4 virtual nodes of 2 ranks on this machine, one spare, each shard on 1 other node
@@ -65,6 +66,9 @@ def parse(argv):
                      help="after a loss: every slot of the nodes left (slots), or the first launch's rank count "
                           "spread over them (same)")
     how.add_argument("--probe-timeout", type=float, default=20, help="seconds a node has to answer a probe")
+    how.add_argument("--stall-timeout", type=float, default=900, metavar="SECONDS",
+                     help="end a run from which nothing has come for this long (a hung node or rank), then probe "
+                          "the nodes and resume; at least 3x the longest checkpoint seen; 0: never (default 900)")
     batch = p.add_argument_group("batch system")
     batch.add_argument("--requeue", action="store_true",
                        help="after stopping for the time limit, on its warning (SIGUSR1) or on SIGTERM "
@@ -93,6 +97,9 @@ def main(argv=None):
     say = lambda text: print(f"kairos-launch: error: {text}", file=sys.stderr)  # noqa: E731
     if any(x in ("--output", "-o") or x.startswith("--output=") for x in a.kairos_args):
         say("give the output directory to kairos-launch (--output), not after --")
+        return USAGE_ERROR
+    if a.stall_timeout < 0:
+        say(f"--stall-timeout {a.stall_timeout:g}: must be 0 (no watchdog) or a number of seconds")
         return USAGE_ERROR
     if not Path(a.scenario).is_file():
         say(f"{a.scenario}: no such scenario file")
@@ -128,7 +135,7 @@ def main(argv=None):
         scenario=str(Path(a.scenario).resolve()), kairos_args=a.kairos_args, output=output, storage=storage,
         virtual=virtual, ranks_per_node=per_node.pop(), kairos=find_kairos(a.kairos),
         max_recoveries=a.max_recoveries, min_nodes=a.min_nodes, rank_policy=a.rank_policy,
-        probe_timeout=a.probe_timeout, requeue=a.requeue, requeue_fn=slurm.requeue,
+        probe_timeout=a.probe_timeout, stall_timeout=a.stall_timeout, requeue=a.requeue, requeue_fn=slurm.requeue,
         deadline=slurm.Deadline(end, a.end_margin))
     journal = Journal(output / "launch")
     supervisor = Supervisor(options, node_list, launcher, journal)

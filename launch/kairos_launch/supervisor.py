@@ -12,7 +12,7 @@ import threading
 import time
 from collections import deque
 
-from . import launchers
+from . import launchers, watchdog
 from .launchers import KAIROS_STATUSES
 
 FINISHED, STOPPED, GAVE_UP = 0, 5, 6   # our own exit statuses beside kairos's 1-4
@@ -22,8 +22,13 @@ class Attempt:
     """One launch of kairos: its output, forwarded line by line and read for
     the facts the supervisor needs."""
 
-    def __init__(self, command, on_checkpoint_cost, environment=None):
+    def __init__(self, command, on_checkpoint_cost, environment=None, show_progress=True):
         self.started = time.time()
+        self.last_sign_of_life = self.started   # the last line from kairos itself
+        self.last_progress = None               # the last progress line, for the stall report
+        self.show_progress = show_progress
+        self.stalled = None                     # seconds of silence, once ended as stalled
+        self._kill_at = None
         self.lines = deque(maxlen=4000)
         self.committed = []
         self.restarted_from = None
@@ -43,6 +48,12 @@ class Attempt:
 
     def _forward(self, stream, to):
         for line in stream:
+            if line.startswith("kairos:"):
+                self.last_sign_of_life = time.time()
+            if line.startswith("kairos: progress: "):
+                self.last_progress = line[len("kairos: progress: "):].strip()
+                if not self.show_progress:
+                    continue   # asked for as a heartbeat, not by the user
             to.write(line)
             to.flush()
             self.lines.append(line)
@@ -60,7 +71,13 @@ class Attempt:
         """Waits for the end, calling poll() about five times a second."""
         while self.process.poll() is None:
             poll()
+            if self._kill_at is not None and time.time() >= self._kill_at:
+                watchdog.kill_session(self.process.pid)
             time.sleep(0.2)
+        if self._kill_at is not None:
+            # Ranks the launcher left behind (a stopped process outlives
+            # SIGTERM) hold the output pipes open.
+            watchdog.kill_session(self.process.pid)
         for t in self._readers:
             t.join()
         self.ended = time.time()
@@ -68,6 +85,12 @@ class Attempt:
 
     def text(self):
         return "".join(self.lines)
+
+    def end(self, grace=10):
+        """Asks the launcher to end the ranks (SIGTERM), and kills what is
+        left of its session on this host `grace` seconds later."""
+        self.process.terminate()
+        self._kill_at = time.time() + grace
 
 
 class Supervisor:
@@ -84,6 +107,8 @@ class Supervisor:
         self.stop_asked = None      # why we asked the run to stop: "time limit", "SIGTERM", ...
         self.signals_seen = 0
         self.attempt = None
+        self.watchdog = watchdog.Watchdog(options.stall_timeout, options.deadline)
+        self.stalled_before = False  # the previous attempt ended stalled
 
     # -- signals -------------------------------------------------------
     def install_signal_handlers(self):
@@ -98,6 +123,7 @@ class Supervisor:
         self.stop_asked = self.stop_asked or name
 
     def _poll(self):
+        self._watch_for_stall()
         if self.o.deadline.due() and not self.stop_asked:
             self.stop_asked = "time limit"
             self.journal.say(f"the job's time limit is {self.o.deadline.end - time.time():.0f} s away (margin "
@@ -107,6 +133,22 @@ class Supervisor:
             # SIGUSR1: every launcher forwards it to the ranks, which
             # checkpoint at the next tick boundary and exit 0.
             self.attempt.process.send_signal(signal.SIGUSR1)
+
+    def _watch_for_stall(self):
+        a = self.attempt
+        if a.stalled is not None:
+            return
+        silence = self.watchdog.stalled_for(a.last_sign_of_life)
+        if silence is None:
+            return
+        a.stalled = silence
+        last = a.last_progress or "none yet"
+        self.journal.record("stalled", silent_seconds=round(silence, 1), limit_seconds=self.watchdog.limit(),
+                            last_progress=a.last_progress)
+        self.journal.say(f"nothing from the run for {silence:.0f} s (limit {self.watchdog.limit():.0f} s: "
+                         f"--stall-timeout, or 3x the longest checkpoint if more; last progress: {last}): the run "
+                         f"is stalled, ending it")
+        a.end()
 
     # -- what to launch ------------------------------------------------
     def _layout(self):
@@ -147,6 +189,9 @@ class Supervisor:
         # cost, the one a restart resumed from): last, so that no --quiet or
         # --log-level among the user's flags hides them.
         kairos += ["--log-level", "checkpoint=info"]
+        if self.watchdog.timeout:
+            # The heartbeat; taken last, so it overrides the user's.
+            kairos += ["--progress-every", f"{self.watchdog.progress_interval():g}"]
         kairos += self._node_flags(used, per_node)
         command = self.launcher.command(used, per_node, ranks, kairos, self.journal.path.parent)
         return command, used, per_node, ranks
@@ -164,7 +209,8 @@ class Supervisor:
         while True:
             command, used, per_node, ranks = self._command(resume)
             self.first_ranks = self.first_ranks or ranks
-            self.attempt = Attempt(command, self._checkpoint_cost, self.launcher.environment())
+            self.attempt = Attempt(command, self._checkpoint_cost, self.launcher.environment(),
+                                   show_progress=self._user_wants_progress())
             self.journal.state(attempt=self.recoveries, launcher_pid=self.attempt.process.pid, ranks=ranks,
                                ranks_per_node=per_node, resumed=resume, command=command,
                                nodes=[{"name": n.name, "ranks": list(range(i * per_node, min(ranks, (i + 1) * per_node))),
@@ -184,6 +230,10 @@ class Supervisor:
             if outcome is not None:
                 return outcome
             resume = self._have_checkpoint()
+
+    def _user_wants_progress(self):
+        return any(a in ("--progress", "--progress-every") or a.startswith("--progress-every=")
+                   for a in self.o.kairos_args)
 
     def _checkpoint_cost(self, seconds):
         self.o.deadline.checkpoint_seconds = max(self.o.deadline.checkpoint_seconds, seconds)
@@ -234,11 +284,24 @@ class Supervisor:
                     "reported_hosts": sorted(report.dead_hosts), "lost": [n.name for n in lost],
                     "probe_seconds": round(probe_seconds, 3),
                     "noticed_after_seconds": round(noticed - self.attempt.started, 3)}
+        stalled = self.attempt.stalled is not None
+        if stalled:
+            incident["stalled_seconds"] = round(self.attempt.stalled, 1)
         if self.recoveries > self.o.max_recoveries:
             self.journal.record("gave up", reason="too many recoveries", **incident)
             self.journal.say(f"the run failed again (status {rc}) after {self.o.max_recoveries} recoveries "
                              f"(--max-recoveries): giving up")
             return GAVE_UP
+        if stalled and not lost and self.stalled_before and not self.attempt.committed:
+            # Stalled again where it stalled before, with every node
+            # answering: a hang that a restart repeats (a model that never
+            # returns, a deadlock), not a failing node.
+            self.journal.record("gave up", reason="stalled again", **incident)
+            self.journal.say("the run stalled again with every node answering and no checkpoint committed since it "
+                             "last stalled: a model that never returns or a deadlock repeats on every restart; "
+                             "giving up")
+            return GAVE_UP
+        self.stalled_before = stalled
         for node in lost:
             self.active.remove(node)
             self.lost.append(node)
@@ -256,8 +319,12 @@ class Supervisor:
         self.journal.record("incident", spares_used=[n.name for n in taken], nodes=[n.name for n in used],
                             ranks=ranks, resume_from="newest usable checkpoint" if resume else "the start",
                             **incident)
-        what = (f"ranks {','.join(map(str, sorted(report.dead_ranks)))} died" if report.dead_ranks
-                else f"the launcher exited with status {rc}")
+        if stalled:
+            what = f"the run stalled ({self.attempt.stalled:.0f} s without a word)"
+        elif report.dead_ranks:
+            what = f"ranks {','.join(map(str, sorted(report.dead_ranks)))} died"
+        else:
+            what = f"the launcher exited with status {rc}"
         self.journal.say(
             f"incident {self.recoveries} at {time.strftime('%H:%M:%S')}: {what}; lost node(s): "
             f"{', '.join(n.name for n in lost) or 'none'}"

@@ -3,7 +3,10 @@
 this machine (slurmctld, one slurmd per node, munge, PMIx), a batch job
 whose supervisor runs kairos with srun, and a node that dies mid-run (its
 slurmd and its rank killed, its storage deleted). The job must end with the
-digest of the uninterrupted run, after resuming on the 2 nodes left.
+digest of the uninterrupted run, after resuming on the 2 nodes left. Then a
+second job on those 2 nodes, in which a node hangs (its rank frozen, its
+daemon alive): kairos-launch's watchdog must end the srun step, find both
+nodes answering, and resume on them to the same digest.
 
     slurm_recovery.py KAIROS KAIROS_LAUNCH
 
@@ -138,6 +141,72 @@ def ranks_on(job, node):
     return pids
 
 
+def submit(cluster, log, supervisor, nodes):
+    job = cluster.run(["sbatch", "--parsable", f"--nodes={nodes}", "--ntasks-per-node=1", "--no-kill",
+                       f"--output={log}", "--wrap", supervisor]).stdout.strip()
+    if not job.isdigit():
+        fail(f"sbatch did not submit the job: {job}")
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if os.path.exists(log) and re.search(r"kairos: checkpoint \S+ committed", open(log).read()):
+            return job
+        time.sleep(0.2)
+    fail("no checkpoint committed within 120 s:\n" + (open(log).read() if os.path.exists(log) else ""))
+
+
+def wait_for_end(cluster, job, log):
+    deadline = time.time() + 300
+    while time.time() < deadline and cluster.run(["squeue", "-h", "-j", job]).stdout.strip():
+        time.sleep(0.5)
+    text = open(log).read()
+    print("".join("  | " + line + "\n" for line in text.splitlines() if "checkpoint ckpt" not in line))
+    return text
+
+
+def node_loss(cluster, kairos, launch, root, sets, expected):
+    log = f"{root}/job.log"
+    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/nodes "
+                  f"--output {root}/run {PHOLD} -- {' '.join(sets)} --replicas 1 --checkpoint-every 10000")
+    job = submit(cluster, log, supervisor, len(NODES))
+    # Node n2 dies: its daemon, its rank (frozen first, so nothing more
+    # reaches its disk) and its storage.
+    ranks = ranks_on(job, "n2")
+    check(len(ranks) == 1, f"the job has one rank on n2 (pids {ranks})")
+    os.kill(ranks[0], signal.SIGSTOP)
+    os.kill(int(open(f"{root}/slurmd-n2.pid").read()), signal.SIGKILL)
+    shutil.rmtree(f"{root}/nodes/n2")
+    os.kill(ranks[0], signal.SIGKILL)
+    text = wait_for_end(cluster, job, log)
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
+    check(got == [expected], f"the job ends with the uninterrupted run's digest ({got} vs {expected})")
+    incidents = [json.loads(line) for line in open(f"{root}/run/launch/incidents.jsonl")
+                 if '"incident"' in line]
+    check(len(incidents) == 1 and incidents[0]["lost"] == ["n2"], f"one incident, node n2 lost: {incidents}")
+    check(incidents[0]["nodes"] == ["n1", "n3"] and incidents[0]["ranks"] == 2,
+          "resumed with srun on the 2 nodes left")
+    check("srun: error: n2" in text, "srun reported the task lost on n2")
+
+
+def node_hang(cluster, kairos, launch, root, sets, expected):
+    """n2 is down: a job on n1 and n3, in which n3 hangs."""
+    log = f"{root}/hang.log"
+    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/hang-nodes "
+                  f"--stall-timeout 5 --output {root}/hang {PHOLD} -- {' '.join(sets)} --replicas 1 "
+                  f"--checkpoint-every 10000")
+    job = submit(cluster, log, supervisor, 2)
+    ranks = ranks_on(job, "n3")
+    check(len(ranks) == 1, f"the job has one rank on n3 (pids {ranks})")
+    os.kill(ranks[0], signal.SIGSTOP)
+    text = wait_for_end(cluster, job, log)
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
+    check(got == [expected], f"the job ends with the uninterrupted run's digest ({got} vs {expected})")
+    incidents = [json.loads(line) for line in open(f"{root}/hang/launch/incidents.jsonl")
+                 if '"incident"' in line]
+    check(len(incidents) == 1 and incidents[0]["lost"] == [] and "stalled_seconds" in incidents[0],
+          f"one incident, a stall, no node lost: {incidents}")
+    check(incidents[0]["nodes"] == ["n1", "n3"], "resumed with srun on the same 2 nodes")
+
+
 def main():
     kairos, launch = sys.argv[1:3]
     missing = [p for p in ("slurmctld", "slurmd", "munged", "srun", "sbatch") if shutil.which(p) is None]
@@ -150,41 +219,8 @@ def main():
         cluster.start()
         sets = phold(1500, lps=256)
         expected = reference(Kairos(kairos, "mpiexec"), PHOLD, sets, f"{root}/reference")
-        log = f"{root}/job.log"
-        supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/nodes "
-                      f"--output {root}/run {PHOLD} -- {' '.join(sets)} --replicas 1 --checkpoint-every 10000")
-        job = cluster.run(["sbatch", "--parsable", f"--nodes={len(NODES)}", "--ntasks-per-node=1", "--no-kill",
-                           f"--output={log}", "--wrap", supervisor]).stdout.strip()
-        if not job.isdigit():
-            fail(f"sbatch did not submit the job: {job}")
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if os.path.exists(log) and re.search(r"kairos: checkpoint \S+ committed", open(log).read()):
-                break
-            time.sleep(0.2)
-        else:
-            fail("no checkpoint committed within 120 s:\n" + (open(log).read() if os.path.exists(log) else ""))
-        # Node n2 dies: its daemon, its rank (frozen first, so nothing more
-        # reaches its disk) and its storage.
-        ranks = ranks_on(job, "n2")
-        check(len(ranks) == 1, f"the job has one rank on n2 (pids {ranks})")
-        os.kill(ranks[0], signal.SIGSTOP)
-        os.kill(int(open(f"{root}/slurmd-n2.pid").read()), signal.SIGKILL)
-        shutil.rmtree(f"{root}/nodes/n2")
-        os.kill(ranks[0], signal.SIGKILL)
-        deadline = time.time() + 300
-        while time.time() < deadline and cluster.run(["squeue", "-h", "-j", job]).stdout.strip():
-            time.sleep(0.5)
-        text = open(log).read()
-        print("".join("  | " + line + "\n" for line in text.splitlines() if "checkpoint ckpt" not in line))
-        got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
-        check(got == [expected], f"the job ends with the uninterrupted run's digest ({got} vs {expected})")
-        incidents = [json.loads(line) for line in open(f"{root}/run/launch/incidents.jsonl")
-                     if '"incident"' in line]
-        check(len(incidents) == 1 and incidents[0]["lost"] == ["n2"], f"one incident, node n2 lost: {incidents}")
-        check(incidents[0]["nodes"] == ["n1", "n3"] and incidents[0]["ranks"] == 2,
-              "resumed with srun on the 2 nodes left")
-        check("srun: error: n2" in text, "srun reported the task lost on n2")
+        node_loss(cluster, kairos, launch, root, sets, expected)
+        node_hang(cluster, kairos, launch, root, sets, expected)
     finally:
         cluster.stop()
         time.sleep(1)

@@ -16,6 +16,18 @@ MODE "beyond_k": 4 nodes, k=1; two neighbouring nodes are lost at once, so
 one shard has no copy left: kairos restart exits 4, and so does the
 supervisor, after one incident.
 MODE "model_error": an actor throws; exit 1 after one launch, never retried.
+MODE "stall": 3 virtual nodes, k=1; after a checkpoint, one node hangs (its
+rank is frozen, its storage kept): nothing dies, the others wait for it.
+The watchdog (--stall-timeout 5) must end the run about 5 s later, find
+every node answering, resume on the same 3 nodes and finish with the
+uninterrupted run's digest.
+MODE "heartbeat": a 2-node run of about 5 s that writes nothing but its
+progress lines (no checkpoints, --quiet) under --stall-timeout 1.5: it is
+never taken for stalled, and the progress lines, which the user did not
+ask for, stay out of the log.
+MODE "model_hang": an actor never returns at tick 3000, after a checkpoint
+at tick 1000: the run stalls, resumes from that checkpoint, stalls again
+with no checkpoint between, and the supervisor gives up (exit 6).
 MODE "time_limit": the job's end is 7 s away with a 3 s margin: the run
 checkpoints and stops (exit 5); the same command then resumes it to the
 uninterrupted run's digest.
@@ -91,15 +103,21 @@ class Job:
         self.pid = pid
 
 
-def lose(out, names):
-    """Kills the given virtual nodes of the current launch with their disks.
-    Returns the instant of the kill."""
+def node_ranks(out, names):
+    """The rank processes of the given virtual nodes in the current launch."""
     state = json.load(open(f"{out}/launch/state.json"))
     nodes = {n["name"]: n for n in state["nodes"]}
     ranks = {r for name in names for r in nodes[name]["ranks"]}
     pids = rank_pids(Job(state["launcher_pid"]), ranks)
     if len(pids) != len(ranks):
         fail(f"found {len(pids)} process(es) for ranks {sorted(ranks)} of nodes {names}")
+    return pids, nodes
+
+
+def lose(out, names):
+    """Kills the given virtual nodes of the current launch with their disks.
+    Returns the instant of the kill."""
+    pids, nodes = node_ranks(out, names)
     for pid in pids:
         os.kill(pid, signal.SIGSTOP)   # frozen, so nothing more reaches its disk
     for name in names:
@@ -206,6 +224,74 @@ def model_error(k, launch, env, tmp, rng):
     check(events == ["launched", "failed"], f"launched once, never retried: {events}")
 
 
+def stall(k, launch, env, tmp, rng):
+    sets = phold(12000, lps=256)
+    expected = reference(k, PHOLD, sets, f"{tmp}/reference")
+    out = f"{tmp}/stalled"
+    run = supervise([*launch, "--stall-timeout", "5"], out, PHOLD, 3, 0,
+                    [*sets, "--replicas", "1", "--checkpoint-every", "30000", "--quiet"], env)
+    if run.wait_for(r"^kairos: checkpoint \S+ committed") is None:
+        fail("the run ended before its first checkpoint")
+    time.sleep(rng.uniform(0, 1))
+    name = rng.choice(["vnode0", "vnode1", "vnode2"])
+    pids, _ = node_ranks(out, [name])
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)   # hung: alive, silent, its disk intact
+    frozen = time.time()
+    print(f"{name} hangs")
+    noticed = run.wait_for(r"^kairos-launch: nothing from the run for")
+    if noticed is None:
+        fail("the supervisor ended without reporting the stall")
+    after = run.lines[noticed][0] - frozen
+    # At most 5 s of silence plus one progress interval (0.5 s) and a poll.
+    check(4.4 < after < 8, f"the stall is reported 5 s after the hang, give or take a progress line ({after:.2f} s)")
+    rc = run.finish()
+    check(rc == 0, f"kairos-launch finished with status 0 after the stall (got {rc})")
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", run.text())
+    check(got == [expected], f"the supervised run's digest equals the uninterrupted run's ({got} vs {expected})")
+    events = journal(out)
+    incidents = [e for e in events if e["event"] == "incident"]
+    check(len(incidents) == 1 and incidents[0]["lost"] == [] and "stalled_seconds" in incidents[0],
+          f"one incident, a stall with no node lost: {incidents}")
+    check(incidents[0]["nodes"] == ["vnode0", "vnode1", "vnode2"], "the run resumes on the same nodes")
+    check(any(e["event"] == "resumed" for e in events), "from a checkpoint")
+
+
+def heartbeat(k, launch, env, tmp, rng):
+    del rng
+    sets = phold(30000, lps=512)
+    expected = reference(k, PHOLD, sets, f"{tmp}/reference")
+    out = f"{tmp}/heartbeat"
+    run = supervise([*launch, "--stall-timeout", "1.5"], out, PHOLD, 2, 0, [*sets, "--quiet"], env)
+    rc = run.finish()
+    check(rc == 0, f"finished with status 0 (got {rc})")
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", run.text())
+    check(got == [expected], f"with the uninterrupted run's digest ({got} vs {expected})")
+    events = [e["event"] for e in journal(out)]
+    check(events == ["launched", "finished"], f"never taken for stalled: {events}")
+    wall = float(re.search(r" wall=([\d.]+)s", run.text()).group(1))
+    check(wall > 3, f"the run lasted at least twice the stall timeout ({wall:.1f} s)")
+    check("kairos: progress:" not in run.text(), "the heartbeat's progress lines stay out of the log")
+
+
+def model_hang(k, launch, env, tmp, rng):
+    del k, rng
+    scenario = f"{tmp}/hangs.toml"
+    with open(scenario, "w") as f:
+        f.write('[simulation]\nplugins = ["testkit"]\n'
+                '[[actors]]\nclass = "test.sampler"\ncount = 4\nparams = { period = 1 }\n'
+                '[[actors]]\nclass = "test.hangs"\nparams = { at = 3000 }\n')
+    out = f"{tmp}/hangs"
+    run = supervise([*launch, "--stall-timeout", "3"], out, scenario, 2, 0,
+                    ["--replicas", "1", "--checkpoint-at", "1000"], env)
+    rc = run.finish()
+    check(rc == 6, f"a model that never returns ends the supervision with status 6 (got {rc})")
+    events = [e["event"] for e in journal(out)]
+    check(events == ["launched", "stalled", "incident", "launched", "stalled", "resumed", "gave up"],
+          f"stalled, resumed from the checkpoint, stalled again, gave up: {events}")
+    check("stalled again with every node answering" in run.text(), "the supervisor says why it gives up")
+
+
 def time_limit(k, launch, env, tmp, rng):
     del rng
     # Long enough (about 12 s on 3 ranks of an idle 2-core machine) that
@@ -234,7 +320,7 @@ def main():
     env = dict(ENV, MPIEXEC=mpiexec, KAIROS_PLUGIN_PATH=os.path.join(os.path.dirname(kairos), "..", "lib", "kairos"))
     with tempfile.TemporaryDirectory() as tmp:
         {"losses": losses, "one_loss": one_loss, "beyond_k": beyond_k, "model_error": model_error,
-         "time_limit": time_limit}[mode](
+         "stall": stall, "heartbeat": heartbeat, "model_hang": model_hang, "time_limit": time_limit}[mode](
             Kairos(kairos, mpiexec), [launch, "--kairos", kairos], env, tmp, random.Random(seed))
 
 

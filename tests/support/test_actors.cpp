@@ -1,7 +1,9 @@
 #include "test_actors.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 #include <kairos/actor/registration.hpp>
 
@@ -70,6 +72,10 @@ void stopper::act_spontaneous(kairos::context& ctx) {
 
 void thrower::act_spontaneous(kairos::context&) { throw std::runtime_error("model invariant broken"); }
 
+void hangs::act_spontaneous(kairos::context&) {
+  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+}
+
 void weighted::on_first_diasca(kairos::context& ctx) {
   double total = 0;
   for (double w : weights_) total += w;
@@ -100,6 +106,7 @@ KAIROS_REGISTER_ACTOR(timed_receiver, "test.timed_receiver", {"wake", ""});
 KAIROS_REGISTER_ACTOR(deleter, "test.deleter", {"at", ""});
 KAIROS_REGISTER_ACTOR(stopper, "test.stopper", {"at", ""}, {"peer", ""});
 KAIROS_REGISTER_ACTOR(thrower, "test.thrower", {"at", ""});
+KAIROS_REGISTER_ACTOR(hangs, "test.hangs", {"at", "the tick at which it never returns"});
 KAIROS_REGISTER_ACTOR(forgetful, "test.forgetful", {"period", "ticks between activations"},
                       {"forget", "leave the count out of serialize() (a deliberate model bug)"});
 KAIROS_REGISTER_ACTOR(sampler, "test.sampler", {"period", "ticks between samples"});

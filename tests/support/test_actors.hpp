@@ -203,6 +203,20 @@ class thrower final : public kairos::actor {
   kairos::tick_t at_;
 };
 
+/// Never returns from act_spontaneous at tick `at`: a model that hangs,
+/// for the supervisor's stall watchdog (which kills the run).
+class hangs final : public kairos::actor {
+ public:
+  hangs() = default;  // blank, for loading
+  explicit hangs(kairos::actor_init& init) : at_(init.get<kairos::tick_t>("at")) {}
+  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  void act_spontaneous(kairos::context&);
+  template <class A> void serialize(A& ar, unsigned) { ar & at_; }
+
+ private:
+  kairos::tick_t at_;
+};
+
 /// Counts its own activations, one every `period` ticks, and records the
 /// count (probe "forgetful", curve "count") and keeps the running sum of the
 /// counts in its state. With `forget = true` its serialize() leaves the

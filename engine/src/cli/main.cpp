@@ -67,14 +67,33 @@ void print_outcome(const kairos::run_report& report) {
   std::printf("%s\n", report.summary_line().c_str());
 }
 
+/// --progress and --progress-every.
+struct progress_flags {
+  bool on = false;
+  double seconds = 0;
+
+  /// Seconds between progress lines: the flags', else 1 s when asked for or
+  /// when stderr is a terminal (not with --quiet), else 0 (none).
+  double interval(bool quiet) const {
+    if (seconds > 0) return seconds;
+    return on || (isatty(STDERR_FILENO) && !quiet) ? 1.0 : 0.0;
+  }
+};
+
 /// How a rank runs, for `run` and `restart` alike.
 void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, const char* output_help,
-                         bool& progress, kairos::coordination& agreement, int& fanout) {
+                         progress_flags& progress, kairos::coordination& agreement, int& fanout) {
   cmd.add_option("--threads,-t", threads, "Worker threads inside this rank (results do not depend on it)")
       ->check(CLI::Range(1u, 1024u))
       ->default_val(1);
   cmd.add_option("--output,-o", output, output_help);
-  cmd.add_flag("--progress", progress, "Show progress on stderr even when it is not a terminal");
+  cmd.add_flag("--progress", progress.on, "Show progress on stderr even when it is not a terminal");
+  // Taken last when repeated: a supervisor appends its own after the user's.
+  cmd.add_option("--progress-every", progress.seconds,
+                 "Seconds between progress lines (default 1; implies --progress). A supervisor reads them as the "
+                 "run's heartbeat")
+      ->check(CLI::PositiveNumber)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   const std::map<std::string, kairos::coordination> agreements{{"collective", kairos::coordination::collective},
                                                                 {"tree", kairos::coordination::tree}};
   cmd.add_option("--coordination", agreement,
@@ -218,12 +237,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   kairos::run_options options;
+  progress_flags run_progress, restart_progress;
   std::string output;
   std::string scenario;
   CLI::App* run = app.add_subcommand("run", "Run a scenario");
   run->add_option("scenario", scenario, "Scenario TOML file")->required();
   add_execution_flags(*run, options.threads, output, "Output directory (default: simulation.output, else out/)",
-                      options.progress, options.agreement, options.tm_fanout);
+                      run_progress, options.agreement, options.tm_fanout);
   run->add_option("--set", options.overrides, "Override a scenario key, e.g. --set simulation.seed=7 (repeatable)")
       ->take_all();
   add_checkpoint_flags(*run, options.checkpoint);
@@ -246,7 +266,7 @@ int main(int argc, char** argv) {
   restart->add_option("dirs", restart_dirs, "Checkpoint directories: each node's, or the directory holding them")
       ->required();
   add_execution_flags(*restart, restart_options.threads, restart_output,
-                      "Output directory (default: the interrupted run's)", restart_options.progress,
+                      "Output directory (default: the interrupted run's)", restart_progress,
                       restart_options.agreement, restart_options.tm_fanout);
   restart->add_option("--scenario", restart_scenario, "Refuse a checkpoint that was not taken from this scenario");
   add_log_flags(*restart, log_options);
@@ -322,7 +342,7 @@ int main(int argc, char** argv) {
       options.scenario = scenario;
       if (!output.empty()) options.output = output;
       if (!final_state.empty()) options.final_state = final_state;
-      options.progress = options.progress || (isatty(STDERR_FILENO) && !log_options.quiet);
+      options.progress_seconds = run_progress.interval(log_options.quiet);
       print_outcome(kairos::run_scenario(options));
     } else if (*restart) {
       for (const std::string& d : restart_dirs) restart_options.dirs.emplace_back(d);
@@ -331,7 +351,7 @@ int main(int argc, char** argv) {
       if (!restart_output.empty()) restart_options.output = restart_output;
       if (!restart_scenario.empty()) restart_options.scenario = restart_scenario;
       if (!restart_final_state.empty()) restart_options.final_state = restart_final_state;
-      restart_options.progress = restart_options.progress || (isatty(STDERR_FILENO) && !log_options.quiet);
+      restart_options.progress_seconds = restart_progress.interval(log_options.quiet);
       print_outcome(kairos::restart_run(restart_options));
     } else if (*check) {
       if (!check_work.empty()) check_options.work = check_work;

@@ -210,10 +210,10 @@ checkpoint::settings with_flags(checkpoint::settings c, const checkpoint_flags& 
 /// What run and restart share once the simulation is built: checkpoints
 /// during the run, then results.
 run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkpoint::checkpointer& checkpoints,
-                      bool progress, std::chrono::steady_clock::time_point setup_start, bool write_results,
+                      double progress_seconds, std::chrono::steady_clock::time_point setup_start, bool write_results,
                       const std::string& restarted_from, const std::optional<std::filesystem::path>& final_state) {
   sim.set_tick_boundary_hook(&checkpoints);
-  sim.show_progress(progress && net.rank() == 0);
+  sim.show_progress(net.rank() == 0 ? progress_seconds : 0);
   const auto setup_end = std::chrono::steady_clock::now();
   run_report r;
   r.ranks = net.size();
@@ -312,7 +312,7 @@ run_report run_scenario(const run_options& options) {
     checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(s->checkpoint, options.checkpoint), s->output,
                                                              *net, 0);
   });
-  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, options.write_results, "",
+  return run_to_end(*sim, *s, *net, *checkpoints, options.progress_seconds, setup_start, options.write_results, "",
                     options.final_state);
 }
 
@@ -370,7 +370,7 @@ run_report restart_run(const restart_options& options) {
     checkpoints = std::make_unique<checkpoint::checkpointer>(*s, with_flags(m.checkpointing, options.checkpoint),
                                                              s->output, *net, found.next_generation);
   });
-  return run_to_end(*sim, *s, *net, *checkpoints, options.progress, setup_start, true, m.name(),
+  return run_to_end(*sim, *s, *net, *checkpoints, options.progress_seconds, setup_start, true, m.name(),
                     options.final_state);
 }
 

@@ -148,7 +148,7 @@ void simulation::run_steps(const Step& step) {
       time_log_.debug("{} {} done ({} activation(s) so far); next: {}", lookahead_ > 0 ? "window from tick" : "tick",
                       tick, stats_.activations, decision.next_tick);
     tick = decision.next_tick;
-    if (progress_) maybe_print_progress(tick);
+    if (progress_) maybe_print_progress({tick, 0});
   }
 }
 
@@ -269,6 +269,7 @@ void simulation::run_diascas(tick_t tick, bool start, const EndDiasca& end) {
     activations_before = stats_.activations;
     if (!end(now)) return;
     now.diasca++;
+    if (progress_) maybe_print_progress(now);
     begin_diasca(now);
     run_activations(now);
   }
@@ -966,16 +967,18 @@ std::map<std::string, std::uint64_t> simulation::counters() const {
   return out;
 }
 
-void simulation::maybe_print_progress(tick_t tick) {
+void simulation::maybe_print_progress(timestamp at) {
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_progress_ < std::chrono::seconds(1)) return;
+  if (now - last_progress_ < progress_every_) return;
   last_progress_ = now;
+  const tick_t tick = at.tick;
   const double elapsed = std::chrono::duration<double>(now - started_).count();
   const auto hms = [](double seconds) {
     const auto s = static_cast<long long>(seconds);
     return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
   };
   std::string line = fmt::format("t={} tick={}", hms(static_cast<double>(tick) * scenario_.tick_seconds), tick);
+  if (at.diasca > 0) line += fmt::format(" diasca={}", at.diasca);
   if (scenario_.stop_tick != no_tick && scenario_.stop_tick > 0) {
     const double done = static_cast<double>(tick) / static_cast<double>(scenario_.stop_tick);
     line += fmt::format(" ({:.0f}%)", 100 * done);

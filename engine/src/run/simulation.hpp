@@ -112,8 +112,14 @@ class simulation final : private detail::engine_services {
   /// Runs until the stop tick, an actor's stop request or an empty agenda.
   /// Throws runtime_error when a model fails (naming actor, class, time).
   void run();
-  /// Progress lines on stderr at most once a second.
-  void show_progress(bool on) noexcept { progress_ = on; }
+  /// A progress line on stderr every `seconds` at most (0: none), written
+  /// between diascas, so that a supervisor can tell a long tick from a
+  /// stalled run.
+  void show_progress(double seconds) noexcept {
+    progress_ = seconds > 0;
+    progress_every_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(seconds));
+  }
   /// After run(): the last tick any rank ran.
   tick_t final_tick() const noexcept { return final_tick_; }
   void set_tick_boundary_hook(tick_boundary_hook* hook) noexcept { hook_ = hook; }
@@ -200,7 +206,7 @@ class simulation final : private detail::engine_services {
   void activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now);
   [[noreturn]] void report_failures();
   std::string message_name(message_type_id type) const;
-  void maybe_print_progress(tick_t tick);
+  void maybe_print_progress(timestamp now);
   /// Runs on_end_of_run of every actor here whose class has one, at
   /// (`last_tick`, end_of_run_diasca), and keeps the samples they record.
   /// Throws runtime_error for a hook that fails or does more than record,
@@ -286,6 +292,7 @@ class simulation final : private detail::engine_services {
   run_statistics stats_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;
+  std::chrono::steady_clock::duration progress_every_{};
 };
 
 }  // namespace kairos

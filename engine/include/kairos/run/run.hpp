@@ -34,7 +34,9 @@ struct run_options {
   unsigned threads = 1;
   std::optional<std::filesystem::path> output;   ///< overrides simulation.output
   std::vector<std::string> overrides;            ///< "key=value", as --set
-  bool progress = false;
+  /// Seconds between progress lines on rank 0's stderr; 0: none. A
+  /// supervisor reads them as the run's heartbeat.
+  double progress_seconds = 0;
   coordination agreement = coordination::collective;  ///< how ranks agree on each diasca (MPI runs)
   int tm_fanout = 4;                             ///< children per time manager, with coordination::tree
   bool write_results = true;                     ///< results.h5 + summary.json
@@ -51,7 +53,7 @@ struct restart_options {
   std::optional<std::filesystem::path> output;   ///< default: the interrupted run's
   std::optional<std::string> from_checkpoint;    ///< restart from this checkpoint (name), not the newest usable
   bool force = false;                            ///< may replace results already in the interrupted run's output
-  bool progress = false;
+  double progress_seconds = 0;                   ///< as in run_options
   coordination agreement = coordination::collective;
   int tm_fanout = 4;
   checkpoint_flags checkpoint;
