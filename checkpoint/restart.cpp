@@ -487,12 +487,12 @@ restored_state distribute(std::vector<shard_content>&& shards, const placement& 
     for (std::size_t i = 0; i < s.agenda_aai.size(); ++i) {
       const auto home = static_cast<std::size_t>(where.rank_of(s.agenda_aai[i]));
       if (home == me) {
-        out.agenda.push_back({s.agenda_tick[i], s.agenda_aai[i], s.agenda_period[i]});
+        out.agenda.push_back({s.agenda_tick[i], s.agenda_aai[i], s.period_of(i)});
         continue;
       }
       ticks[home].push_back(s.agenda_tick[i]);
       aais[home].push_back(s.agenda_aai[i]);
-      periods[home].push_back(s.agenda_period[i]);
+      periods[home].push_back(s.period_of(i));
     }
     for (std::size_t r = 0; r < ranks; ++r) {
       if (aais[r].empty()) continue;

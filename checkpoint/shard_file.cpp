@@ -167,7 +167,9 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   h5::handle agenda = f.create_group(root, "agenda");
   f.write_u64(agenda.get(), "tick", s.agenda_tick, u64, true);
   f.write_u64(agenda.get(), "aai", s.agenda_aai, u64, true);
-  f.write_u64(agenda.get(), "period", s.agenda_period, u64, true);
+  if (s.agenda_period.size() > s.agenda_aai.size())
+    throw checkpoint_error(fmt::format("{}: more agenda periods than entries", name));
+  f.write_u64_tail(agenda.get(), "period", s.agenda_aai.size(), s.agenda_period, u64);
 
   h5::handle timed = f.create_group(root, "timed");
   const auto columns = timed_table(s.timed);
@@ -244,6 +246,9 @@ shard_content read_shard(const std::vector<std::byte>& image, const std::string&
     s.agenda_period = f.read_u64(agenda.get(), "period");
     if (s.agenda_tick.size() != s.agenda_aai.size() || s.agenda_period.size() != s.agenda_aai.size())
       throw checkpoint_error(fmt::format("{}: agenda tables disagree in length", name));
+    // Held as the tail from the first periodic entry on (see shard_content).
+    const auto one_off = std::find_if(s.agenda_period.begin(), s.agenda_period.end(), [](auto p) { return p != 0; });
+    s.agenda_period.erase(s.agenda_period.begin(), one_off);
 
     const h5::handle timed = f.open_group(root, "timed");
     std::array<std::vector<std::uint64_t>, 8> columns;

@@ -95,7 +95,15 @@ struct shard_content {
   std::vector<std::uint64_t> state_size;  ///< bytes of each row's state
 
   std::vector<std::uint64_t> agenda_tick, agenda_aai;
-  std::vector<std::uint64_t> agenda_period;  ///< 0: one-off; else every that many ticks from agenda_tick
+  /// The periods of the last agenda_period.size() entries (0: one-off; else
+  /// every that many ticks from agenda_tick); the entries before them are
+  /// one-off. Captures list periodic activations last, so a run without
+  /// any holds no period at all (the file's column is full length).
+  std::vector<std::uint64_t> agenda_period;
+  std::uint64_t period_of(std::size_t entry) const {
+    const std::size_t first = agenda_aai.size() - agenda_period.size();
+    return entry < first ? 0 : agenda_period[entry - first];
+  }
   std::vector<timed_message> timed;  ///< offsets into timed_payloads
   std::vector<std::byte> timed_payloads;
   std::vector<probe_declaration> probes;

@@ -53,10 +53,10 @@ std::map<aai_t, actor_record> load_final_states(const fs::path& dir) {
     }
     for (std::size_t i = 0; i < shard.agenda_aai.size(); ++i) {
       actor_record& a = actors[shard.agenda_aai[i]];
-      if (shard.agenda_period[i] == 0) {
+      if (shard.period_of(i) == 0) {
         a.scheduled.push_back(shard.agenda_tick[i]);
       } else {
-        a.period = shard.agenda_period[i];
+        a.period = shard.period_of(i);
         a.period_next = shard.agenda_tick[i];
       }
     }

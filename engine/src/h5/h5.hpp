@@ -73,6 +73,11 @@ class file {
   /// integer tables shrink several times).
   void write_u64(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& data,
                  hid_t stored_as = H5T_STD_U64LE, bool compress = false) const;
+  /// A compressed column of `length` values of which only the last
+  /// tail.size() are written: the others read as 0 (the fill value) and,
+  /// whole chunks of them, take no space and no time.
+  void write_u64_tail(hid_t parent, const std::string& name, std::uint64_t length,
+                      const std::vector<std::uint64_t>& tail, hid_t stored_as) const;
   /// Opaque bytes as a uint8 dataset, Zstd-compressed in 1 MiB chunks when
   /// `compress` (filter 32015, registered by the engine).
   void write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size, bool compress) const;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 
 #include <boost/sort/spreadsort/integer_sort.hpp>
@@ -799,6 +801,117 @@ void simulation::prepare_next_diasca(timestamp now) {
   for (; c < created_.size(); ++c) activations_.push_back({created_[c].second, 0, 0, first_diasca});
 }
 
+namespace {
+
+/// Room for `total` actors' states in `part`, which holds the first
+/// `sampled`: at their bytes per actor, and a quarter more, so the part is
+/// not copied as it grows. Only address space: pages are touched as
+/// written. A sample of unrepresentative (larger) actors may ask for more
+/// than can be had, which is no error: the part then grows as it goes.
+void reserve_like_sample(std::string& part, std::size_t sampled, std::size_t total) {
+  try {
+    part.reserve(part.size() / sampled * total / 4 * 5);
+  } catch (const std::bad_alloc&) {
+  } catch (const std::length_error&) {
+  }
+}
+
+}  // namespace
+
+void simulation::capture_actors(const std::vector<actor*>& all, const std::vector<int>& class_slot,
+                                checkpoint::shard_content& out) const {
+  // Rows are filled in slices on the worker threads: serialising states is
+  // most of a checkpoint's cost. One worker serialises straight into the
+  // column; several fill a part per slice, copied into it in parallel.
+  const std::size_t n = all.size();
+  for (auto* column : {&out.aai, &out.rng_counter, &out.creations, &out.class_index, &out.state_size})
+    column->resize(n);
+  const std::size_t slice = executor_->concurrency() == 1 ? std::max<std::size_t>(n, 1) : 16384;
+  std::vector<std::string> parts((n + slice - 1) / slice);
+  executor_->for_ranges(parts.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t s = begin; s < end; ++s) {
+      std::string& part = parts[s];
+      state_archive_writer writer(part);
+      const std::size_t first = s * slice, last = std::min(n, first + slice);
+      for (std::size_t i = first; i < last; ++i) {
+        if (i == first + 1024 && last - first > 4096) reserve_like_sample(part, 1024, last - first);
+        const actor& a = *all[i];
+        const class_info& cls = table_.class_of(a);
+        out.aai[i] = a.aai();
+        out.rng_counter[i] = detail::actor_access::rng_counter(a);
+        out.creations[i] = detail::actor_access::creations(a);
+        out.class_index[i] = static_cast<std::uint64_t>(class_slot[cls.id]);
+        const std::size_t before = part.size();
+        writer.append(cls, a);
+        out.state_size[i] = part.size() - before;
+      }
+    }
+  });
+  if (parts.size() == 1) {
+    out.states.swap(parts[0]);
+    return;
+  }
+  std::vector<std::size_t> offset(parts.size() + 1, 0);
+  for (std::size_t s = 0; s < parts.size(); ++s) offset[s + 1] = offset[s] + parts[s].size();
+  out.states.resize(offset.back());
+  executor_->for_ranges(parts.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t s = begin; s < end; ++s) {
+      std::copy(parts[s].begin(), parts[s].end(), out.states.begin() + static_cast<std::ptrdiff_t>(offset[s]));
+      std::string().swap(parts[s]);
+    }
+  });
+}
+
+void simulation::capture_agenda(checkpoint::shard_content& out) const {
+  // Entries of deleted actors are dropped; the rest in (tick, AAI) order, so
+  // a shard's content does not depend on the order actors asked. Sorted tick
+  // by tick (many small sorts instead of one over every entry), radix-style
+  // since AAIs are integers, the ticks on the worker threads. Only deletions
+  // leave entries of actors that are gone; a run without any (restored
+  // ones count, as their totals carry over) skips looking each one up.
+  const bool may_hold_deleted = stats_.actors_deleted > 0;
+  const std::vector<tick_t> ticks = agenda_.ticks();
+  std::vector<std::vector<aai_t>> live(ticks.size());
+  executor_->for_ranges(ticks.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::vector<aai_t>& bucket = agenda_.bucket(ticks[i]);
+      std::vector<aai_t>& aais = live[i];
+      aais.assign(bucket.begin(), bucket.end());
+      boost::sort::spreadsort::integer_sort(aais.begin(), aais.end());
+      aais.erase(std::unique(aais.begin(), aais.end()), aais.end());
+      if (may_hold_deleted)  // in AAI order: cache-friendly
+        std::erase_if(aais, [&](aai_t aai) { return table_.find(aai) == nullptr; });
+    }
+  });
+  // The columns, filled tick by tick on the workers at offsets known in
+  // advance; then the periodic activations (of live actors: deletion stops
+  // them), in (next tick, AAI) order.
+  std::vector<std::size_t> offset(ticks.size() + 1, 0);
+  for (std::size_t i = 0; i < ticks.size(); ++i) offset[i + 1] = offset[i] + live[i].size();
+  const std::size_t one_off = offset.back(), entries = one_off + agenda_.periodic_activations().size();
+  out.agenda_tick.resize(entries);
+  out.agenda_aai.resize(entries);
+  executor_->for_ranges(ticks.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto at = static_cast<std::ptrdiff_t>(offset[i]);
+      std::fill_n(out.agenda_tick.begin() + at, live[i].size(), ticks[i]);
+      std::copy(live[i].begin(), live[i].end(), out.agenda_aai.begin() + at);
+      std::vector<aai_t>().swap(live[i]);
+    }
+  });
+  std::vector<std::pair<aai_t, agenda::periodic>> periodic(agenda_.periodic_activations().begin(),
+                                                           agenda_.periodic_activations().end());
+  std::sort(periodic.begin(), periodic.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.second.next, a.first) < std::pair(b.second.next, b.first);
+  });
+  out.agenda_period.resize(periodic.size());  // the tail: one-off entries hold none
+  for (std::size_t k = 0; k < periodic.size(); ++k) {
+    out.agenda_tick[one_off + k] = periodic[k].second.next;
+    out.agenda_aai[one_off + k] = periodic[k].first;
+    out.agenda_period[k] = periodic[k].second.period;
+  }
+}
+
 void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) const {
   out.position = {resume_tick, stats_.ticks_simulated, stats_.diascas, stats_.last_tick, stats_.windows};
   out.totals = {stats_.activations, stats_.messages, stats_.remote_messages, stats_.actors_created,
@@ -812,74 +925,8 @@ void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) con
       out.classes.emplace_back(cls.name);
     }
   }
-  // Rows are filled in slices on the worker threads: serialising states is
-  // most of a checkpoint's cost.
-  const std::size_t n = all.size();
-  for (auto* column : {&out.aai, &out.rng_counter, &out.creations, &out.class_index, &out.state_size})
-    column->resize(n);
-  constexpr std::size_t slice = 16384;
-  std::vector<std::string> states((n + slice - 1) / slice);
-  executor_->for_ranges(states.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t s = begin; s < end; ++s) {
-      state_archive_writer writer(states[s]);
-      for (std::size_t i = s * slice; i < std::min(n, (s + 1) * slice); ++i) {
-        const actor& a = *all[i];
-        const class_info& cls = table_.class_of(a);
-        out.aai[i] = a.aai();
-        out.rng_counter[i] = detail::actor_access::rng_counter(a);
-        out.creations[i] = detail::actor_access::creations(a);
-        out.class_index[i] = static_cast<std::uint64_t>(class_slot[cls.id]);
-        const std::size_t before = states[s].size();
-        writer.append(cls, a);
-        out.state_size[i] = states[s].size() - before;
-      }
-    }
-  });
-  std::size_t total = 0;
-  for (const std::string& part : states) total += part.size();
-  out.states.reserve(total);
-  for (std::string& part : states) {
-    out.states += part;
-    std::string().swap(part);
-  }
-  // Entries of deleted actors are dropped; the rest in (tick, AAI) order, so
-  // a shard's content does not depend on the order actors asked. Sorted tick
-  // by tick (many small sorts instead of one over every entry), radix-style
-  // since AAIs are integers, the ticks on the worker threads.
-  const std::vector<tick_t> ticks = agenda_.ticks();
-  std::vector<std::vector<aai_t>> live(ticks.size());
-  executor_->for_ranges(ticks.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::vector<aai_t>& bucket = agenda_.bucket(ticks[i]);
-      std::vector<aai_t>& aais = live[i];
-      aais.assign(bucket.begin(), bucket.end());
-      boost::sort::spreadsort::integer_sort(aais.begin(), aais.end());
-      aais.erase(std::unique(aais.begin(), aais.end()), aais.end());
-      std::erase_if(aais, [&](aai_t aai) { return table_.find(aai) == nullptr; });  // in AAI order: cache-friendly
-    }
-  });
-  std::size_t entries = agenda_.periodic_activations().size();
-  for (const auto& aais : live) entries += aais.size();
-  out.agenda_tick.reserve(entries);
-  out.agenda_aai.reserve(entries);
-  for (std::size_t i = 0; i < ticks.size(); ++i) {
-    out.agenda_tick.insert(out.agenda_tick.end(), live[i].size(), ticks[i]);
-    out.agenda_aai.insert(out.agenda_aai.end(), live[i].begin(), live[i].end());
-    std::vector<aai_t>().swap(live[i]);
-  }
-  out.agenda_period.assign(out.agenda_tick.size(), 0);
-  // Then the periodic activations (of live actors: deletion stops them), in
-  // (next tick, AAI) order.
-  std::vector<std::pair<aai_t, agenda::periodic>> periodic(agenda_.periodic_activations().begin(),
-                                                           agenda_.periodic_activations().end());
-  std::sort(periodic.begin(), periodic.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.second.next, a.first) < std::pair(b.second.next, b.first);
-  });
-  for (const auto& [aai, p] : periodic) {
-    out.agenda_tick.push_back(p.next);
-    out.agenda_aai.push_back(aai);
-    out.agenda_period.push_back(p.period);
-  }
+  capture_actors(all, class_slot, out);
+  capture_agenda(out);
   timed_.for_each([&](const timed_message& m, const std::byte* payload) {
     out.timed.push_back(m);
     out.timed.back().offset = out.timed_payloads.size();

@@ -207,6 +207,10 @@ class simulation final : private detail::engine_services {
   [[noreturn]] void report_failures();
   std::string message_name(message_type_id type) const;
   void maybe_print_progress(timestamp now);
+  /// capture()'s actor columns and states, and its agenda columns.
+  void capture_actors(const std::vector<actor*>& all, const std::vector<int>& class_slot,
+                      checkpoint::shard_content& out) const;
+  void capture_agenda(checkpoint::shard_content& out) const;
   /// Runs on_end_of_run of every actor here whose class has one, at
   /// (`last_tick`, end_of_run_diasca), and keeps the samples they record.
   /// Throws runtime_error for a hook that fails or does more than record,

@@ -43,7 +43,7 @@ shard_content sample_shard() {
   s.state_size = {3, 1 << 20, 5};
   s.agenda_tick = {5000, 6000};
   s.agenda_aai = {5, 1};
-  s.agenda_period = {0, 250};
+  s.agenda_period = {250};  // the tail: entry 1 is periodic, entry 0 one-off
   // Two timed messages to come, 8 and 3 payload bytes.
   s.timed = {{5010, 5, 1, 4990, 2, 7, 0xABCDEF0123456789ull, 8, 0}, {6000, 1, 5, 4999, 0, 0, 42, 3, 8}};
   for (int i = 0; i < 11; ++i) s.timed_payloads.push_back(std::byte(i));
@@ -79,7 +79,7 @@ void expect_same(const shard_content& a, const shard_content& b) {
   EXPECT_EQ(a.states, b.states);
   EXPECT_EQ(a.agenda_tick, b.agenda_tick);
   EXPECT_EQ(a.agenda_aai, b.agenda_aai);
-  EXPECT_EQ(a.agenda_period, b.agenda_period);
+  for (std::size_t i = 0; i < a.agenda_aai.size(); ++i) EXPECT_EQ(a.period_of(i), b.period_of(i)) << "entry " << i;
   ASSERT_EQ(a.timed.size(), b.timed.size());
   for (std::size_t i = 0; i < a.timed.size(); ++i) {
     const timed_message &x = a.timed[i], &y = b.timed[i];
@@ -113,6 +113,35 @@ TEST(ShardFormat, ReadsBackWhatWasWritten) {
   EXPECT_EQ(stored_order(image, "/actors/aai"), H5T_ORDER_LE);
   // The megabyte of identical state bytes is Zstd-compressed.
   EXPECT_LT(image.size(), std::size_t{200} << 10);
+}
+
+// The period column is full length in the file (what h5py and older
+// readers see), though only its periodic tail is written: the one-off
+// entries read as the fill value 0, and their chunks take no space.
+TEST(ShardFormat, OnlyThePeriodicTailOfThePeriodColumnIsWritten) {
+  shard_content s = sample_shard();
+  constexpr std::size_t entries = 1 << 20;  // 8 chunks of 2^17 periods
+  s.agenda_tick.assign(entries, 6000);
+  s.agenda_aai.resize(entries);
+  for (std::size_t i = 0; i < entries; ++i) s.agenda_aai[i] = i;
+  s.agenda_period = {7, 0, 9};  // a one-off entry may sit inside the tail
+  const std::vector<std::byte> image = shard_image(s);
+  const shard_content back = read_shard(image, "shard.h5");
+  expect_same(s, back);
+  EXPECT_EQ(back.period_of(entries - 3), 7u);
+  EXPECT_EQ(back.period_of(entries - 2), 0u);
+  EXPECT_EQ(back.period_of(0), 0u);
+
+  const h5::file f = h5::file::open_image(image, "shard.h5");
+  const std::vector<std::uint64_t> column = f.read_u64(f.id(), "/agenda/period");
+  ASSERT_EQ(column.size(), entries);
+  EXPECT_EQ(std::count(column.begin(), column.end(), 0u), entries - 2);
+  EXPECT_EQ(column[entries - 1], 9u);
+  const h5::handle set(H5Dopen2(f.id(), "/agenda/period", H5P_DEFAULT), H5Dclose);
+  const h5::handle space(H5Dget_space(set.get()), H5Sclose);
+  hsize_t chunks = 0;
+  ASSERT_GE(H5Dget_num_chunks(set.get(), space.get(), &chunks), 0);
+  EXPECT_EQ(chunks, 1u) << "only the chunk holding the tail is stored";
 }
 
 TEST(ShardFormat, BigEndianTablesReadBackIdentically) {
