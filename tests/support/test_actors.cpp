@@ -103,7 +103,7 @@ KAIROS_REGISTER_ACTOR(child, "test.child");
 KAIROS_REGISTER_ACTOR(timed_sender, "test.timed_sender", {"peer", ""}, {"at", ""}, {"delay", ""}, {"count", ""},
                       {"instant", ""});
 KAIROS_REGISTER_ACTOR(timed_receiver, "test.timed_receiver", {"wake", ""});
-KAIROS_REGISTER_ACTOR(deleter, "test.deleter", {"at", ""});
+KAIROS_REGISTER_ACTOR(deleter, "test.deleter", {"at", ""}, {"also", "a later tick it asks for too (0: none)"});
 KAIROS_REGISTER_ACTOR(stopper, "test.stopper", {"at", ""}, {"peer", ""});
 KAIROS_REGISTER_ACTOR(thrower, "test.thrower", {"at", ""});
 KAIROS_REGISTER_ACTOR(hangs, "test.hangs", {"at", "the tick at which it never returns"});

@@ -163,14 +163,19 @@ class deleter final : public kairos::actor {
  public:
   deleter() = default;  // blank, for loading
   using handles = kairos::handles<ping>;
-  explicit deleter(kairos::actor_init& init) : at_(init.get<kairos::tick_t>("at")) {}
-  void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
+  explicit deleter(kairos::actor_init& init)
+      : at_(init.get<kairos::tick_t>("at")), also_(init.get_or<kairos::tick_t>("also", 0)) {}
+  void on_first_diasca(kairos::context& ctx) {
+    ctx.schedule_at(at_);
+    if (also_ > at_) ctx.schedule_at(also_);  // still pending when it goes
+  }
   void act_spontaneous(kairos::context& ctx) { ctx.delete_self(); }
   void on(const ping&, kairos::context&) {}
-  template <class A> void serialize(A& ar, unsigned) { ar & at_; }
+  template <class A> void serialize(A& ar, unsigned) { ar & at_ & also_; }
 
  private:
   kairos::tick_t at_;
+  kairos::tick_t also_;
 };
 
 /// At tick `at` requests the stop, pings `peer` and schedules tick at + 1.

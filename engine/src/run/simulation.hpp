@@ -174,7 +174,12 @@ class simulation final : private detail::engine_services {
   bool end_local_diasca(timestamp now);
   diasca_decision end_window(tick_t last_tick);
   /// The earliest tick with something due on this rank.
-  tick_t next_local_tick() const noexcept { return std::min(agenda_.next_tick(), timed_.next_tick()); }
+  /// The next tick with something due here. After deletions, a tick that
+  /// only actors now gone asked for is dropped first, never visited.
+  tick_t next_local_tick() {
+    if (stats_.actors_deleted > 0) agenda_.drop_gone([&](aai_t aai) { return table_.find(aai) != nullptr; });
+    return std::min(agenda_.next_tick(), timed_.next_tick());
+  }
   /// Applies the diasca's effects, exchanges with other ranks, and agrees
   /// with them on what comes next.
   diasca_decision end_diasca(timestamp now);

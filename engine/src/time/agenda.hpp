@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_map>
 #include <unordered_set>
@@ -13,7 +14,8 @@ namespace kairos {
 /// asked for it. Buckets are found by hash (O(1) per schedule) and the
 /// distinct ticks sit in a min-heap, so jumping to the next tick costs
 /// O(log ticks) however many idle ticks lie between. Entries of deleted
-/// actors are left in place and skipped when their tick comes. A bucket
+/// actors are left in place and skipped when their tick comes (drop_gone
+/// clears them from the next tick, so that it is not visited for them). A bucket
 /// that withdraw empties is dropped with its tick, so that a tick with
 /// nothing left due is not visited (nor would it be after a restart, whose
 /// checkpoint holds no such tick).
@@ -56,6 +58,14 @@ class agenda {
 
   /// Smallest tick with something due, or no_tick.
   tick_t next_tick() const noexcept;
+  /// After deletions: drops the entries of actors that are gone from the
+  /// front of the next one-off tick's bucket, and that tick once nothing is
+  /// left in it, until the next bucket starts with a live actor. A tick
+  /// whose actors are all gone is then not visited, as after a restart
+  /// (whose checkpoint holds only live actors' entries). Each gone entry is
+  /// looked at once: it is dropped as it is seen.
+  template <class IsAlive>
+  void drop_gone(const IsAlive& is_alive);
   /// Takes the actors scheduled at `tick` into `out` (cleared first), each
   /// once, in the order they asked, then the periodic actors due then, whose
   /// next activations it files. `tick` must be next_tick() or earlier.
@@ -80,6 +90,8 @@ class agenda {
     /// repeated: a tick withdrawn and scheduled again is pushed twice), so
     /// that the heap's top has a bucket.
     void prune();
+    /// Drops the bucket of `tick` and the tick.
+    void drop(tick_t tick) { recycle(take(tick)); }
     /// Gives an emptied bucket back for reuse.
     void recycle(std::vector<aai_t>&& bucket);
 
@@ -99,5 +111,20 @@ class agenda {
   std::vector<std::uint64_t> seen_bits_;
   std::unordered_set<aai_t> seen_sparse_;
 };
+
+template <class IsAlive>
+void agenda::drop_gone(const IsAlive& is_alive) {
+  for (;;) {
+    shard* first = nullptr;
+    for (shard& s : shards_)
+      if (s.next_tick() != no_tick && (first == nullptr || s.next_tick() < first->next_tick())) first = &s;
+    if (first == nullptr) return;
+    const tick_t tick = first->next_tick();
+    std::vector<aai_t>& bucket = first->buckets.at(tick);  // the heap's top always has one
+    bucket.erase(bucket.begin(), std::find_if(bucket.begin(), bucket.end(), is_alive));
+    if (!bucket.empty()) return;
+    first->drop(tick);
+  }
+}
 
 }  // namespace kairos

@@ -79,6 +79,24 @@ params = { a = 9, b = 7, withdraw_a = true }
   EXPECT_EQ(out.stats.ticks_simulated, 2u);  // 0 and 7
 }
 
+TEST(TimeModel, ATickOnlyDeletedActorsAskedForIsNotVisited) {
+  // The deleter asks for ticks 5 and 40 and is gone at 5. A checkpoint
+  // after tick 5 holds no entry at 40, so a restarted run would end at 20:
+  // the uninterrupted run must too.
+  const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.deleter"
+params = { at = 5, also = 40 }
+[[actors]]
+class = "test.scheduler"
+params = { a = 20, b = 10 }
+)");
+  EXPECT_EQ(out.stats.end_reason, "nothing left to do");
+  EXPECT_EQ(out.stats.last_tick, 20u);
+  EXPECT_EQ(out.stats.ticks_simulated, 4u);  // 0, 5, 10 and 20
+}
+
 TEST(TimeModel, AnActorKnowsItsAaiInsideItsConstructor) {
   const auto out = run_text(R"(
 [simulation]
