@@ -189,8 +189,10 @@ class Supervisor:
         # cost, the one a restart resumed from): last, so that no --quiet or
         # --log-level among the user's flags hides them.
         kairos += ["--log-level", "checkpoint=info"]
-        if self.watchdog.timeout:
-            # The heartbeat; taken last, so it overrides the user's.
+        wanted = self._user_progress_every()
+        if self.watchdog.timeout and (wanted is None or wanted > self.watchdog.progress_interval()):
+            # The heartbeat: taken last, so it replaces a rarer one of the
+            # user's (a more frequent one serves as well).
             kairos += ["--progress-every", f"{self.watchdog.progress_interval():g}"]
         kairos += self._node_flags(used, per_node)
         command = self.launcher.command(used, per_node, ranks, kairos, self.journal.path.parent)
@@ -232,8 +234,24 @@ class Supervisor:
             resume = self._have_checkpoint()
 
     def _user_wants_progress(self):
-        return any(a in ("--progress", "--progress-every") or a.startswith("--progress-every=")
-                   for a in self.o.kairos_args)
+        return "--progress" in self.o.kairos_args or self._user_progress_every() is not None
+
+    def _user_progress_every(self):
+        """The --progress-every among the user's kairos flags (the last
+        one, as kairos takes it), or None."""
+        found, args = None, self.o.kairos_args
+        for i, a in enumerate(args):
+            if a.startswith("--progress-every="):
+                value = a.split("=", 1)[1]
+            elif a == "--progress-every" and i + 1 < len(args):
+                value = args[i + 1]
+            else:
+                continue
+            try:
+                found = float(value)
+            except ValueError:
+                pass   # kairos itself refuses it, naming the flag
+        return found
 
     def _checkpoint_cost(self, seconds):
         self.o.deadline.checkpoint_seconds = max(self.o.deadline.checkpoint_seconds, seconds)
