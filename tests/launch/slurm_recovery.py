@@ -163,6 +163,15 @@ def wait_for_end(cluster, job, log):
     return text
 
 
+def finished_incidents(text, expected, output):
+    """Checks that the job's log ends with the expected digest; returns the
+    incidents its supervisor recorded."""
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
+    check(got == [expected], f"the job ends with the uninterrupted run's digest ({got} vs {expected})")
+    with open(f"{output}/launch/incidents.jsonl") as f:
+        return [json.loads(line) for line in f if '"incident"' in line]
+
+
 def node_loss(cluster, kairos, launch, root, sets, expected):
     log = f"{root}/job.log"
     supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/nodes "
@@ -177,10 +186,7 @@ def node_loss(cluster, kairos, launch, root, sets, expected):
     shutil.rmtree(f"{root}/nodes/n2")
     os.kill(ranks[0], signal.SIGKILL)
     text = wait_for_end(cluster, job, log)
-    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
-    check(got == [expected], f"the job ends with the uninterrupted run's digest ({got} vs {expected})")
-    incidents = [json.loads(line) for line in open(f"{root}/run/launch/incidents.jsonl")
-                 if '"incident"' in line]
+    incidents = finished_incidents(text, expected, f"{root}/run")
     check(len(incidents) == 1 and incidents[0]["lost"] == ["n2"], f"one incident, node n2 lost: {incidents}")
     check(incidents[0]["nodes"] == ["n1", "n3"] and incidents[0]["ranks"] == 2,
           "resumed with srun on the 2 nodes left")
@@ -197,11 +203,7 @@ def node_hang(cluster, kairos, launch, root, sets, expected):
     ranks = ranks_on(job, "n3")
     check(len(ranks) == 1, f"the job has one rank on n3 (pids {ranks})")
     os.kill(ranks[0], signal.SIGSTOP)
-    text = wait_for_end(cluster, job, log)
-    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
-    check(got == [expected], f"the job ends with the uninterrupted run's digest ({got} vs {expected})")
-    incidents = [json.loads(line) for line in open(f"{root}/hang/launch/incidents.jsonl")
-                 if '"incident"' in line]
+    incidents = finished_incidents(wait_for_end(cluster, job, log), expected, f"{root}/hang")
     check(len(incidents) == 1 and incidents[0]["lost"] == [] and "stalled_seconds" in incidents[0],
           f"one incident, a stall, no node lost: {incidents}")
     check(incidents[0]["nodes"] == ["n1", "n3"], "resumed with srun on the same 2 nodes")

@@ -92,7 +92,7 @@ void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, 
   cmd.add_option("--progress-every", progress.seconds,
                  "Seconds between progress lines (default 1; implies --progress). A supervisor reads them as the "
                  "run's heartbeat")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(0.01, 86400.0))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   const std::map<std::string, kairos::coordination> agreements{{"collective", kairos::coordination::collective},
                                                                 {"tree", kairos::coordination::tree}};
