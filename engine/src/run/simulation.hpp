@@ -173,7 +173,6 @@ class simulation final : private detail::engine_services {
   /// True when a next diasca is due.
   bool end_local_diasca(timestamp now);
   diasca_decision end_window(tick_t last_tick);
-  /// The earliest tick with something due on this rank.
   /// The next tick with something due here. After deletions, a tick that
   /// only actors now gone asked for is dropped first, never visited.
   tick_t next_local_tick() {
