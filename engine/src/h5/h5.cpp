@@ -134,20 +134,15 @@ void file::write_u64_tail(hid_t parent, const std::string& name, std::uint64_t l
                           const std::vector<std::uint64_t>& tail, hid_t stored_as) const {
   if (tail.size() > length) fail(fmt::format("dataset '{}': a tail longer than the column", name));
   const hsize_t dims[1] = {length};
-  handle file_space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
   const handle create = layout(length, true, std::size_t{1} << 17, true, name);
   const std::uint64_t zero = 0;
   if (H5Pset_fill_value(create.get(), H5T_NATIVE_UINT64, &zero) < 0)
     fail(fmt::format("cannot set the fill value of '{}'", name));
-  handle set(H5Dcreate2(parent, name.c_str(), stored_as, file_space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
+  handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
              H5Dclose);
   if (!set) fail(fmt::format("cannot create dataset '{}'", name));
-  if (tail.empty()) return;
-  const hsize_t start[1] = {length - tail.size()}, count[1] = {tail.size()};
-  handle memory_space(H5Screate_simple(1, count, nullptr), H5Sclose);
-  if (!memory_space || H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
-      H5Dwrite(set.get(), H5T_NATIVE_UINT64, memory_space.get(), file_space.get(), H5P_DEFAULT, tail.data()) < 0)
-    fail(fmt::format("cannot write dataset '{}' (disk full?)", name));
+  write_rows(set.get(), name, H5T_NATIVE_UINT64, length - tail.size(), tail.size(), tail.data());
 }
 
 void file::write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size,

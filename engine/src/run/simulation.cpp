@@ -866,10 +866,8 @@ void simulation::capture_agenda(checkpoint::shard_content& out) const {
   // Entries of deleted actors are dropped; the rest in (tick, AAI) order, so
   // a shard's content does not depend on the order actors asked. Sorted tick
   // by tick (many small sorts instead of one over every entry), radix-style
-  // since AAIs are integers, the ticks on the worker threads. Only deletions
-  // leave entries of actors that are gone; a run without any (restored
-  // ones count, as their totals carry over) skips looking each one up.
-  const bool may_hold_deleted = stats_.actors_deleted > 0;
+  // since AAIs are integers, the ticks on the worker threads.
+  const bool may_hold_deleted = agenda_may_hold_gone_actors();
   const std::vector<tick_t> ticks = agenda_.ticks();
   std::vector<std::vector<aai_t>> live(ticks.size());
   executor_->for_ranges(ticks.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {

@@ -173,10 +173,15 @@ class simulation final : private detail::engine_services {
   /// True when a next diasca is due.
   bool end_local_diasca(timestamp now);
   diasca_decision end_window(tick_t last_tick);
+  /// Only deletions leave agenda entries of actors that are gone (restored
+  /// runs count, as their totals carry over): without any, their lookups
+  /// are skipped.
+  bool agenda_may_hold_gone_actors() const noexcept { return stats_.actors_deleted > 0; }
   /// The next tick with something due here. After deletions, a tick that
   /// only actors now gone asked for is dropped first, never visited.
   tick_t next_local_tick() {
-    if (stats_.actors_deleted > 0) agenda_.drop_gone([&](aai_t aai) { return table_.find(aai) != nullptr; });
+    if (agenda_may_hold_gone_actors())
+      agenda_.drop_gone([&](aai_t aai) { return table_.find(aai) != nullptr; });
     return std::min(agenda_.next_tick(), timed_.next_tick());
   }
   /// Applies the diasca's effects, exchanges with other ranks, and agrees
