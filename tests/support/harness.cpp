@@ -28,9 +28,9 @@ outcome run_text(const std::string& toml, unsigned threads) {
   return out;
 }
 
-std::string run_error(const std::string& toml) {
+std::string run_error(const std::string& toml, unsigned threads) {
   try {
-    run_text(toml);
+    run_text(toml, threads);
   } catch (const kairos::runtime_error& e) {
     return e.what();
   }

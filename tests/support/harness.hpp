@@ -32,6 +32,6 @@ outcome run_text(const std::string& toml, unsigned threads = 1);
 
 /// The runtime error that stops the run of `toml` (a model failure, a
 /// broken rule), or "(the run succeeded)".
-std::string run_error(const std::string& toml);
+std::string run_error(const std::string& toml, unsigned threads = 1);
 
 }  // namespace kairos_test

@@ -57,6 +57,8 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       probes_(s.probe_patterns) {
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
+  lanes_.resize(n);
+  for (routing_lane& lane : lanes_) lane.outgoing.resize(static_cast<std::size_t>(net_.size()));
   arenas_[0].resize(n + 2);
   arenas_[1].resize(n + 2);
   outgoing_.resize(static_cast<std::size_t>(net_.size()));
@@ -210,6 +212,7 @@ bool simulation::end_local_diasca(timestamp now) {
     }
   }
   for (auto& w : workers_) w.clear_diasca();
+  discard_routing();
   activations_.clear();
   return false;
 }
@@ -529,6 +532,7 @@ diasca_decision simulation::end_diasca(timestamp now) {
   if (failure_) {
     for (auto& out : outgoing_) out.clear();
     for (auto& w : workers_) w.clear_diasca();
+    discard_routing();
   }
   // Receiving cannot change the agenda (received messages are handled next
   // diasca) nor bring a timed message earlier than its sender reported (in
@@ -645,40 +649,6 @@ void simulation::apply_schedules() {
     }
 }
 
-void simulation::route_messages(timestamp now) {
-  // Messages for local actors go straight to the next inbox, never
-  // serialised; the others are batched, one buffer per destination rank.
-  // Timed messages for local actors are filed for their tick at once.
-  inbox_.clear();
-  for (auto& w : workers_) {
-    const detail::payload_arena& arena = *w.arena;
-    for (const detail::timed_record& t : w.timed) {
-      if (lookahead_ > 0) check_timed_send(t, now);
-      const detail::message_record& m = t.message;
-      const timed_message header{t.due, m.receiver, m.sender, now.tick, now.diasca, m.seq, m.type, m.size, 0};
-      const int home = placement_.rank_of(m.receiver);
-      if (home == rank_) {
-        timed_.add(header, arena.at(m.offset));
-        continue;
-      }
-      ++stats_.remote_messages;
-      outgoing_timed_due_ = std::min(outgoing_timed_due_, t.due);
-      wire::put_timed(outgoing_[static_cast<std::size_t>(home)], header, arena.at(m.offset));
-    }
-    for (const detail::message_record& m : w.messages) {
-      if (lookahead_ > 0) check_instant_send(m, now);
-      const int home = placement_.rank_of(m.receiver);
-      if (home == rank_) {
-        inbox_.push_back(m);
-        continue;
-      }
-      ++stats_.remote_messages;
-      wire::put_message(outgoing_[static_cast<std::size_t>(home)], m, arena.at(m.offset));
-    }
-    w.clear_diasca();
-  }
-}
-
 std::string simulation::describe_diasca(diasca_t diasca) {
   if (diasca == end_of_tick_diasca) return "end of tick";
   if (diasca == end_of_run_diasca) return "end of run";
@@ -723,82 +693,6 @@ void simulation::check_creation(const detail::creation_record& c, timestamp now)
       "= {} ticks), actors created at run time stay in their creator's group; give the creator a placement hint and "
       "create with create_placed and that hint",
       describe_actor(c.creator), now.tick, now.diasca, c.aai, lookahead_));
-}
-
-void simulation::receive(const std::vector<std::vector<std::byte>>& incoming, timestamp now) {
-  const auto remote = static_cast<std::uint32_t>(workers_.size());
-  detail::payload_arena& arena = arenas_[now.diasca & 1][remote];
-  for (const std::vector<std::byte>& buffer : incoming) {
-    wire::read(
-        buffer,
-        [&](detail::message_record m, const std::byte* payload) {
-          m.offset = arena.append(payload, m.size);
-          m.arena = remote;
-          inbox_.push_back(m);
-        },
-        [&](const timed_message& m, const std::byte* payload) { timed_.add(m, payload); },
-        [&](const std::string& class_name, const actor_record& record) {
-          const auto found = std::find_if(classes_.begin(), classes_.end(),
-                                          [&](const class_info* c) { return c->name == class_name; });
-          const class_info* cls = found == classes_.end() ? nullptr : *found;
-          if (!cls)
-            throw runtime_error(fmt::format("received actor {} of class '{}', which no plugin of this rank defines",
-                                            record.aai, class_name));
-          void* storage = table_.allocate(*cls);
-          actor* a;
-          try {
-            a = &rebuild_actor(*cls, storage, record);
-          } catch (...) {
-            table_.release(*cls, storage);
-            throw;
-          }
-          if (!table_.insert(*a)) {
-            cls->destroy(*a);
-            table_.release(*cls, a);
-            throw runtime_error(fmt::format("actor {} created at tick {} diasca {}: identifier already in use",
-                                            record.aai, now.tick, now.diasca));
-          }
-          created_.emplace_back(record.aai, a);
-        },
-        [&](const std::string& name, const std::vector<std::string>& curves, probe_mode mode) {
-          probes_.declare(name, curves, mode);
-        });
-  }
-}
-
-void simulation::prepare_next_diasca(timestamp now) {
-  // The next diasca's inbox in canonical order: receiver, then sender, then
-  // the sender's sequence number, whatever rank or thread each came from.
-  std::sort(inbox_.begin(), inbox_.end(), [](const detail::message_record& a, const detail::message_record& b) {
-    if (a.receiver != b.receiver) return a.receiver < b.receiver;
-    if (a.sender != b.sender) return a.sender < b.sender;
-    return a.seq < b.seq;
-  });
-  std::sort(created_.begin(), created_.end());
-
-  activations_.clear();
-  std::size_t c = 0;
-  for (std::size_t i = 0; i < inbox_.size();) {
-    const aai_t receiver = inbox_[i].receiver;
-    std::size_t j = i;
-    while (j < inbox_.size() && inbox_[j].receiver == receiver) ++j;
-    for (; c < created_.size() && created_[c].first < receiver; ++c)
-      activations_.push_back({created_[c].second, 0, 0, first_diasca});
-    std::uint8_t flags = 0;
-    if (c < created_.size() && created_[c].first == receiver) {
-      flags = first_diasca;
-      ++c;
-    }
-    actor* target = table_.find(receiver);
-    if (!target)
-      throw runtime_error(fmt::format(
-          "message '{}' sent by actor {} at tick {} diasca {} to actor {}, which does not exist (deleted or never "
-          "created)",
-          message_name(inbox_[i].type), inbox_[i].sender, now.tick, now.diasca, receiver));
-    activations_.push_back({target, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j - i), flags});
-    i = j;
-  }
-  for (; c < created_.size(); ++c) activations_.push_back({created_[c].second, 0, 0, first_diasca});
 }
 
 namespace {

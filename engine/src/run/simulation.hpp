@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,13 @@
 #include "distribution/placement.hpp"
 #include "exec/adaptive_split.hpp"
 #include "kairos/actor/context.hpp"
+#include "kairos/core/error.hpp"
 #include "kairos/detail/engine_services.hpp"
 #include "kairos/detail/worker_state.hpp"
 #include "kairos/exec/executor.hpp"
 #include "log/logging.hpp"
 #include "probe/probe_store.hpp"
+#include "run/canonical_inbox.hpp"
 #include "scenario/scenario.hpp"
 #include "time/agenda.hpp"
 #include "time/timed_store.hpp"
@@ -190,7 +193,17 @@ class simulation final : private detail::engine_services {
   void apply_local_effects(timestamp now, diasca_report& report);
   /// The diasca's schedule and withdraw calls, into the agenda.
   void apply_schedules();
+  /// Files the diasca's timed messages, and routes its messages to this
+  /// rank's next inbox or to other ranks' buffers: on the workers, each into
+  /// its own lane, when there are enough of them (parallel_end_).
   void route_messages(timestamp now);
+  void route_timed(const detail::worker_state& w, timestamp now);
+  /// One worker's messages: local ones appended to `local`, the others
+  /// serialised into `outgoing` (per rank), counted in `remote`.
+  void route_instant(const detail::worker_state& w, timestamp now, std::vector<detail::message_record>& local,
+                     std::vector<std::vector<std::byte>>& outgoing, std::uint64_t& remote) const;
+  /// Forgets a routing a failure interrupted.
+  void discard_routing() noexcept;
   /// The lookahead's rules (docs/design.md §2.4), checked per message and
   /// creation when one is declared; each throws naming actor, class, time.
   void check_instant_send(const detail::message_record& m, timestamp now) const;
@@ -198,7 +211,15 @@ class simulation final : private detail::engine_services {
   void check_creation(const detail::creation_record& c, timestamp now) const;
   std::string describe_actor(aai_t aai) const;
   void receive(const std::vector<std::vector<std::byte>>& incoming, timestamp now);
+  /// The next diasca's inbox, in canonical order, and its activations.
   void prepare_next_diasca(timestamp now);
+  /// Appends to `out` the activations of the inbox's messages [begin, end)
+  /// (whole receivers) and of the new actors `created` among them, in AAI
+  /// order. Returns the index of the first message whose receiver does not
+  /// exist (nothing appended for it or after), or SIZE_MAX.
+  std::size_t collect_activations(std::size_t begin, std::size_t end, std::span<const std::pair<aai_t, actor*>> created,
+                                  std::vector<activation>& out) const;
+  runtime_error missing_receiver(const detail::message_record& m, timestamp now) const;
   [[noreturn]] void raise_failure(int failed_rank);
   void begin_diasca(timestamp now);
   /// Runs run_range(begin, end, worker) over [0, n), on the workers as the
@@ -290,6 +311,21 @@ class simulation final : private detail::engine_services {
   };
   std::vector<timed_receiver> due_receivers_;
   std::vector<std::pair<aai_t, actor*>> created_;
+  /// A worker's routed messages, when the end of a diasca runs on the
+  /// workers: those for this rank, and those for each other rank.
+  struct alignas(128) routing_lane {
+    std::vector<detail::message_record> local;
+    std::vector<std::vector<std::byte>> outgoing;
+    std::uint64_t remote = 0;
+  };
+  std::vector<routing_lane> lanes_;
+  bool parallel_end_ = false;  ///< this diasca's messages are routed in lanes and sorted on the workers
+  std::vector<detail::message_record> received_;  ///< from other ranks, with parallel_end_
+  canonical_inbox inbox_builder_;
+  std::vector<canonical_inbox::run> inbox_runs_;
+  std::vector<std::vector<activation>> range_activations_;  ///< per receiver range of inbox_builder_
+  std::vector<std::size_t> range_missing_;
+  std::vector<std::size_t> range_starts_;
   std::vector<std::vector<std::byte>> outgoing_;  ///< per destination rank
   std::vector<std::size_t> probes_sent_;           ///< per destination rank: probe declarations sent so far
   std::optional<std::string> failure_;            ///< this rank's failure in the current diasca

@@ -1,6 +1,8 @@
 // Canonical and ergodic message order (docs/design.md §3).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "harness.hpp"
@@ -42,6 +44,16 @@ TEST(MessageOrder, ReceiverSeesMessagesBySenderThenSendOrder) {
       EXPECT_EQ(order[i].second, static_cast<double>(i % 3)) << "threads=" << threads;
     }
   }
+}
+
+// With the chunk pinned to one activation, every diasca's end (routing,
+// sorting, activations) runs on the workers, whatever its size.
+TEST(MessageOrder, SameOrderWhenTheEndOfEveryDiascaRunsOnTheWorkers) {
+  const auto canonical = arrival_order(run_text(fan_in("reproducible"), 1));
+  setenv("KAIROS_SPLIT_GRAIN", "1", 1);
+  for (unsigned threads : {2u, 3u, 8u})
+    EXPECT_EQ(arrival_order(run_text(fan_in("reproducible"), threads)), canonical) << threads << " threads";
+  unsetenv("KAIROS_SPLIT_GRAIN");
 }
 
 TEST(MessageOrder, ErgodicModePermutesReproduciblyWithTheReceiversStream) {

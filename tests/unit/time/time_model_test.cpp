@@ -1,6 +1,8 @@
 // The time model of docs/design.md §2, one rule per test.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "harness.hpp"
 #include "kairos/actor/actor.hpp"
 
@@ -151,6 +153,39 @@ params = { peer = "doomed", at = 4 }
 )");
   EXPECT_NE(what.find("'test.ping' sent by actor 1 at tick 4 diasca 0 to actor 0"), std::string::npos) << what;
   EXPECT_NE(what.find("does not exist"), std::string::npos) << what;
+}
+
+// Messages to two deleted actors, from senders the workers share out: the
+// error names the first in canonical order (receiver 0, its first sender),
+// also when the end of every diasca runs on the workers.
+TEST(TimeModel, MessageToAMissingActorIsReportedInCanonicalOrderAtAnyThreadCount) {
+  const std::string scenario = R"(
+[simulation]
+[[actors]]
+class = "test.deleter"
+name = "first"
+params = { at = 4 }
+[[actors]]
+class = "test.deleter"
+name = "second"
+params = { at = 4 }
+[[actors]]
+class = "test.pinger"
+count = 6
+params = { peer = "second", at = 4, count = 3 }
+[[actors]]
+class = "test.pinger"
+count = 6
+params = { peer = "first", at = 4, count = 3 }
+)";
+  const std::string expected = "'test.ping' sent by actor 8 at tick 4 diasca 0 to actor 0, which does not exist";
+  EXPECT_NE(run_error(scenario).find(expected), std::string::npos) << run_error(scenario);
+  setenv("KAIROS_SPLIT_GRAIN", "1", 1);
+  for (unsigned threads : {2u, 3u, 8u}) {
+    const std::string what = run_error(scenario, threads);
+    EXPECT_NE(what.find(expected), std::string::npos) << threads << " threads: " << what;
+  }
+  unsetenv("KAIROS_SPLIT_GRAIN");
 }
 
 TEST(TimeModel, RunEndsAtTheStopTick) {
