@@ -134,11 +134,88 @@ std::vector<timed_message> timed_rows(const std::array<std::vector<std::uint64_t
 
 const char* native_byte_order() noexcept { return std::endian::native == std::endian::big ? "big" : "little"; }
 
-std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_tables) {
-  const hid_t u64 = big_endian_tables ? H5T_STD_U64BE : H5T_STD_U64LE;
-  const std::string name = fmt::format("shard-{}", s.shard);
-  // Tables compress several times; the states size is a fair guess of the file.
-  h5::file f = h5::file::create_in_memory(name, s.states.size() + 16 * s.aai.size() + (1 << 20));
+namespace {
+constexpr std::size_t state_chunk = std::size_t{1} << 20;  // bytes
+constexpr std::array<const char*, 5> actor_columns = {"aai", "rng_counter", "creations", "class", "state_size"};
+}  // namespace
+
+struct shard_builder::impl {
+  std::string name;
+  hid_t u64;
+  h5::file f;
+  h5::handle actors;
+  std::array<h5::handle, actor_columns.size()> columns;
+  h5::handle states;
+  std::uint64_t rows_expected = 0, rows_written = 0, state_bytes = 0;
+  std::vector<std::byte> pending;  ///< states short of a whole chunk, written with the next
+
+  /// Writes `size` bytes of states at the column's end.
+  void write_states(const void* data, std::size_t size) {
+    f.extend(states.get(), "actors/state", state_bytes + size);
+    f.write_rows(states.get(), "actors/state", H5T_NATIVE_UINT8, state_bytes, size, data);
+    state_bytes += size;
+  }
+  /// Whole chunks go straight from `bytes`; a chunk's start waits in
+  /// `pending` for the rest, so that every chunk is written once, whole.
+  void add_states(std::string_view piece) {
+    const auto* bytes = reinterpret_cast<const std::byte*>(piece.data());
+    std::size_t left = piece.size();
+    if (!pending.empty()) {
+      const std::size_t take = std::min(left, state_chunk - pending.size());
+      pending.insert(pending.end(), bytes, bytes + take);
+      bytes += take;
+      left -= take;
+      if (pending.size() < state_chunk) return;
+      write_states(pending.data(), pending.size());
+      pending.clear();
+    }
+    const std::size_t whole = left / state_chunk * state_chunk;
+    if (whole > 0) write_states(bytes, whole);
+    pending.insert(pending.end(), bytes + whole, bytes + left);
+  }
+};
+
+shard_builder::shard_builder(std::uint32_t shard, std::size_t expected_size, bool big_endian_tables)
+    : impl_(new impl{fmt::format("shard-{}", shard), big_endian_tables ? H5T_STD_U64BE : H5T_STD_U64LE,
+                     h5::file::create_in_memory(fmt::format("shard-{}", shard), expected_size), {}, {}, {}, 0, 0, 0,
+                     {}}) {}
+
+shard_builder::~shard_builder() = default;
+
+void shard_builder::begin_actors(const std::vector<std::string>& classes, std::uint64_t rows) {
+  impl& m = *impl_;
+  m.actors = m.f.create_group(m.f.id(), "actors");
+  m.f.attr_strings(m.actors.get(), "classes", classes);
+  for (std::size_t c = 0; c < actor_columns.size(); ++c)
+    m.columns[c] = m.f.create_column(m.actors.get(), actor_columns[c], m.u64, rows, block_rows, true);
+  m.states = m.f.create_column(m.actors.get(), "state", H5T_STD_U8LE, h5::file::growing, state_chunk, false);
+  m.rows_expected = rows;
+  m.pending.reserve(state_chunk);
+}
+
+void shard_builder::append_actors(const actor_rows& rows) {
+  impl& m = *impl_;
+  const std::array<std::span<const std::uint64_t>, actor_columns.size()> columns = {
+      rows.aai, rows.rng_counter, rows.creations, rows.class_index, rows.state_size};
+  const std::size_t n = rows.aai.size();
+  for (const auto& column : columns)
+    if (column.size() != n) throw checkpoint_error(fmt::format("{}: actor columns of unequal length", m.name));
+  if (m.rows_written + n > m.rows_expected)
+    throw checkpoint_error(fmt::format("{}: more actor rows than the {} announced", m.name, m.rows_expected));
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    m.f.write_rows(m.columns[c].get(), actor_columns[c], H5T_NATIVE_UINT64, m.rows_written, n, columns[c].data());
+  m.rows_written += n;
+  for (std::string_view piece : rows.states) m.add_states(piece);
+}
+
+std::vector<std::byte> shard_builder::finish(const shard_content& s) {
+  impl& m = *impl_;
+  if (m.rows_written != m.rows_expected)
+    throw checkpoint_error(fmt::format("{}: {} actor rows of the {} announced", m.name, m.rows_written, m.rows_expected));
+  if (!m.pending.empty()) m.write_states(m.pending.data(), m.pending.size());
+  m.pending.clear();
+  const hid_t u64 = m.u64;
+  h5::file& f = m.f;
   const hid_t root = f.id();
   f.attr_string(root, "format", format_name);
   f.attr_u64(root, "format_version", format_version, u64);
@@ -155,20 +232,11 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   f.attr_u64(root, "word_size", s.word_size, u64);
   f.write_bytes(root, "scenario", s.scenario_text.data(), s.scenario_text.size(), false);
 
-  h5::handle actors = f.create_group(root, "actors");
-  f.attr_strings(actors.get(), "classes", s.classes);
-  f.write_u64(actors.get(), "aai", s.aai, u64, true);
-  f.write_u64(actors.get(), "rng_counter", s.rng_counter, u64, true);
-  f.write_u64(actors.get(), "creations", s.creations, u64, true);
-  f.write_u64(actors.get(), "class", s.class_index, u64, true);
-  f.write_u64(actors.get(), "state_size", s.state_size, u64, true);
-  f.write_bytes(actors.get(), "state", s.states.data(), s.states.size(), true);
-
   h5::handle agenda = f.create_group(root, "agenda");
   f.write_u64(agenda.get(), "tick", s.agenda_tick, u64, true);
   f.write_u64(agenda.get(), "aai", s.agenda_aai, u64, true);
   if (s.agenda_period.size() > s.agenda_aai.size())
-    throw checkpoint_error(fmt::format("{}: more agenda periods than entries", name));
+    throw checkpoint_error(fmt::format("{}: more agenda periods than entries", m.name));
   f.write_u64_tail(agenda.get(), "period", s.agenda_aai.size(), s.agenda_period, u64);
 
   h5::handle timed = f.create_group(root, "timed");
@@ -187,7 +255,36 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
 
   h5::handle stats = f.create_group(root, "stats");
   for (const auto& [attribute, field] : stats_fields(s)) f.attr_u64(stats.get(), attribute, *field, u64);
+  // Closed before the image is taken, so that every chunk is in it.
+  for (h5::handle& column : m.columns) column = {};
+  m.states = {};
+  m.actors = {};
   return f.image();
+}
+
+std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_tables) {
+  // Tables compress several times; the states size is a fair guess of the file.
+  shard_builder builder(s.shard, s.states.size() + 16 * s.aai.size() + (1 << 20), big_endian_tables);
+  const std::size_t n = s.aai.size();
+  builder.begin_actors(s.classes, n);
+  if (s.rng_counter.size() != n || s.creations.size() != n || s.class_index.size() != n || s.state_size.size() != n)
+    throw checkpoint_error(fmt::format("shard-{}: actor columns of unequal length", s.shard));
+  std::size_t state_at = 0;
+  for (std::size_t first = 0; first < n; first += shard_builder::block_rows) {
+    const std::size_t rows = std::min(shard_builder::block_rows, n - first);
+    std::size_t bytes = 0;
+    for (std::size_t i = first; i < first + rows; ++i) bytes += s.state_size[i];
+    if (state_at + bytes > s.states.size())
+      throw checkpoint_error(fmt::format("shard-{}: actor state sizes exceed the states held", s.shard));
+    const std::string_view states[1] = {std::string_view(s.states).substr(state_at, bytes)};
+    state_at += bytes;
+    const auto part = [&](const std::vector<std::uint64_t>& column) {
+      return std::span<const std::uint64_t>(column).subspan(first, rows);
+    };
+    builder.append_actors({part(s.aai), part(s.rng_counter), part(s.creations), part(s.class_index),
+                           part(s.state_size), states});
+  }
+  return builder.finish(s);
 }
 
 shard_content read_shard(const std::vector<std::byte>& image, const std::string& name) {

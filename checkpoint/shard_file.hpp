@@ -34,7 +34,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kairos/core/types.hpp"
@@ -115,8 +118,46 @@ struct shard_content {
 /// This machine's byte order as recorded in shards.
 const char* native_byte_order() noexcept;
 
-/// The shard as the bytes of an HDF5 file. `big_endian_tables` stores the
-/// uint64 tables and attributes big-endian (tests of portability).
+/// One block of actor rows for shard_builder: columns of equal length, and
+/// the rows' states concatenated in row order, in one or more pieces.
+struct actor_rows {
+  std::span<const std::uint64_t> aai, rng_counter, creations, class_index, state_size;
+  std::span<const std::string_view> states;
+};
+
+/// A shard's HDF5 image, built as a capture goes: the actors' rows come in
+/// blocks, each compressed and written into the image as it comes, so that
+/// no column of a whole shard is ever held in memory (touching that much
+/// fresh memory was most of a checkpoint's cost); the rest comes last.
+class shard_builder {
+ public:
+  /// Rows per block: one chunk (1 MiB) of each uint64 column.
+  static constexpr std::size_t block_rows = std::size_t{1} << 17;
+
+  /// `expected_size` guesses the image's bytes (it sizes the memory steps);
+  /// `big_endian_tables` stores the uint64 tables and attributes big-endian
+  /// (tests of portability).
+  explicit shard_builder(std::uint32_t shard, std::size_t expected_size = 0, bool big_endian_tables = false);
+  ~shard_builder();
+  shard_builder(const shard_builder&) = delete;
+  shard_builder& operator=(const shard_builder&) = delete;
+
+  /// Before any rows: the class names the rows index, and how many rows come.
+  void begin_actors(const std::vector<std::string>& classes, std::uint64_t rows);
+  /// The next rows: block_rows of them, fewer only in the last block.
+  void append_actors(const actor_rows& rows);
+  /// Everything but the actors, from `rest` (whose actor columns are not
+  /// read), and the finished image. Throws checkpoint_error when fewer rows
+  /// came than begin_actors announced.
+  std::vector<std::byte> finish(const shard_content& rest);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// The shard as the bytes of an HDF5 file (its actors in blocks through a
+/// shard_builder).
 std::vector<std::byte> shard_image(const shard_content& shard, bool big_endian_tables = false);
 
 /// Reads a shard image; `name` (its file) appears in every error. Throws

@@ -157,6 +157,24 @@ void file::write_bytes(hid_t parent, const std::string& name, const void* data, 
     fail(fmt::format("cannot write dataset '{}' (disk full?)", name));
 }
 
+handle file::create_column(hid_t parent, const std::string& name, hid_t stored_as, std::uint64_t length,
+                           std::size_t chunk_elements, bool shuffle) const {
+  const bool grows = length == growing;
+  const hsize_t dims[1] = {grows ? 0 : length}, most[1] = {grows ? H5S_UNLIMITED : length};
+  handle space(H5Screate_simple(1, dims, most), H5Sclose);
+  // A growing column is chunked from the start (its length says nothing yet).
+  const handle create = layout(grows ? chunk_elements : length, true, chunk_elements, shuffle, name);
+  handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
+             H5Dclose);
+  if (!space || !set) fail(fmt::format("cannot create dataset '{}'", name));
+  return set;
+}
+
+void file::extend(hid_t column, const std::string& name, std::uint64_t length) const {
+  const hsize_t dims[1] = {length};
+  if (H5Dset_extent(column, dims) < 0) fail(fmt::format("cannot extend dataset '{}' to {} elements", name, length));
+}
+
 handle file::layout(std::size_t elements, bool compress, std::size_t chunk_elements, bool shuffle,
                     const std::string& name) const {
   handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);

@@ -78,6 +78,16 @@ class file {
   /// whole chunks of them, take no space and no time.
   void write_u64_tail(hid_t parent, const std::string& name, std::uint64_t length,
                       const std::vector<std::uint64_t>& tail, hid_t stored_as) const;
+  /// A column's length when it starts empty and grows with extend().
+  static constexpr std::uint64_t growing = ~std::uint64_t{0};
+  /// A compressed 1-D column of `length` elements (or `growing`), to be
+  /// written front to back with write_rows, in pieces of whole chunks of
+  /// `chunk_elements` so that each chunk is compressed and written as it
+  /// comes; byte-shuffled first when `shuffle`.
+  handle create_column(hid_t parent, const std::string& name, hid_t stored_as, std::uint64_t length,
+                       std::size_t chunk_elements, bool shuffle) const;
+  /// Makes a growing column `length` elements long.
+  void extend(hid_t column, const std::string& name, std::uint64_t length) const;
   /// Opaque bytes as a uint8 dataset, Zstd-compressed in 1 MiB chunks when
   /// `compress` (filter 32015, registered by the engine).
   void write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size, bool compress) const;

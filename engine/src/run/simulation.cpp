@@ -1,6 +1,7 @@
 #include "run/simulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -695,65 +696,48 @@ void simulation::check_creation(const detail::creation_record& c, timestamp now)
       describe_actor(c.creator), now.tick, now.diasca, c.aai, lookahead_));
 }
 
-namespace {
-
-/// Room for `total` actors' states in `part`, which holds the first
-/// `sampled`: at their bytes per actor, and a quarter more, so the part is
-/// not copied as it grows. Only address space: pages are touched as
-/// written. A sample of unrepresentative (larger) actors may ask for more
-/// than can be had, which is no error: the part then grows as it goes.
-void reserve_like_sample(std::string& part, std::size_t sampled, std::size_t total) {
-  try {
-    part.reserve(part.size() / sampled * total / 4 * 5);
-  } catch (const std::bad_alloc&) {
-  } catch (const std::length_error&) {
-  }
-}
-
-}  // namespace
-
 void simulation::capture_actors(const std::vector<actor*>& all, const std::vector<int>& class_slot,
-                                checkpoint::shard_content& out) const {
-  // Rows are filled in slices on the worker threads: serialising states is
-  // most of a checkpoint's cost. One worker serialises straight into the
-  // column; several fill a part per slice, copied into it in parallel.
+                                checkpoint::shard_builder& to) const {
+  // Block by block, each compressed into the image before the next is
+  // filled: the block's columns and state parts are reused, so their memory
+  // is touched once, not once per actor of the shard. The rows of a block
+  // are filled in slices on the worker threads (serialising states is most
+  // of the work); one worker fills the whole block in one part.
+  constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const std::size_t n = all.size();
-  for (auto* column : {&out.aai, &out.rng_counter, &out.creations, &out.class_index, &out.state_size})
-    column->resize(n);
-  const std::size_t slice = executor_->concurrency() == 1 ? std::max<std::size_t>(n, 1) : 16384;
-  std::vector<std::string> parts((n + slice - 1) / slice);
-  executor_->for_ranges(parts.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t s = begin; s < end; ++s) {
-      std::string& part = parts[s];
-      state_archive_writer writer(part);
-      const std::size_t first = s * slice, last = std::min(n, first + slice);
-      for (std::size_t i = first; i < last; ++i) {
-        if (i == first + 1024 && last - first > 4096) reserve_like_sample(part, 1024, last - first);
-        const actor& a = *all[i];
-        const class_info& cls = table_.class_of(a);
-        out.aai[i] = a.aai();
-        out.rng_counter[i] = detail::actor_access::rng_counter(a);
-        out.creations[i] = detail::actor_access::creations(a);
-        out.class_index[i] = static_cast<std::uint64_t>(class_slot[cls.id]);
-        const std::size_t before = part.size();
-        writer.append(cls, a);
-        out.state_size[i] = part.size() - before;
+  const std::size_t slice = executor_->concurrency() == 1 ? block : block / 8;
+  std::array<std::vector<std::uint64_t>, 5> columns;  // aai, rng_counter, creations, class_index, state_size
+  for (auto& column : columns) column.resize(std::min(n, block));
+  std::vector<std::string> parts(block / slice);
+  std::vector<std::string_view> pieces;
+  for (std::size_t first = 0; first < n; first += block) {
+    const std::size_t rows = std::min(block, n - first);
+    const std::size_t slices = (rows + slice - 1) / slice;
+    executor_->for_ranges(slices, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t s = begin; s < end; ++s) {
+        std::string& part = parts[s];
+        part.clear();
+        state_archive_writer writer(part);
+        for (std::size_t r = s * slice; r < std::min(rows, (s + 1) * slice); ++r) {
+          const actor& a = *all[first + r];
+          const class_info& cls = table_.class_of(a);
+          columns[0][r] = a.aai();
+          columns[1][r] = detail::actor_access::rng_counter(a);
+          columns[2][r] = detail::actor_access::creations(a);
+          columns[3][r] = static_cast<std::uint64_t>(class_slot[cls.id]);
+          const std::size_t before = part.size();
+          writer.append(cls, a);
+          columns[4][r] = part.size() - before;
+        }
       }
-    }
-  });
-  if (parts.size() == 1) {
-    out.states.swap(parts[0]);
-    return;
+    });
+    pieces.assign(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(slices));
+    const auto rows_of = [&](const std::vector<std::uint64_t>& column) {
+      return std::span<const std::uint64_t>(column).first(rows);
+    };
+    to.append_actors({rows_of(columns[0]), rows_of(columns[1]), rows_of(columns[2]), rows_of(columns[3]),
+                      rows_of(columns[4]), pieces});
   }
-  std::vector<std::size_t> offset(parts.size() + 1, 0);
-  for (std::size_t s = 0; s < parts.size(); ++s) offset[s + 1] = offset[s] + parts[s].size();
-  out.states.resize(offset.back());
-  executor_->for_ranges(parts.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t s = begin; s < end; ++s) {
-      std::copy(parts[s].begin(), parts[s].end(), out.states.begin() + static_cast<std::ptrdiff_t>(offset[s]));
-      std::string().swap(parts[s]);
-    }
-  });
 }
 
 void simulation::capture_agenda(checkpoint::shard_content& out) const {
@@ -804,7 +788,8 @@ void simulation::capture_agenda(checkpoint::shard_content& out) const {
   }
 }
 
-void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) const {
+void simulation::capture(checkpoint::shard_content& out, checkpoint::shard_builder& actors_to,
+                         tick_t resume_tick) const {
   out.position = {resume_tick, stats_.ticks_simulated, stats_.diascas, stats_.last_tick, stats_.windows};
   out.totals = {stats_.activations, stats_.messages, stats_.remote_messages, stats_.actors_created,
                 stats_.actors_deleted};
@@ -817,7 +802,8 @@ void simulation::capture(checkpoint::shard_content& out, tick_t resume_tick) con
       out.classes.emplace_back(cls.name);
     }
   }
-  capture_actors(all, class_slot, out);
+  actors_to.begin_actors(out.classes, all.size());
+  capture_actors(all, class_slot, actors_to);
   capture_agenda(out);
   timed_.for_each([&](const timed_message& m, const std::byte* payload) {
     out.timed.push_back(m);

@@ -115,6 +115,38 @@ TEST(ShardFormat, ReadsBackWhatWasWritten) {
   EXPECT_LT(image.size(), std::size_t{200} << 10);
 }
 
+// Actors come in blocks of 2^17 rows, and their states are written in
+// whole 1 MiB chunks, a chunk's start held back for the rest: rows over
+// three blocks, states of every size (a few spanning several chunks), read
+// back as written.
+TEST(ShardFormat, ActorsWrittenBlockByBlockReadBackAsWritten) {
+  shard_content s = sample_shard();
+  const std::size_t rows = 2 * shard_builder::block_rows + 12345;
+  s.aai.resize(rows);
+  s.rng_counter.resize(rows);
+  s.creations.resize(rows);
+  s.class_index.resize(rows);
+  s.state_size.resize(rows);
+  s.states.clear();
+  std::uint64_t x = 12345;
+  for (std::size_t i = 0; i < rows; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;  // any varied bytes will do
+    s.aai[i] = 3 * i;
+    s.rng_counter[i] = x >> 20;
+    s.creations[i] = i % 7;
+    s.class_index[i] = i % 2;
+    const std::size_t size = i % 50000 == 0 ? (3 << 20) + i % 1000 : (x >> 59);  // 0-31 bytes, or over 3 MiB
+    s.state_size[i] = size;
+    for (std::size_t b = 0; b < size; ++b) s.states.push_back(static_cast<char>((x >> (b % 56)) + b));
+  }
+  const shard_content back = read_shard(shard_image(s), "shard.h5");
+  expect_same(s, back);
+  // Announced rows that never came are refused.
+  shard_builder short_of_rows(1);
+  short_of_rows.begin_actors(s.classes, 3);
+  EXPECT_THROW(short_of_rows.finish(s), checkpoint_error);
+}
+
 // The period column is full length in the file (what h5py and older
 // readers see), though only its periodic tail is written: the one-off
 // entries read as the fill value 0, and their chunks take no space.
