@@ -40,7 +40,7 @@ void canonical_inbox::build(const std::vector<run>& runs, std::size_t ranges, ex
   if (ranges <= 1 || total == 0) {
     inbox.clear();
     for (const run& r : runs) inbox.insert(inbox.end(), r.begin(), r.end());
-    std::sort(inbox.begin(), inbox.end(), canonical_before);
+    std::sort(inbox.begin(), inbox.end(), canonical_order{});
     on_range(0, 0, inbox.size(), 0);
     return;
   }
@@ -78,7 +78,7 @@ void canonical_inbox::build(const std::vector<run>& runs, std::size_t ranges, ex
     for (std::size_t range = first; range < last; ++range) {
       const auto begin = inbox.begin() + static_cast<std::ptrdiff_t>(starts_[range]);
       const auto end = inbox.begin() + static_cast<std::ptrdiff_t>(starts_[range + 1]);
-      std::sort(begin, end, canonical_before);
+      std::sort(begin, end, canonical_order{});
       on_range(range, starts_[range], starts_[range + 1], worker);
     }
   });

@@ -13,12 +13,15 @@ namespace kairos {
 
 /// The canonical order of a diasca's messages: receiver, then sender, then
 /// the sender's sequence number. Two messages never compare equal (a sender
-/// numbers its sends), so any correct sort gives the same inbox.
-inline bool canonical_before(const detail::message_record& a, const detail::message_record& b) noexcept {
-  if (a.receiver != b.receiver) return a.receiver < b.receiver;
-  if (a.sender != b.sender) return a.sender < b.sender;
-  return a.seq < b.seq;
-}
+/// numbers its sends), so any correct sort gives the same inbox. A function
+/// object, not a function, so that std::sort inlines it.
+struct canonical_order {
+  bool operator()(const detail::message_record& a, const detail::message_record& b) const noexcept {
+    if (a.receiver != b.receiver) return a.receiver < b.receiver;
+    if (a.sender != b.sender) return a.sender < b.sender;
+    return a.seq < b.seq;
+  }
+};
 
 /// Puts a diasca's messages, gathered in runs in no particular order (one
 /// per worker, one for those from other ranks), into one inbox in canonical

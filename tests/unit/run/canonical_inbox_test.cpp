@@ -44,7 +44,7 @@ TEST(CanonicalInbox, MatchesOneSortForAnyRunsRangesAndThreads) {
       std::vector<kairos::canonical_inbox::run> views(runs.begin(), runs.end());
       std::vector<message_record> expected;
       for (const auto& r : runs) expected.insert(expected.end(), r.begin(), r.end());
-      std::sort(expected.begin(), expected.end(), kairos::canonical_before);
+      std::sort(expected.begin(), expected.end(), kairos::canonical_order{});
 
       for (std::size_t ranges : {1u, 2u, 7u, 32u}) {
         kairos::canonical_inbox builder;
