@@ -209,7 +209,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
   try {
     shard_content shard = identity();
     shard_builder builder(shard.shard);
-    sim.capture(shard, builder, resume_tick);  // the actors compressed into the image as they come
+    sim.capture(shard, builder, resume_tick);  // actors and agenda compressed into the image as they come
     const auto captured = std::chrono::steady_clock::now();
     image = builder.finish(shard);
     const auto encoded = std::chrono::steady_clock::now();
@@ -218,7 +218,7 @@ bool checkpointer::take(simulation& sim, tick_t resume_tick) {
     written.push_back(path);
     const std::uint64_t sum = write_copy(path, image);
     const auto seconds_since = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
-    phases_ = fmt::format("capture and encode actors {:.2f} s, encode the rest {:.2f} s, write {:.2f} s",
+    phases_ = fmt::format("capture and encode actors and agenda {:.2f} s, encode the rest {:.2f} s, write {:.2f} s",
                           seconds_since(started, captured),
                           seconds_since(captured, encoded), seconds_since(encoded, std::chrono::steady_clock::now()));
     report["origin"] = {{"size", image.size()}, {"xxh3", checksum(image)}};

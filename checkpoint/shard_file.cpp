@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -140,6 +141,9 @@ constexpr std::array<const char*, 5> actor_columns = {"aai", "rng_counter", "cre
 }  // namespace
 
 struct shard_builder::impl {
+  impl(std::string shard_name, hid_t stored_as, std::size_t expected_size)
+      : name(std::move(shard_name)), u64(stored_as), f(h5::file::create_in_memory(name, expected_size)) {}
+
   std::string name;
   hid_t u64;
   h5::file f;
@@ -148,6 +152,16 @@ struct shard_builder::impl {
   h5::handle states;
   std::uint64_t rows_expected = 0, rows_written = 0, state_bytes = 0;
   std::vector<std::byte> pending;  ///< states short of a whole chunk, written with the next
+  h5::handle agenda, agenda_tick, agenda_aai;
+  std::uint64_t agenda_rows = 0;
+
+  /// The agenda group and its growing tick and AAI columns, made once.
+  void open_agenda() {
+    if (agenda) return;
+    agenda = f.create_group(f.id(), "agenda");
+    agenda_tick = f.create_column(agenda.get(), "tick", u64, h5::file::growing, shard_builder::block_rows, true);
+    agenda_aai = f.create_column(agenda.get(), "aai", u64, h5::file::growing, shard_builder::block_rows, true);
+  }
 
   /// Writes `size` bytes of states at the column's end.
   void write_states(const void* data, std::size_t size) {
@@ -176,9 +190,8 @@ struct shard_builder::impl {
 };
 
 shard_builder::shard_builder(std::uint32_t shard, std::size_t expected_size, bool big_endian_tables)
-    : impl_(new impl{fmt::format("shard-{}", shard), big_endian_tables ? H5T_STD_U64BE : H5T_STD_U64LE,
-                     h5::file::create_in_memory(fmt::format("shard-{}", shard), expected_size), {}, {}, {}, 0, 0, 0,
-                     {}}) {}
+    : impl_(std::make_unique<impl>(fmt::format("shard-{}", shard), big_endian_tables ? H5T_STD_U64BE : H5T_STD_U64LE,
+                                   expected_size)) {}
 
 shard_builder::~shard_builder() = default;
 
@@ -208,6 +221,18 @@ void shard_builder::append_actors(const actor_rows& rows) {
   for (std::string_view piece : rows.states) m.add_states(piece);
 }
 
+void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais) {
+  impl& m = *impl_;
+  if (ticks.size() != aais.size()) throw checkpoint_error(fmt::format("{}: agenda columns of unequal length", m.name));
+  m.open_agenda();
+  const std::uint64_t end = m.agenda_rows + ticks.size();
+  m.f.extend(m.agenda_tick.get(), "agenda/tick", end);
+  m.f.extend(m.agenda_aai.get(), "agenda/aai", end);
+  m.f.write_rows(m.agenda_tick.get(), "agenda/tick", H5T_NATIVE_UINT64, m.agenda_rows, ticks.size(), ticks.data());
+  m.f.write_rows(m.agenda_aai.get(), "agenda/aai", H5T_NATIVE_UINT64, m.agenda_rows, aais.size(), aais.data());
+  m.agenda_rows = end;
+}
+
 std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   impl& m = *impl_;
   if (m.rows_written != m.rows_expected)
@@ -232,12 +257,10 @@ std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   f.attr_u64(root, "word_size", s.word_size, u64);
   f.write_bytes(root, "scenario", s.scenario_text.data(), s.scenario_text.size(), false);
 
-  h5::handle agenda = f.create_group(root, "agenda");
-  f.write_u64(agenda.get(), "tick", s.agenda_tick, u64, true);
-  f.write_u64(agenda.get(), "aai", s.agenda_aai, u64, true);
-  if (s.agenda_period.size() > s.agenda_aai.size())
+  m.open_agenda();
+  if (s.agenda_period.size() > m.agenda_rows)
     throw checkpoint_error(fmt::format("{}: more agenda periods than entries", m.name));
-  f.write_u64_tail(agenda.get(), "period", s.agenda_aai.size(), s.agenda_period, u64);
+  f.write_u64_tail(m.agenda.get(), "period", m.agenda_rows, s.agenda_period, u64);
 
   h5::handle timed = f.create_group(root, "timed");
   const auto columns = timed_table(s.timed);
@@ -259,6 +282,9 @@ std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   for (h5::handle& column : m.columns) column = {};
   m.states = {};
   m.actors = {};
+  m.agenda_tick = {};
+  m.agenda_aai = {};
+  m.agenda = {};
   return f.image();
 }
 
@@ -283,6 +309,12 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
     };
     builder.append_actors({part(s.aai), part(s.rng_counter), part(s.creations), part(s.class_index),
                            part(s.state_size), states});
+  }
+  if (s.agenda_tick.size() != s.agenda_aai.size())
+    throw checkpoint_error(fmt::format("shard-{}: agenda columns of unequal length", s.shard));
+  for (std::size_t first = 0; first < s.agenda_aai.size(); first += shard_builder::block_rows) {
+    const std::size_t rows = std::min(shard_builder::block_rows, s.agenda_aai.size() - first);
+    builder.append_agenda(std::span(s.agenda_tick).subspan(first, rows), std::span(s.agenda_aai).subspan(first, rows));
   }
   return builder.finish(s);
 }

@@ -146,9 +146,15 @@ class shard_builder {
   void begin_actors(const std::vector<std::string>& classes, std::uint64_t rows);
   /// The next rows: block_rows of them, fewer only in the last block.
   void append_actors(const actor_rows& rows);
-  /// Everything but the actors, from `rest` (whose actor columns are not
-  /// read), and the finished image. Throws checkpoint_error when fewer rows
-  /// came than begin_actors announced.
+  /// The next entries of the agenda (ticks and AAIs of equal length), in
+  /// the order shard_content's agenda columns hold them: block_rows of
+  /// them, fewer only in the last block.
+  void append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais);
+  /// Everything but the actors and the agenda's entries, from `rest` (whose
+  /// actor and agenda_tick / agenda_aai columns are not read; its
+  /// agenda_period is the tail of the entries appended), and the finished
+  /// image. Throws checkpoint_error when fewer rows came than begin_actors
+  /// announced.
   std::vector<std::byte> finish(const shard_content& rest);
 
  private:

@@ -48,6 +48,11 @@ expect_line "$work/soda.txt" "PASS"
 "$kairos" check-restart "$repo/scenarios/phold.toml" --set phold.end=40 --set phold.lps=256 --ranks 3 --ranks-after 2 \
   --threads 2 --launcher "$launcher" | tee "$work/phold.txt"
 expect_line "$work/phold.txt" "PASS"
+# Shards of several blocks: 300000 actors (three blocks of 2^17 rows) and
+# their agenda entries, streamed into the shard block by block.
+"$kairos" check-restart "$repo/scenarios/phold.toml" --set phold.lps=300000 --set phold.end=2.0 --at 100 \
+  --ranks-after 2 --threads 2 --launcher "$launcher" | tee "$work/phold-blocks.txt"
+expect_line "$work/phold-blocks.txt" "PASS"
 
 # 4. Bad input: exit 2 and a line saying what is wrong.
 expect_usage() {  # TEXT COMMAND...

@@ -740,55 +740,85 @@ void simulation::capture_actors(const std::vector<actor*>& all, const std::vecto
   }
 }
 
-void simulation::capture_agenda(checkpoint::shard_content& out) const {
+namespace {
+
+/// Gathers agenda entries into blocks of shard_builder::block_rows and hands
+/// each full one to the shard's image, reusing the same two buffers.
+class agenda_blocks {
+ public:
+  explicit agenda_blocks(checkpoint::shard_builder& to) : to_(to) {
+    ticks_.reserve(block);
+    aais_.reserve(block);
+  }
+  void add(tick_t tick, std::span<const aai_t> aais) {
+    while (!aais.empty()) {
+      const std::size_t take = std::min(aais.size(), block - aais_.size());
+      ticks_.insert(ticks_.end(), take, tick);
+      aais_.insert(aais_.end(), aais.begin(), aais.begin() + static_cast<std::ptrdiff_t>(take));
+      aais = aais.subspan(take);
+      if (aais_.size() == block) flush();
+    }
+  }
+  void flush() {
+    if (!aais_.empty()) to_.append_agenda(ticks_, aais_);
+    ticks_.clear();
+    aais_.clear();
+  }
+
+ private:
+  static constexpr std::size_t block = checkpoint::shard_builder::block_rows;
+  checkpoint::shard_builder& to_;
+  std::vector<std::uint64_t> ticks_, aais_;
+};
+
+}  // namespace
+
+void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shard_builder& to) const {
   // Entries of deleted actors are dropped; the rest in (tick, AAI) order, so
   // a shard's content does not depend on the order actors asked. Sorted tick
   // by tick (many small sorts instead of one over every entry), radix-style
-  // since AAIs are integers, the ticks on the worker threads.
+  // since AAIs are integers, in batches of ticks of about a block's entries
+  // whose ticks are sorted on the worker threads; each batch goes into the
+  // shard's image before the next is sorted into the same vectors.
+  constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const bool may_hold_deleted = agenda_may_hold_gone_actors();
   const std::vector<tick_t> ticks = agenda_.ticks();
-  std::vector<std::vector<aai_t>> live(ticks.size());
-  executor_->for_ranges(ticks.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::vector<aai_t>& bucket = agenda_.bucket(ticks[i]);
-      std::vector<aai_t>& aais = live[i];
-      aais.assign(bucket.begin(), bucket.end());
-      boost::sort::spreadsort::integer_sort(aais.begin(), aais.end());
-      aais.erase(std::unique(aais.begin(), aais.end()), aais.end());
-      if (may_hold_deleted)  // in AAI order: cache-friendly
-        std::erase_if(aais, [&](aai_t aai) { return table_.find(aai) == nullptr; });
-    }
-  });
-  // The columns, filled tick by tick on the workers at offsets known in
-  // advance; then the periodic activations (of live actors: deletion stops
-  // them), in (next tick, AAI) order.
-  std::vector<std::size_t> offset(ticks.size() + 1, 0);
-  for (std::size_t i = 0; i < ticks.size(); ++i) offset[i + 1] = offset[i] + live[i].size();
-  const std::size_t one_off = offset.back(), entries = one_off + agenda_.periodic_activations().size();
-  out.agenda_tick.resize(entries);
-  out.agenda_aai.resize(entries);
-  executor_->for_ranges(ticks.size(), 1, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const auto at = static_cast<std::ptrdiff_t>(offset[i]);
-      std::fill_n(out.agenda_tick.begin() + at, live[i].size(), ticks[i]);
-      std::copy(live[i].begin(), live[i].end(), out.agenda_aai.begin() + at);
-      std::vector<aai_t>().swap(live[i]);
-    }
-  });
+  agenda_blocks blocks(to);
+  std::vector<std::vector<aai_t>> live;  // per tick of the batch
+  for (std::size_t first = 0; first < ticks.size();) {
+    std::size_t last = first, entries = 0;
+    while (last < ticks.size() && (last == first || entries < block)) entries += agenda_.bucket(ticks[last++]).size();
+    if (live.size() < last - first) live.resize(last - first);
+    executor_->for_ranges(last - first, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t k = begin; k < end; ++k) {
+        const std::vector<aai_t>& bucket = agenda_.bucket(ticks[first + k]);
+        std::vector<aai_t>& aais = live[k];
+        aais.assign(bucket.begin(), bucket.end());
+        boost::sort::spreadsort::integer_sort(aais.begin(), aais.end());
+        aais.erase(std::unique(aais.begin(), aais.end()), aais.end());
+        if (may_hold_deleted)  // in AAI order: cache-friendly
+          std::erase_if(aais, [&](aai_t aai) { return table_.find(aai) == nullptr; });
+      }
+    });
+    for (std::size_t k = 0; k < last - first; ++k) blocks.add(ticks[first + k], live[k]);
+    first = last;
+  }
+  // Then the periodic activations (of live actors: deletion stops them), in
+  // (next tick, AAI) order, with their periods: the period column's tail.
   std::vector<std::pair<aai_t, agenda::periodic>> periodic(agenda_.periodic_activations().begin(),
                                                            agenda_.periodic_activations().end());
   std::sort(periodic.begin(), periodic.end(), [](const auto& a, const auto& b) {
     return std::pair(a.second.next, a.first) < std::pair(b.second.next, b.first);
   });
-  out.agenda_period.resize(periodic.size());  // the tail: one-off entries hold none
+  out.agenda_period.resize(periodic.size());
   for (std::size_t k = 0; k < periodic.size(); ++k) {
-    out.agenda_tick[one_off + k] = periodic[k].second.next;
-    out.agenda_aai[one_off + k] = periodic[k].first;
+    blocks.add(periodic[k].second.next, std::span(&periodic[k].first, 1));
     out.agenda_period[k] = periodic[k].second.period;
   }
+  blocks.flush();
 }
 
-void simulation::capture(checkpoint::shard_content& out, checkpoint::shard_builder& actors_to,
+void simulation::capture(checkpoint::shard_content& out, checkpoint::shard_builder& image,
                          tick_t resume_tick) const {
   out.position = {resume_tick, stats_.ticks_simulated, stats_.diascas, stats_.last_tick, stats_.windows};
   out.totals = {stats_.activations, stats_.messages, stats_.remote_messages, stats_.actors_created,
@@ -802,9 +832,9 @@ void simulation::capture(checkpoint::shard_content& out, checkpoint::shard_build
       out.classes.emplace_back(cls.name);
     }
   }
-  actors_to.begin_actors(out.classes, all.size());
-  capture_actors(all, class_slot, actors_to);
-  capture_agenda(out);
+  image.begin_actors(out.classes, all.size());
+  capture_actors(all, class_slot, image);
+  capture_agenda(out, image);
   timed_.for_each([&](const timed_message& m, const std::byte* payload) {
     out.timed.push_back(m);
     out.timed.back().offset = out.timed_payloads.size();

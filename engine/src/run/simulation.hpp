@@ -127,9 +127,10 @@ class simulation final : private detail::engine_services {
   tick_t final_tick() const noexcept { return final_tick_; }
   void set_tick_boundary_hook(tick_boundary_hook* hook) noexcept { hook_ = hook; }
   /// This rank's part of a checkpoint taken between ticks, resuming at
-  /// `resume_tick`: the actors' rows into `actors_to`, block by block;
-  /// agenda, probes, counters and totals into `out`.
-  void capture(checkpoint::shard_content& out, checkpoint::shard_builder& actors_to, tick_t resume_tick) const;
+  /// `resume_tick`: the actors' rows and the agenda's entries into
+  /// `image`, block by block; the agenda's periods, the timed messages,
+  /// probes, counters and totals into `out`.
+  void capture(checkpoint::shard_content& out, checkpoint::shard_builder& image, tick_t resume_tick) const;
   /// True when the run ended at a checkpoint (on a signal) rather than its end.
   bool interrupted() const noexcept { return interrupted_; }
 
@@ -241,7 +242,7 @@ class simulation final : private detail::engine_services {
   /// capture()'s actor rows and states, and its agenda columns.
   void capture_actors(const std::vector<actor*>& all, const std::vector<int>& class_slot,
                       checkpoint::shard_builder& to) const;
-  void capture_agenda(checkpoint::shard_content& out) const;
+  void capture_agenda(checkpoint::shard_content& out, checkpoint::shard_builder& to) const;
   /// Runs on_end_of_run of every actor here whose class has one, at
   /// (`last_tick`, end_of_run_diasca), and keeps the samples they record.
   /// Throws runtime_error for a hook that fails or does more than record,
