@@ -91,7 +91,9 @@ struct shard_content {
   std::string payload_byte_order;  ///< "little" or "big"
   std::uint64_t word_size = sizeof(void*);
 
-  // Actors, one row each.
+  // Actors, one row each. (A checkpoint's capture streams the actors and the
+  // agenda's ticks and AAIs into a shard_builder instead of these columns;
+  // read_shard fills them.)
   std::vector<std::string> classes;
   std::vector<std::uint64_t> aai, rng_counter, creations, class_index;
   std::string states;  ///< each row's saved state, concatenated in row order
