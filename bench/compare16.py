@@ -4,7 +4,7 @@ variables) alternated on the rows of the 16-core table where waiting,
 coordination and binding matter, as same-run ratios.
 
     bench/compare16.py NAME=KAIROS[,VAR=VALUE...] ... [--repeats 3] [--cores 16]
-                       [--rows threads ranks weak hybrid] [--threads 8 16]
+                       [--rows threads messages ranks weak hybrid] [--threads 8 16]
 
 e.g. old=.bench16/kairos-old/bin/kairos new=.bench16/kairos/bin/kairos \
      new-yield=.bench16/kairos/bin/kairos,KAIROS_WAIT=yield
@@ -13,6 +13,8 @@ Rows (PHOLD r=0.1, one start event per LP, medians of REPEATS runs in M
 events/s, the variants run one after the other within each repeat):
   - threads in one rank, 65536 LPs, E=100, L=1.0 and 0.1, at each of
     --threads (default cores/2 and cores; pinned with taskset);
+  - messages: the same threads at r=1.0, L=1.0, E=60 (every event a
+    message, 65536 in one diasca: the end of a diasca's share of the work);
   - ranks, 65536 LPs, E=100, L=1.0 and 0.1, at `cores` ranks, one core each;
   - weak, 4096 LPs per rank, E=300, L=0.1, windowed (timed mapping, the
     lookahead declared), at 1 and `cores` ranks, with the efficiency;
@@ -40,11 +42,11 @@ def parse_variant(text):
     return name, kairos, dict(a.split("=", 1) for a in assignments)
 
 
-def run(variant, lps, end, lookahead, ranks, threads, windowed, out):
+def run(variant, lps, end, lookahead, ranks, threads, windowed, out, remote=0.1):
     _, kairos, env_extra = variant
     cmd = [kairos, "run", SCENARIO, "--threads", str(threads), "--output", out,
            "--set", f"phold.lps={lps}", "--set", f"phold.end={end}", "--set", f"phold.lookahead={lookahead}",
-           "--set", "phold.remote=0.1", "--set", "phold.start_events=1"]
+           "--set", f"phold.remote={remote}", "--set", "phold.start_events=1"]
     if windowed:
         cmd += ["--set", "phold.mapping=timed", "--set", f'simulation.lookahead="{round(lookahead * 1000)}ms"']
     if ranks > 1:
@@ -77,8 +79,8 @@ def main():
     parser.add_argument("variants", nargs="+", type=parse_variant)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cores", type=int, default=os.cpu_count())
-    parser.add_argument("--rows", nargs="+", choices=("threads", "ranks", "weak", "hybrid"),
-                        default=["threads", "ranks", "weak", "hybrid"])
+    parser.add_argument("--rows", nargs="+", choices=("threads", "messages", "ranks", "weak", "hybrid"),
+                        default=["threads", "messages", "ranks", "weak", "hybrid"])
     parser.add_argument("--threads", type=int, nargs="+", help="thread counts of the threads rows")
     args = parser.parse_args()
     os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
@@ -93,6 +95,9 @@ def main():
             if "ranks" in args.rows:
                 row(args, tmp, variants, f"{cores} ranks, 65536 LPs, L={lookahead}",
                     lps=65536, end=100, lookahead=lookahead, ranks=cores, threads=1, windowed=False)
+        for threads in (args.threads or (cores // 2, cores)) if "messages" in args.rows else ():
+            row(args, tmp, variants, f"1 rank x {threads} threads, 65536 LPs, L=1.0, r=1.0",
+                lps=65536, end=60, lookahead=1.0, ranks=1, threads=threads, windowed=False, remote=1.0)
         if "weak" in args.rows:
             weak_windowed(args, tmp, variants, cores)
         if "hybrid" in args.rows:
