@@ -698,45 +698,70 @@ void simulation::check_creation(const detail::creation_record& c, timestamp now)
 
 void simulation::capture_actors(const std::vector<actor*>& all, const std::vector<int>& class_slot,
                                 checkpoint::shard_builder& to) const {
-  // Block by block, each compressed into the image before the next is
-  // filled: the block's columns and state parts are reused, so their memory
-  // is touched once, not once per actor of the shard. The rows of a block
-  // are filled in slices on the worker threads (serialising states is most
-  // of the work); one worker fills the whole block in one part.
+  // Block by block, each compressed into the image before its buffers are
+  // filled again: they are reused, so their memory is touched once, not
+  // once per actor of the shard. The rows of a block are filled in slices
+  // on the worker threads (serialising states is most of that work); one
+  // worker fills a whole block in one part. Two sets of buffers take turns,
+  // so that one block is compressed (HDF5 takes one thread at a time) while
+  // the other workers fill the next.
   constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const std::size_t n = all.size();
   const std::size_t slice = executor_->concurrency() == 1 ? block : block / 8;
-  std::array<std::vector<std::uint64_t>, 5> columns;  // aai, rng_counter, creations, class_index, state_size
-  for (auto& column : columns) column.resize(std::min(n, block));
-  std::vector<std::string> parts(block / slice);
-  std::vector<std::string_view> pieces;
-  for (std::size_t first = 0; first < n; first += block) {
-    const std::size_t rows = std::min(block, n - first);
-    const std::size_t slices = (rows + slice - 1) / slice;
-    executor_->for_ranges(slices, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t s = begin; s < end; ++s) {
-        std::string& part = parts[s];
-        part.clear();
-        state_archive_writer writer(part);
-        for (std::size_t r = s * slice; r < std::min(rows, (s + 1) * slice); ++r) {
-          const actor& a = *all[first + r];
-          const class_info& cls = table_.class_of(a);
-          columns[0][r] = a.aai();
-          columns[1][r] = detail::actor_access::rng_counter(a);
-          columns[2][r] = detail::actor_access::creations(a);
-          columns[3][r] = static_cast<std::uint64_t>(class_slot[cls.id]);
-          const std::size_t before = part.size();
-          writer.append(cls, a);
-          columns[4][r] = part.size() - before;
-        }
+  struct block_buffers {
+    std::array<std::vector<std::uint64_t>, 5> columns;  // aai, rng_counter, creations, class_index, state_size
+    std::vector<std::string> parts;
+    std::vector<std::string_view> pieces;
+    std::size_t first = 0, rows = 0;
+  };
+  std::array<block_buffers, 2> buffers;
+  for (block_buffers& b : buffers) {
+    for (auto& column : b.columns) column.resize(std::min(n, block));
+    b.parts.resize(block / slice);
+  }
+  const auto slices_of = [&](const block_buffers& b) { return (b.rows + slice - 1) / slice; };
+  const auto fill_slice = [&](block_buffers& b, std::size_t s) {
+    std::string& part = b.parts[s];
+    part.clear();
+    state_archive_writer writer(part);
+    for (std::size_t r = s * slice; r < std::min(b.rows, (s + 1) * slice); ++r) {
+      const actor& a = *all[b.first + r];
+      const class_info& cls = table_.class_of(a);
+      b.columns[0][r] = a.aai();
+      b.columns[1][r] = detail::actor_access::rng_counter(a);
+      b.columns[2][r] = detail::actor_access::creations(a);
+      b.columns[3][r] = static_cast<std::uint64_t>(class_slot[cls.id]);
+      const std::size_t before = part.size();
+      writer.append(cls, a);
+      b.columns[4][r] = part.size() - before;
+    }
+  };
+  const auto append = [&](block_buffers& b) {
+    b.pieces.assign(b.parts.begin(), b.parts.begin() + static_cast<std::ptrdiff_t>(slices_of(b)));
+    const auto rows_of = [&](const std::vector<std::uint64_t>& column) {
+      return std::span<const std::uint64_t>(column).first(b.rows);
+    };
+    to.append_actors({rows_of(b.columns[0]), rows_of(b.columns[1]), rows_of(b.columns[2]), rows_of(b.columns[3]),
+                      rows_of(b.columns[4]), b.pieces});
+  };
+  // Task 0 of each round compresses the block filled in the round before;
+  // the other tasks fill the slices of the next block.
+  block_buffers* filled = nullptr;
+  for (std::size_t first = 0; first < n || filled; first += block) {
+    block_buffers* next = nullptr;
+    if (first < n) {
+      next = &buffers[(first / block) % 2];
+      next->first = first;
+      next->rows = std::min(block, n - first);
+    }
+    const std::size_t offset = filled ? 1 : 0;
+    executor_->for_ranges(offset + (next ? slices_of(*next) : 0), 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t task = begin; task < end; ++task) {
+        if (task < offset) append(*filled);
+        else fill_slice(*next, task - offset);
       }
     });
-    pieces.assign(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(slices));
-    const auto rows_of = [&](const std::vector<std::uint64_t>& column) {
-      return std::span<const std::uint64_t>(column).first(rows);
-    };
-    to.append_actors({rows_of(columns[0]), rows_of(columns[1]), rows_of(columns[2]), rows_of(columns[3]),
-                      rows_of(columns[4]), pieces});
+    filled = next;
   }
 }
 
