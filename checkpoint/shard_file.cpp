@@ -211,6 +211,7 @@ void shard_builder::append_actors(const actor_rows& rows) {
   const std::array<std::span<const std::uint64_t>, actor_columns.size()> columns = {
       rows.aai, rows.rng_counter, rows.creations, rows.class_index, rows.state_size};
   const std::size_t n = rows.aai.size();
+  if (!m.actors) throw checkpoint_error(fmt::format("{}: actor rows before begin_actors", m.name));
   for (const auto& column : columns)
     if (column.size() != n) throw checkpoint_error(fmt::format("{}: actor columns of unequal length", m.name));
   if (m.rows_written + n > m.rows_expected)
@@ -235,6 +236,7 @@ void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::spa
 
 std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   impl& m = *impl_;
+  if (!m.actors) begin_actors(s.classes, 0);  // a shard without actors still has their (empty) tables
   if (m.rows_written != m.rows_expected)
     throw checkpoint_error(fmt::format("{}: {} actor rows of the {} announced", m.name, m.rows_written, m.rows_expected));
   if (!m.pending.empty()) m.write_states(m.pending.data(), m.pending.size());
