@@ -1,6 +1,6 @@
 // The end of a diasca's messages: routed to this rank's next inbox or to
 // other ranks, received, and put in canonical order as the next diasca's
-// activations. From a few thousand messages every step runs on all the
+// activations. From parallel_end_from messages every step runs on all the
 // workers (docs/design.md §9, "Threads"); below, one thread does it.
 #include <algorithm>
 
