@@ -2,11 +2,11 @@
 // seed => another digest. Runs the shipped models through their plugins.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "kairos/run/run.hpp"
+#include "tests/support/split_every_diasca.hpp"
 
 namespace {
 
@@ -36,14 +36,9 @@ TEST_P(Determinism, DigestIsIndependentOfThreadCount) {
   EXPECT_EQ(digest_of(GetParam(), 4), one);
 }
 
-// Small test runs would mostly stay inline on cost alone: pinning the chunk
-// to one activation makes every diasca of two or more run on the workers.
 TEST_P(Determinism, DigestIsIndependentOfThreadCountWhenEveryDiascaIsSplit) {
   const std::uint64_t one = digest_of(GetParam(), 1);
-  struct split_every_diasca {
-    split_every_diasca() { setenv("KAIROS_SPLIT_GRAIN", "1", 1); }
-    ~split_every_diasca() { unsetenv("KAIROS_SPLIT_GRAIN"); }
-  } split;
+  const kairos_test::split_every_diasca split;
   for (unsigned threads : {2u, 3u, 8u, 16u}) EXPECT_EQ(digest_of(GetParam(), threads), one) << threads << " threads";
 }
 

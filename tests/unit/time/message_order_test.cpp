@@ -1,11 +1,10 @@
 // Canonical and ergodic message order (docs/design.md §3).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include <fmt/format.h>
 
 #include "harness.hpp"
+#include "split_every_diasca.hpp"
 
 using kairos_test::run_text;
 
@@ -50,10 +49,9 @@ TEST(MessageOrder, ReceiverSeesMessagesBySenderThenSendOrder) {
 // sorting, activations) runs on the workers, whatever its size.
 TEST(MessageOrder, SameOrderWhenTheEndOfEveryDiascaRunsOnTheWorkers) {
   const auto canonical = arrival_order(run_text(fan_in("reproducible"), 1));
-  setenv("KAIROS_SPLIT_GRAIN", "1", 1);
+  const kairos_test::split_every_diasca split;
   for (unsigned threads : {2u, 3u, 8u})
     EXPECT_EQ(arrival_order(run_text(fan_in("reproducible"), threads)), canonical) << threads << " threads";
-  unsetenv("KAIROS_SPLIT_GRAIN");
 }
 
 TEST(MessageOrder, ErgodicModePermutesReproduciblyWithTheReceiversStream) {

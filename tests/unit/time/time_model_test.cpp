@@ -1,10 +1,9 @@
 // The time model of docs/design.md §2, one rule per test.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "harness.hpp"
 #include "kairos/actor/actor.hpp"
+#include "split_every_diasca.hpp"
 
 using kairos_test::run_error;
 using kairos_test::run_text;
@@ -180,12 +179,11 @@ params = { peer = "first", at = 4, count = 3 }
 )";
   const std::string expected = "'test.ping' sent by actor 8 at tick 4 diasca 0 to actor 0, which does not exist";
   EXPECT_NE(run_error(scenario).find(expected), std::string::npos) << run_error(scenario);
-  setenv("KAIROS_SPLIT_GRAIN", "1", 1);
+  const kairos_test::split_every_diasca split;
   for (unsigned threads : {2u, 3u, 8u}) {
     const std::string what = run_error(scenario, threads);
     EXPECT_NE(what.find(expected), std::string::npos) << threads << " threads: " << what;
   }
-  unsetenv("KAIROS_SPLIT_GRAIN");
 }
 
 TEST(TimeModel, RunEndsAtTheStopTick) {
