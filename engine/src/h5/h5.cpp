@@ -133,15 +133,8 @@ void file::write_u64(hid_t parent, const std::string& name, const std::vector<st
 void file::write_u64_tail(hid_t parent, const std::string& name, std::uint64_t length,
                           const std::vector<std::uint64_t>& tail, hid_t stored_as) const {
   if (tail.size() > length) fail(fmt::format("dataset '{}': a tail longer than the column", name));
-  const hsize_t dims[1] = {length};
-  handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  const handle create = layout(length, true, std::size_t{1} << 17, true, name);
-  const std::uint64_t zero = 0;
-  if (H5Pset_fill_value(create.get(), H5T_NATIVE_UINT64, &zero) < 0)
-    fail(fmt::format("cannot set the fill value of '{}'", name));
-  handle set(H5Dcreate2(parent, name.c_str(), stored_as, space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
-             H5Dclose);
-  if (!set) fail(fmt::format("cannot create dataset '{}'", name));
+  // Unwritten elements read as HDF5's default fill value, 0.
+  const handle set = create_column(parent, name, stored_as, length, std::size_t{1} << 17, true);
   write_rows(set.get(), name, H5T_NATIVE_UINT64, length - tail.size(), tail.size(), tail.data());
 }
 
