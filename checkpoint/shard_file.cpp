@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "checkpoint/narrow_column.hpp"
 #include "h5/h5.hpp"
 #include "kairos/core/error.hpp"
 
@@ -148,19 +149,25 @@ struct shard_builder::impl {
   hid_t u64;
   h5::file f;
   h5::handle actors;
-  std::array<h5::handle, actor_columns.size()> columns;
+  std::array<narrow_column, actor_columns.size()> columns;
   h5::handle states;
   std::uint64_t rows_expected = 0, rows_written = 0, state_bytes = 0;
   std::vector<std::byte> pending;  ///< states short of a whole chunk, written with the next
-  h5::handle agenda, agenda_tick, agenda_aai;
+  h5::handle agenda;
+  narrow_column agenda_tick, agenda_aai;
   std::uint64_t agenda_rows = 0;
 
+  bool big_endian() const { return u64 == H5T_STD_U64BE; }
   /// The agenda group and its growing tick and AAI columns, made once.
-  void open_agenda() {
+  void open_agenda(std::uint64_t max_tick = UINT64_MAX, std::uint64_t max_aai = UINT64_MAX) {
     if (agenda) return;
     agenda = f.create_group(f.id(), "agenda");
-    agenda_tick = f.create_column(agenda.get(), "tick", u64, h5::file::growing, shard_builder::block_rows, true);
-    agenda_aai = f.create_column(agenda.get(), "aai", u64, h5::file::growing, shard_builder::block_rows, true);
+    const auto column = [&](const char* table, std::uint64_t bound) {
+      return narrow_column(f, agenda.get(), table, fmt::format("{}: agenda/{}", name, table), h5::file::growing,
+                           shard_builder::block_rows, bound, big_endian());
+    };
+    agenda_tick = column("tick", max_tick);
+    agenda_aai = column("aai", max_aai);
   }
 
   /// Writes `size` bytes of states at the column's end.
@@ -195,12 +202,16 @@ shard_builder::shard_builder(std::uint32_t shard, std::size_t expected_size, boo
 
 shard_builder::~shard_builder() = default;
 
-void shard_builder::begin_actors(const std::vector<std::string>& classes, std::uint64_t rows) {
+void shard_builder::begin_actors(const std::vector<std::string>& classes, std::uint64_t rows,
+                                 const actor_bounds& bounds) {
   impl& m = *impl_;
   m.actors = m.f.create_group(m.f.id(), "actors");
   m.f.attr_strings(m.actors.get(), "classes", classes);
+  const std::array<std::uint64_t, actor_columns.size()> bound = {
+      bounds.aai, bounds.rng_counter, bounds.creations, classes.empty() ? 0 : classes.size() - 1, bounds.state_size};
   for (std::size_t c = 0; c < actor_columns.size(); ++c)
-    m.columns[c] = m.f.create_column(m.actors.get(), actor_columns[c], m.u64, rows, block_rows, true);
+    m.columns[c] = narrow_column(m.f, m.actors.get(), actor_columns[c], fmt::format("{}: actors/{}", m.name,
+                                 actor_columns[c]), rows, block_rows, bound[c], m.big_endian());
   m.states = m.f.create_column(m.actors.get(), "state", H5T_STD_U8LE, h5::file::growing, state_chunk, false);
   m.rows_expected = rows;
   m.pending.reserve(state_chunk);
@@ -216,8 +227,7 @@ void shard_builder::append_actors(const actor_rows& rows) {
     if (column.size() != n) throw checkpoint_error(fmt::format("{}: actor columns of unequal length", m.name));
   if (m.rows_written + n > m.rows_expected)
     throw checkpoint_error(fmt::format("{}: more actor rows than the {} announced", m.name, m.rows_expected));
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    m.f.write_rows(m.columns[c].get(), actor_columns[c], H5T_NATIVE_UINT64, m.rows_written, n, columns[c].data());
+  for (std::size_t c = 0; c < columns.size(); ++c) m.columns[c].write(m.f, m.rows_written, columns[c]);
   m.rows_written += n;
   for (std::string_view piece : rows.states) m.add_states(piece);
 }
@@ -227,16 +237,22 @@ void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::spa
   if (ticks.size() != aais.size()) throw checkpoint_error(fmt::format("{}: agenda columns of unequal length", m.name));
   m.open_agenda();
   const std::uint64_t end = m.agenda_rows + ticks.size();
-  m.f.extend(m.agenda_tick.get(), "agenda/tick", end);
-  m.f.extend(m.agenda_aai.get(), "agenda/aai", end);
-  m.f.write_rows(m.agenda_tick.get(), "agenda/tick", H5T_NATIVE_UINT64, m.agenda_rows, ticks.size(), ticks.data());
-  m.f.write_rows(m.agenda_aai.get(), "agenda/aai", H5T_NATIVE_UINT64, m.agenda_rows, aais.size(), aais.data());
+  m.agenda_tick.extend(m.f, end);
+  m.agenda_aai.extend(m.f, end);
+  m.agenda_tick.write(m.f, m.agenda_rows, ticks);
+  m.agenda_aai.write(m.f, m.agenda_rows, aais);
   m.agenda_rows = end;
+}
+
+void shard_builder::begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai) {
+  impl& m = *impl_;
+  if (m.agenda) throw checkpoint_error(fmt::format("{}: begin_agenda after agenda entries", m.name));
+  m.open_agenda(max_tick, max_aai);
 }
 
 std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   impl& m = *impl_;
-  if (!m.actors) begin_actors(s.classes, 0);  // a shard without actors still has their (empty) tables
+  if (!m.actors) begin_actors(s.classes, 0, {});  // a shard without actors still has their (empty) tables
   if (m.rows_written != m.rows_expected)
     throw checkpoint_error(fmt::format("{}: {} actor rows of the {} announced", m.name, m.rows_written, m.rows_expected));
   if (!m.pending.empty()) m.write_states(m.pending.data(), m.pending.size());
@@ -281,11 +297,11 @@ std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   h5::handle stats = f.create_group(root, "stats");
   for (const auto& [attribute, field] : stats_fields(s)) f.attr_u64(stats.get(), attribute, *field, u64);
   // Closed before the image is taken, so that every chunk is in it.
-  for (h5::handle& column : m.columns) column = {};
+  for (narrow_column& column : m.columns) column.close();
   m.states = {};
   m.actors = {};
-  m.agenda_tick = {};
-  m.agenda_aai = {};
+  m.agenda_tick.close();
+  m.agenda_aai.close();
   m.agenda = {};
   return f.image();
 }
@@ -294,9 +310,13 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   // Tables compress several times; the states size is a fair guess of the file.
   shard_builder builder(s.shard, s.states.size() + 16 * s.aai.size() + (1 << 20), big_endian_tables);
   const std::size_t n = s.aai.size();
-  builder.begin_actors(s.classes, n);
   if (s.rng_counter.size() != n || s.creations.size() != n || s.class_index.size() != n || s.state_size.size() != n)
     throw checkpoint_error(fmt::format("shard-{}: actor columns of unequal length", s.shard));
+  const auto largest = [](const std::vector<std::uint64_t>& column) {
+    return column.empty() ? 0 : *std::max_element(column.begin(), column.end());
+  };
+  builder.begin_actors(s.classes, n, {largest(s.aai), largest(s.rng_counter), largest(s.creations),
+                                      largest(s.state_size)});
   std::size_t state_at = 0;
   for (std::size_t first = 0; first < n; first += shard_builder::block_rows) {
     const std::size_t rows = std::min(shard_builder::block_rows, n - first);
@@ -314,6 +334,7 @@ std::vector<std::byte> shard_image(const shard_content& s, bool big_endian_table
   }
   if (s.agenda_tick.size() != s.agenda_aai.size())
     throw checkpoint_error(fmt::format("shard-{}: agenda columns of unequal length", s.shard));
+  builder.begin_agenda(largest(s.agenda_tick), largest(s.agenda_aai));
   for (std::size_t first = 0; first < s.agenda_aai.size(); first += shard_builder::block_rows) {
     const std::size_t rows = std::min(shard_builder::block_rows, s.agenda_aai.size() - first);
     builder.append_agenda(std::span(s.agenda_tick).subspan(first, rows), std::span(s.agenda_aai).subspan(first, rows));

@@ -6,10 +6,10 @@
 //                    plugins, shard, shards, generation, resume_tick, seed,
 //                    scenario_hash, payload_byte_order, word_size
 //   /scenario        uint8: the effective scenario text
-//   /actors/aai, rng_counter, creations, class     uint64 tables, one row per actor
+//   /actors/aai, rng_counter, creations, class     unsigned tables, one row per actor
 //   /actors/state    uint8, Zstd: the actors' saved states (kairos state
 //                    archive) in row order, concatenated
-//   /actors/state_size   uint64: bytes of each row's state
+//   /actors/state_size   unsigned: bytes of each row's state
 //                    (attribute classes: class names indexed by /actors/class)
 //   /agenda/tick, aai, period         the spontaneous activations to come; a
 //                                     periodic one (period >= 1) at its next tick
@@ -24,6 +24,9 @@
 //   /counters/values                  uint64 (attribute names)
 //   /stats                            attributes: this rank's totals so far
 //
+// The actor and agenda tables are stored in the narrowest unsigned type
+// holding their values (1, 2, 4 or 8 bytes; the other tables in 8), the
+// timed messages' in uint64; all are read as uint64 (HDF5 widens them).
 // Tables are stored little-endian and HDF5 converts them on read; the opaque
 // payloads (actor states in the state archive, probe samples) are
 // little-endian too. So a shard restores on a machine of either byte order,
@@ -127,6 +130,15 @@ struct actor_rows {
   std::span<const std::string_view> states;
 };
 
+/// The largest value each actor table will hold (the class index's is
+/// the class count less one). Each table is stored in the narrowest
+/// unsigned type that holds its bound (narrow_column.hpp); a value above it
+/// is refused. A state is at most 4 GiB by default.
+struct actor_bounds {
+  std::uint64_t aai = UINT64_MAX, rng_counter = UINT64_MAX, creations = UINT64_MAX;
+  std::uint64_t state_size = UINT32_MAX;
+};
+
 /// A shard's HDF5 image, built as a capture goes: the actors' rows come in
 /// blocks, each compressed and written into the image as it comes, so that
 /// no column of a whole shard is ever held in memory (touching that much
@@ -144,14 +156,18 @@ class shard_builder {
   shard_builder(const shard_builder&) = delete;
   shard_builder& operator=(const shard_builder&) = delete;
 
-  /// Before any rows: the class names the rows index, and how many rows come.
-  void begin_actors(const std::vector<std::string>& classes, std::uint64_t rows);
+  /// Before any rows: the class names the rows index, how many rows come
+  /// and the largest values they hold.
+  void begin_actors(const std::vector<std::string>& classes, std::uint64_t rows, const actor_bounds& bounds);
   /// The next rows: block_rows of them, fewer only in the last block.
   void append_actors(const actor_rows& rows);
   /// The next entries of the agenda (ticks and AAIs of equal length), in
   /// the order shard_content's agenda columns hold them: block_rows of
   /// them, fewer only in the last block.
   void append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais);
+  /// Before the agenda's first entries, optionally: the largest tick and
+  /// AAI they hold (the tables are then stored narrow; otherwise 8 bytes).
+  void begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai);
   /// Everything but the actors and the agenda's entries, from `rest` (whose
   /// actor and agenda_tick / agenda_aai columns are not read; its
   /// agenda_period is the tail of the entries appended), and the finished

@@ -9,7 +9,6 @@
 #include <stdexcept>
 #include <utility>
 
-#include <boost/sort/spreadsort/integer_sort.hpp>
 #include <fmt/format.h>
 #include <spdlog/logger.h>
 
@@ -21,6 +20,7 @@
 #include "plugin/registry.hpp"
 #include "probe/counter_registry.hpp"
 #include "scenario/param_source.hpp"
+#include "time/radix_sort.hpp"
 
 namespace kairos {
 
@@ -808,18 +808,31 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
   constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const bool may_hold_deleted = agenda_may_hold_gone_actors();
   const std::vector<tick_t> ticks = agenda_.ticks();
+  // The largest tick and AAI, so that the shard stores them narrow.
+  tick_t max_tick = ticks.empty() ? 0 : *std::max_element(ticks.begin(), ticks.end());
+  aai_t max_aai = 0;
+  for (tick_t tick : ticks) {
+    const std::vector<aai_t>& bucket = agenda_.bucket(tick);
+    if (!bucket.empty()) max_aai = std::max(max_aai, *std::max_element(bucket.begin(), bucket.end()));
+  }
+  for (const auto& [aai, activation] : agenda_.periodic_activations()) {
+    max_tick = std::max(max_tick, activation.next);
+    max_aai = std::max(max_aai, aai);
+  }
+  to.begin_agenda(max_tick, max_aai);
   agenda_blocks blocks(to);
   std::vector<std::vector<aai_t>> live;  // per tick of the batch
+  std::vector<std::vector<aai_t>> scratch(executor_->concurrency());  // per worker, for the sort
   for (std::size_t first = 0; first < ticks.size();) {
     std::size_t last = first, entries = 0;
     while (last < ticks.size() && (last == first || entries < block)) entries += agenda_.bucket(ticks[last++]).size();
     if (live.size() < last - first) live.resize(last - first);
-    executor_->for_ranges(last - first, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    executor_->for_ranges(last - first, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
       for (std::size_t k = begin; k < end; ++k) {
         const std::vector<aai_t>& bucket = agenda_.bucket(ticks[first + k]);
         std::vector<aai_t>& aais = live[k];
         aais.assign(bucket.begin(), bucket.end());
-        boost::sort::spreadsort::integer_sort(aais.begin(), aais.end());
+        radix_sort(aais, max_aai, scratch[worker]);
         aais.erase(std::unique(aais.begin(), aais.end()), aais.end());
         if (may_hold_deleted)  // in AAI order: cache-friendly
           std::erase_if(aais, [&](aai_t aai) { return table_.find(aai) == nullptr; });
@@ -850,14 +863,17 @@ void simulation::capture(checkpoint::shard_content& out, checkpoint::shard_build
                 stats_.actors_deleted};
   const std::vector<actor*> all = table_.sorted_by_aai();
   std::vector<int> class_slot(classes_.size(), -1);
+  checkpoint::actor_bounds bounds{all.empty() ? 0 : all.back()->aai(), 0, 0};  // the tables are stored narrow
   for (const actor* a : all) {
     const class_info& cls = table_.class_of(*a);
     if (class_slot[cls.id] < 0) {
       class_slot[cls.id] = static_cast<int>(out.classes.size());
       out.classes.emplace_back(cls.name);
     }
+    bounds.rng_counter = std::max(bounds.rng_counter, detail::actor_access::rng_counter(*a));
+    bounds.creations = std::max<std::uint64_t>(bounds.creations, detail::actor_access::creations(*a));
   }
-  image.begin_actors(out.classes, all.size());
+  image.begin_actors(out.classes, all.size(), bounds);
   capture_actors(all, class_slot, image);
   capture_agenda(out, image);
   timed_.for_each([&](const timed_message& m, const std::byte* payload) {

@@ -106,6 +106,52 @@ H5T_order_t stored_order(const std::vector<std::byte>& image, const char* datase
   return H5Tget_order(type.get());
 }
 
+std::size_t stored_width(const std::vector<std::byte>& image, const char* dataset) {
+  const h5::file f = h5::file::open_image(image, "test");
+  const h5::handle set(H5Dopen2(f.id(), dataset, H5P_DEFAULT), H5Dclose);
+  const h5::handle type(H5Dget_type(set.get()), H5Tclose);
+  return H5Tget_size(type.get());
+}
+
+// Each actor and agenda table is stored in the narrowest unsigned type that
+// holds its largest value, and reads back as uint64 in either byte order.
+TEST(ShardFormat, TablesAreStoredInTheNarrowestTypeHoldingTheirValues) {
+  const shard_content s = sample_shard();
+  for (const bool big_endian : {false, true}) {
+    const std::vector<std::byte> image = shard_image(s, big_endian);
+    EXPECT_EQ(stored_width(image, "/actors/aai"), 8u);          // 0xC000000000000123
+    EXPECT_EQ(stored_width(image, "/actors/rng_counter"), 8u);  // 0xFFFFFFFFFFFFFFF0
+    EXPECT_EQ(stored_width(image, "/actors/creations"), 1u);    // 2
+    EXPECT_EQ(stored_width(image, "/actors/class"), 1u);        // 2 classes
+    EXPECT_EQ(stored_width(image, "/actors/state_size"), 4u);   // 1 MiB
+    EXPECT_EQ(stored_width(image, "/agenda/tick"), 2u);         // 6000
+    EXPECT_EQ(stored_width(image, "/agenda/aai"), 1u);          // 5
+    EXPECT_EQ(stored_order(image, "/agenda/tick"), big_endian ? H5T_ORDER_BE : H5T_ORDER_LE);
+    expect_same(s, read_shard(image, "shard.h5"));
+  }
+}
+
+// A value above the bound a table was declared with is refused, naming the
+// table, rather than cut to the stored width.
+TEST(ShardFormat, ValueAboveTheDeclaredBoundIsRefused) {
+  const std::vector<std::uint64_t> aai{1, 2}, small{0, 0}, state_size{1, 1};
+  const std::vector<std::uint64_t> counter{7, 256};  // 256 needs two bytes
+  const std::string_view states[1] = {"ab"};
+  shard_builder builder(0);
+  builder.begin_actors({"a"}, 2, {.aai = 2, .rng_counter = 255, .creations = 0, .state_size = 1});
+  try {
+    builder.append_actors({aai, counter, small, small, state_size, states});
+    FAIL() << "a counter above its bound was accepted";
+  } catch (const checkpoint_error& e) {
+    EXPECT_NE(std::string(e.what()).find("shard-0: actors/rng_counter: value 256 exceeds"), std::string::npos)
+        << e.what();
+  }
+  shard_builder agenda(1);  // another name: both images are open at once
+  agenda.begin_agenda(10, 2);
+  const std::vector<std::uint64_t> ticks{10, 11};
+  EXPECT_THROW(agenda.append_agenda(ticks, aai), checkpoint_error);
+}
+
 TEST(ShardFormat, ReadsBackWhatWasWritten) {
   const shard_content s = sample_shard();
   const std::vector<std::byte> image = shard_image(s);
@@ -143,7 +189,7 @@ TEST(ShardFormat, ActorsWrittenBlockByBlockReadBackAsWritten) {
   expect_same(s, back);
   // Announced rows that never came are refused.
   shard_builder short_of_rows(1);
-  short_of_rows.begin_actors(s.classes, 3);
+  short_of_rows.begin_actors(s.classes, 3, {});
   EXPECT_THROW(short_of_rows.finish(s), checkpoint_error);
 }
 

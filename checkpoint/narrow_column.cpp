@@ -1,0 +1,70 @@
+#include "checkpoint/narrow_column.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "kairos/core/error.hpp"
+
+namespace kairos::checkpoint {
+
+namespace {
+
+hid_t stored_type(unsigned width, bool big_endian) {
+  switch (width) {
+    case 1: return big_endian ? H5T_STD_U8BE : H5T_STD_U8LE;
+    case 2: return big_endian ? H5T_STD_U16BE : H5T_STD_U16LE;
+    case 4: return big_endian ? H5T_STD_U32BE : H5T_STD_U32LE;
+    default: return big_endian ? H5T_STD_U64BE : H5T_STD_U64LE;
+  }
+}
+
+hid_t native_type(unsigned width) {
+  switch (width) {
+    case 1: return H5T_NATIVE_UINT8;
+    case 2: return H5T_NATIVE_UINT16;
+    case 4: return H5T_NATIVE_UINT32;
+    default: return H5T_NATIVE_UINT64;
+  }
+}
+
+/// Copies values into `out` as T (each already known to fit).
+template <class T>
+void narrow_into(std::span<const std::uint64_t> values, std::vector<std::byte>& out) {
+  out.resize(values.size() * sizeof(T));
+  T* to = reinterpret_cast<T*>(out.data());
+  for (std::size_t i = 0; i < values.size(); ++i) to[i] = static_cast<T>(values[i]);
+}
+
+}  // namespace
+
+unsigned width_for(std::uint64_t bound) noexcept {
+  if (bound <= UINT8_MAX) return 1;
+  if (bound <= UINT16_MAX) return 2;
+  if (bound <= UINT32_MAX) return 4;
+  return 8;
+}
+
+narrow_column::narrow_column(const h5::file& f, hid_t parent, const std::string& name, std::string label,
+                             std::uint64_t length, std::size_t chunk_elements, std::uint64_t bound, bool big_endian)
+    : label_(std::move(label)), bound_(bound), width_(width_for(bound)) {
+  set_ = f.create_column(parent, name, stored_type(width_, big_endian), length, chunk_elements, width_ > 1);
+}
+
+void narrow_column::write(const h5::file& f, std::uint64_t first, std::span<const std::uint64_t> values) {
+  if (values.empty()) return;
+  const std::uint64_t largest = *std::max_element(values.begin(), values.end());
+  if (largest > bound_)
+    throw checkpoint_error(fmt::format("{}: value {} exceeds the column's declared bound {}", label_, largest, bound_));
+  const void* data = values.data();
+  if (width_ < 8) {
+    if (width_ == 1) narrow_into<std::uint8_t>(values, narrowed_);
+    else if (width_ == 2) narrow_into<std::uint16_t>(values, narrowed_);
+    else narrow_into<std::uint32_t>(values, narrowed_);
+    data = narrowed_.data();
+  }
+  f.write_rows(set_.get(), label_, native_type(width_), first, values.size(), data);
+}
+
+}  // namespace kairos::checkpoint

@@ -1,0 +1,44 @@
+#pragma once
+
+// Least-significant-digit radix sort of unsigned integers with a known
+// largest value. A checkpoint sorts every tick's agenda bucket (tens of
+// thousands of AAIs each, millions in all): Boost's spreadsort took 18 ns an
+// entry there, two 12-bit passes take 3 (bench/RESULTS.md, 2026-11-24).
+// Boost.Sort has no LSD radix sort, hence this one.
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+namespace kairos {
+
+/// Sorts `values` ascending; none may exceed `largest`. Stable passes over
+/// digits of at most 12 bits, as few as `largest` needs; `scratch` is
+/// working memory reused between calls (its content is left unspecified).
+inline void radix_sort(std::vector<std::uint64_t>& values, std::uint64_t largest,
+                       std::vector<std::uint64_t>& scratch) {
+  constexpr unsigned widest_digit = 12;
+  if (values.size() < 256) {  // a histogram of 4096 counters would cost more than it saves
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  const unsigned bits = static_cast<unsigned>(std::bit_width(largest));
+  if (bits == 0) return;  // every value is 0
+  const unsigned passes = (bits + widest_digit - 1) / widest_digit;
+  const unsigned digit = (bits + passes - 1) / passes;
+  const std::uint64_t mask = (std::uint64_t{1} << digit) - 1;
+  std::vector<std::uint32_t> start(std::size_t{1} << digit);
+  scratch.resize(values.size());
+  for (unsigned pass = 0; pass < passes; ++pass) {
+    const unsigned shift = pass * digit;
+    std::fill(start.begin(), start.end(), 0);
+    for (const std::uint64_t v : values) ++start[(v >> shift) & mask];
+    std::uint32_t sum = 0;
+    for (std::uint32_t& s : start) sum += std::exchange(s, sum);
+    for (const std::uint64_t v : values) scratch[start[(v >> shift) & mask]++] = v;
+    values.swap(scratch);
+  }
+}
+
+}  // namespace kairos
