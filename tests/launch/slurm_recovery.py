@@ -6,9 +6,16 @@ slurmd and its rank killed, its storage deleted). The job must end with the
 digest of the uninterrupted run, after resuming on the 2 nodes left. Then a
 second job on those 2 nodes, in which a node hangs (its rank frozen, its
 daemon alive): kairos-launch's watchdog must end the srun step, find both
-nodes answering, and resume on them to the same digest.
+nodes answering, and resume on them to the same digest. Last, a job whose
+one-minute time limit falls before its run ends: kairos-launch must stop
+the run at a checkpoint ahead of the limit, requeue the job, and the job's
+next start must resume from that checkpoint to the same digest. And a job
+preempted (SIGTERM to its batch script): the same, without a time limit.
 
-    slurm_recovery.py KAIROS KAIROS_LAUNCH
+    slurm_recovery.py KAIROS KAIROS_LAUNCH [CASE...]
+
+CASE: node_loss, node_hang, time_limit, preemption (default: all, in that
+order; node_hang needs node_loss before it, which leaves n2 down).
 
 Exits 77 (skipped, and says why) where Slurm or munge is not installed or
 this is not root; tests/run.sh installs them.
@@ -29,6 +36,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import ENV, PHOLD, Kairos, check, fail, kairos_environment, phold, reference  # noqa: E402
 
 NODES = ["n1", "n2", "n3"]
+LIMITED_END = 20000  # PHOLD time units: about 45 s on 2 Slurm nodes here, 1 s on one process
 SKIP = 77
 
 
@@ -141,9 +149,9 @@ def ranks_on(job, node):
     return pids
 
 
-def submit(cluster, log, supervisor, nodes):
+def submit(cluster, log, supervisor, nodes, sbatch_flags=()):
     job = cluster.run(["sbatch", "--parsable", f"--nodes={nodes}", "--ntasks-per-node=1", "--no-kill",
-                       f"--output={log}", "--wrap", supervisor]).stdout.strip()
+                       f"--output={log}", *sbatch_flags, "--wrap", supervisor]).stdout.strip()
     if not job.isdigit():
         fail(f"sbatch did not submit the job: {job}")
     deadline = time.time() + 120
@@ -154,9 +162,21 @@ def submit(cluster, log, supervisor, nodes):
     fail("no checkpoint committed within 120 s:\n" + (open(log).read() if os.path.exists(log) else ""))
 
 
-def wait_for_end(cluster, job, log):
-    deadline = time.time() + 300
-    while time.time() < deadline and cluster.run(["squeue", "-h", "-j", job]).stdout.strip():
+FINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"}
+
+
+def job_state(cluster, job):
+    found = re.search(r"JobState=(\S+)", cluster.run(["scontrol", "show", "job", job]).stdout)
+    return found.group(1) if found else None
+
+
+def wait_for_end(cluster, job, log, seconds=300, each=None):
+    # Until the job's state is final: squeue does not list a job while it
+    # is being requeued.
+    deadline = time.time() + seconds
+    while time.time() < deadline and job_state(cluster, job) not in FINAL_STATES:
+        if each:
+            each()
         time.sleep(0.5)
     text = open(log).read()
     print("".join("  | " + line + "\n" for line in text.splitlines() if "checkpoint ckpt" not in line))
@@ -209,8 +229,80 @@ def node_hang(cluster, kairos, launch, root, sets, expected):
     check(incidents[0]["nodes"] == ["n1", "n3"], "resumed with srun on the same 2 nodes")
 
 
+class RequeuedStarter:
+    """Slurm holds a requeued job for two minutes (BeginTime); the test's
+    administrator lets it start sooner: once it has waited 3 s and no node
+    is still cleaning up after its last start (started while one was, the
+    job fails at once)."""
+
+    def __init__(self, cluster, job):
+        self.cluster, self.job, self.pending_since = cluster, job, None
+
+    def __call__(self):
+        run = self.cluster.run
+        if run(["squeue", "-h", "-j", self.job, "-o", "%T %r"]).stdout.split() != ["PENDING", "BeginTime"]:
+            self.pending_since = None
+            return
+        self.pending_since = self.pending_since or time.time()
+        states = run(["sinfo", "-h", "-N", "-o", "%t"]).stdout.split()
+        if time.time() - self.pending_since >= 3 and not any(s.startswith(("comp", "alloc", "mix")) for s in states):
+            run(["scontrol", "update", f"JobId={self.job}", "StartTime=now"])
+
+
+def requeued_to_the_end(cluster, job, log, expected, what):
+    """Waits for a requeued job's last start to end; checks its digest and
+    that Slurm started it again. Returns the job's log."""
+    text = wait_for_end(cluster, job, log, seconds=420, each=RequeuedStarter(cluster, job))
+    check("requeued: the next start of this job resumes from the checkpoint just taken" in text,
+          f"kairos-launch requeued the job ({what})")
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
+    check(got == [expected], f"the requeued job ends with the uninterrupted run's digest ({got} vs {expected})")
+    check(re.search(r"restarting from ckpt-", text) is not None, "the requeued job resumed from a checkpoint")
+    restarts = re.search(r"Restarts=(\d+)", cluster.run(["scontrol", "show", "job", job]).stdout)
+    check(restarts is not None and int(restarts.group(1)) >= 1, f"Slurm started the job again ({restarts and restarts.group(0)})")
+    return text
+
+
+def time_limit(cluster, kairos, launch, root, sets, expected):
+    """A job with a one-minute limit and a run that needs several. Slurm
+    22.05 sets no SLURM_JOB_END_TIME, so kairos-launch learns the limit from
+    squeue; with --end-margin 45 it asks the run to checkpoint and stop about
+    15 s in, requeues the job, and the job's next start (same job id, same
+    command) resumes from that checkpoint, and so on until the run ends."""
+    log = f"{root}/limit.log"
+    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/limit-nodes "
+                  f"--requeue --end-margin 45 --output {root}/limit {PHOLD} -- {' '.join(sets)} --replicas 1")
+    # Appended to, not truncated, when the requeued job starts again.
+    job = submit(cluster, log, supervisor, 2, ["--time=1", "--requeue", "--open-mode=append"])
+
+    text = requeued_to_the_end(cluster, job, log, expected, "time limit")
+    check(re.search(r"the job's time limit is \d+ s away .*asking the run to checkpoint and stop", text) is not None,
+          "kairos-launch stopped the run ahead of the job's time limit")
+
+
+def preemption(cluster, kairos, launch, root, sets, expected):
+    """A job without a time limit, preempted: SIGTERM to its batch script,
+    as Slurm's preemption (or sbatch --signal=B:TERM) delivers it. The
+    supervisor must have the run checkpoint and stop, requeue the job, and
+    its next start must resume to the same digest."""
+    log = f"{root}/preempted.log"
+    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/preempted-nodes "
+                  f"--requeue --output {root}/preempted {PHOLD} -- {' '.join(sets)} --replicas 1 "
+                  f"--checkpoint-every 200000")
+    job = submit(cluster, log, supervisor, 2, ["--requeue", "--open-mode=append"])  # after its first checkpoint
+    cluster.run(["scancel", "--signal=TERM", "--batch", job])
+    text = requeued_to_the_end(cluster, job, log, expected, "preemption")
+    check("stopped on SIGTERM after a checkpoint" in text, "the supervisor stopped the run at a checkpoint on SIGTERM")
+
+
+CASES = {"node_loss": node_loss, "node_hang": node_hang, "time_limit": time_limit, "preemption": preemption}
+
+
 def main():
     kairos, launch = sys.argv[1:3]
+    cases = sys.argv[3:] or list(CASES)
+    if unknown := [c for c in cases if c not in CASES]:
+        fail(f"unknown case(s) {unknown}: the cases are {list(CASES)}")
     missing = [p for p in ("slurmctld", "slurmd", "munged", "srun", "sbatch") if shutil.which(p) is None]
     if missing or os.geteuid() != 0:
         print(f"SKIP: needs root and {', '.join(missing) or 'Slurm'} (Debian: slurmctld slurmd slurm-client munge)")
@@ -219,10 +311,14 @@ def main():
     cluster = Cluster(root)
     try:
         cluster.start()
-        sets = phold(1500, lps=256)
-        expected = reference(Kairos(kairos, "mpiexec"), PHOLD, sets, f"{root}/reference")
-        node_loss(cluster, kairos, launch, root, sets, expected)
-        node_hang(cluster, kairos, launch, root, sets, expected)
+        references = {}
+        for case in cases:
+            # The time limit and preemption need runs long enough to meet them.
+            sets = phold(LIMITED_END if case in ("time_limit", "preemption") else 1500, lps=256)
+            key = " ".join(sets)
+            if key not in references:
+                references[key] = reference(Kairos(kairos, "mpiexec"), PHOLD, sets, f"{root}/reference-{len(references)}")
+            CASES[case](cluster, kairos, launch, root, sets, references[key])
     finally:
         cluster.stop()
         time.sleep(1)
