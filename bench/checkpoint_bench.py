@@ -55,7 +55,8 @@ def compression(store, name):
     logical = stored = files = 0
     for path in glob.glob(f"{store}/*/{name}/shard-*.h5"):
         with h5py.File(path, "r") as f:
-            # Bytes the shard represents: the state payload plus its tables.
+            # Bytes the shard represents: the state payload plus its tables at
+            # 8 bytes a value, their size in memory (stored narrower).
             n = f["actors/aai"].shape[0]
             logical += f["actors/state"].shape[0] + 5 * 8 * n + 2 * 8 * f["agenda/aai"].shape[0]
         files += os.path.getsize(path)
