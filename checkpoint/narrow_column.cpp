@@ -1,7 +1,7 @@
 #include "checkpoint/narrow_column.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 

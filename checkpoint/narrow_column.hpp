@@ -38,7 +38,6 @@ class narrow_column {
   void extend(const h5::file& f, std::uint64_t length) const { f.extend(set_.get(), label_, length); }
   /// Closes the dataset (the file image then holds every chunk).
   void close() { set_ = {}; }
-  unsigned width() const noexcept { return width_; }
 
  private:
   h5::handle set_;

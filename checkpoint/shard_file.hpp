@@ -24,9 +24,9 @@
 //   /counters/values                  uint64 (attribute names)
 //   /stats                            attributes: this rank's totals so far
 //
-// The actor and agenda tables are stored in the narrowest unsigned type
-// holding their values (1, 2, 4 or 8 bytes; the other tables in 8), the
-// timed messages' in uint64; all are read as uint64 (HDF5 widens them).
+// The actor tables and the agenda's tick and aai are stored in the
+// narrowest unsigned type holding their values (1, 2, 4 or 8 bytes), the
+// other tables in uint64; all are read as uint64 (HDF5 widens them).
 // Tables are stored little-endian and HDF5 converts them on read; the opaque
 // payloads (actor states in the state archive, probe samples) are
 // little-endian too. So a shard restores on a machine of either byte order,

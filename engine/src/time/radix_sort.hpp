@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace kairos {
@@ -19,7 +20,9 @@ namespace kairos {
 inline void radix_sort(std::vector<std::uint64_t>& values, std::uint64_t largest,
                        std::vector<std::uint64_t>& scratch) {
   constexpr unsigned widest_digit = 12;
-  if (values.size() < 256) {  // a histogram of 4096 counters would cost more than it saves
+  // Under 256 values a histogram of 4096 counters costs more than it saves;
+  // past 2^32 the counters would overflow.
+  if (values.size() < 256 || values.size() > UINT32_MAX) {
     std::sort(values.begin(), values.end());
     return;
   }
