@@ -259,7 +259,8 @@ def requeued_to_the_end(cluster, job, log, expected, what):
     check(got == [expected], f"the requeued job ends with the uninterrupted run's digest ({got} vs {expected})")
     check(re.search(r"restarting from ckpt-", text) is not None, "the requeued job resumed from a checkpoint")
     restarts = re.search(r"Restarts=(\d+)", cluster.run(["scontrol", "show", "job", job]).stdout)
-    check(restarts is not None and int(restarts.group(1)) >= 1, f"Slurm started the job again ({restarts and restarts.group(0)})")
+    check(restarts is not None and int(restarts.group(1)) >= 1,
+          f"Slurm started the job again ({restarts and restarts.group(0)})")
     return text
 
 
@@ -274,7 +275,6 @@ def time_limit(cluster, kairos, launch, root, sets, expected):
                   f"--requeue --end-margin 45 --output {root}/limit {PHOLD} -- {' '.join(sets)} --replicas 1")
     # Appended to, not truncated, when the requeued job starts again.
     job = submit(cluster, log, supervisor, 2, ["--time=1", "--requeue", "--open-mode=append"])
-
     text = requeued_to_the_end(cluster, job, log, expected, "time limit")
     check(re.search(r"the job's time limit is \d+ s away .*asking the run to checkpoint and stop", text) is not None,
           "kairos-launch stopped the run ahead of the job's time limit")
@@ -317,7 +317,8 @@ def main():
             sets = phold(LIMITED_END if case in ("time_limit", "preemption") else 1500, lps=256)
             key = " ".join(sets)
             if key not in references:
-                references[key] = reference(Kairos(kairos, "mpiexec"), PHOLD, sets, f"{root}/reference-{len(references)}")
+                references[key] = reference(Kairos(kairos, "mpiexec"), PHOLD, sets,
+                                            f"{root}/reference-{len(references)}")
             CASES[case](cluster, kairos, launch, root, sets, references[key])
     finally:
         cluster.stop()
