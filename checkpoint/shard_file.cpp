@@ -158,17 +158,6 @@ struct shard_builder::impl {
   std::uint64_t agenda_rows = 0;
 
   bool big_endian() const { return u64 == H5T_STD_U64BE; }
-  /// The agenda group and its growing tick and AAI columns, made once.
-  void open_agenda(std::uint64_t max_tick = UINT64_MAX, std::uint64_t max_aai = UINT64_MAX) {
-    if (agenda) return;
-    agenda = f.create_group(f.id(), "agenda");
-    const auto column = [&](const char* table, std::uint64_t bound) {
-      return narrow_column(f, agenda.get(), table, fmt::format("{}: agenda/{}", name, table), h5::file::growing,
-                           shard_builder::block_rows, bound, big_endian());
-    };
-    agenda_tick = column("tick", max_tick);
-    agenda_aai = column("aai", max_aai);
-  }
 
   /// Writes `size` bytes of states at the column's end.
   void write_states(const void* data, std::size_t size) {
@@ -235,7 +224,7 @@ void shard_builder::append_actors(const actor_rows& rows) {
 void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais) {
   impl& m = *impl_;
   if (ticks.size() != aais.size()) throw checkpoint_error(fmt::format("{}: agenda columns of unequal length", m.name));
-  m.open_agenda();
+  if (!m.agenda) throw checkpoint_error(fmt::format("{}: agenda entries before begin_agenda", m.name));
   const std::uint64_t end = m.agenda_rows + ticks.size();
   m.agenda_tick.extend(m.f, end);
   m.agenda_aai.extend(m.f, end);
@@ -246,8 +235,14 @@ void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::spa
 
 void shard_builder::begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai) {
   impl& m = *impl_;
-  if (m.agenda) throw checkpoint_error(fmt::format("{}: begin_agenda after agenda entries", m.name));
-  m.open_agenda(max_tick, max_aai);
+  if (m.agenda) throw checkpoint_error(fmt::format("{}: begin_agenda twice", m.name));
+  m.agenda = m.f.create_group(m.f.id(), "agenda");
+  const auto column = [&](const char* table, std::uint64_t bound) {
+    return narrow_column(m.f, m.agenda.get(), table, fmt::format("{}: agenda/{}", m.name, table), h5::file::growing,
+                         block_rows, bound, m.big_endian());
+  };
+  m.agenda_tick = column("tick", max_tick);
+  m.agenda_aai = column("aai", max_aai);
 }
 
 std::vector<std::byte> shard_builder::finish(const shard_content& s) {
@@ -275,7 +270,7 @@ std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   f.attr_u64(root, "word_size", s.word_size, u64);
   f.write_bytes(root, "scenario", s.scenario_text.data(), s.scenario_text.size(), false);
 
-  m.open_agenda();
+  if (!m.agenda) begin_agenda(0, 0);  // a shard without agenda entries still has their (empty) tables
   if (s.agenda_period.size() > m.agenda_rows)
     throw checkpoint_error(fmt::format("{}: more agenda periods than entries", m.name));
   f.write_u64_tail(m.agenda.get(), "period", m.agenda_rows, s.agenda_period, u64);

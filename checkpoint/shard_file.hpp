@@ -161,13 +161,12 @@ class shard_builder {
   void begin_actors(const std::vector<std::string>& classes, std::uint64_t rows, const actor_bounds& bounds);
   /// The next rows: block_rows of them, fewer only in the last block.
   void append_actors(const actor_rows& rows);
+  /// Before the agenda's entries: the largest tick and AAI they hold.
+  void begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai);
   /// The next entries of the agenda (ticks and AAIs of equal length), in
   /// the order shard_content's agenda columns hold them: block_rows of
   /// them, fewer only in the last block.
   void append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais);
-  /// Before the agenda's first entries, optionally: the largest tick and
-  /// AAI they hold (the tables are then stored narrow; otherwise 8 bytes).
-  void begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai);
   /// Everything but the actors and the agenda's entries, from `rest` (whose
   /// actor and agenda_tick / agenda_aai columns are not read; its
   /// agenda_period is the tail of the entries appended), and the finished

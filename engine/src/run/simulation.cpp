@@ -807,13 +807,14 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
   // shard's image before the next is sorted into the same vectors.
   constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const bool may_hold_deleted = agenda_may_hold_gone_actors();
-  const std::vector<tick_t> ticks = agenda_.ticks();
+  const std::vector<tick_t> ticks = agenda_.ticks();  // in increasing order
+  std::vector<const std::vector<aai_t>*> buckets(ticks.size());  // looked up once
   // The largest tick and AAI, so that the shard stores them narrow.
-  tick_t max_tick = ticks.empty() ? 0 : *std::max_element(ticks.begin(), ticks.end());
+  tick_t max_tick = ticks.empty() ? 0 : ticks.back();
   aai_t max_aai = 0;
-  for (tick_t tick : ticks) {
-    const std::vector<aai_t>& bucket = agenda_.bucket(tick);
-    if (!bucket.empty()) max_aai = std::max(max_aai, *std::max_element(bucket.begin(), bucket.end()));
+  for (std::size_t k = 0; k < ticks.size(); ++k) {
+    buckets[k] = &agenda_.bucket(ticks[k]);
+    if (!buckets[k]->empty()) max_aai = std::max(max_aai, *std::max_element(buckets[k]->begin(), buckets[k]->end()));
   }
   for (const auto& [aai, activation] : agenda_.periodic_activations()) {
     max_tick = std::max(max_tick, activation.next);
@@ -825,11 +826,11 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
   std::vector<std::vector<aai_t>> scratch(executor_->concurrency());  // per worker, for the sort
   for (std::size_t first = 0; first < ticks.size();) {
     std::size_t last = first, entries = 0;
-    while (last < ticks.size() && (last == first || entries < block)) entries += agenda_.bucket(ticks[last++]).size();
+    while (last < ticks.size() && (last == first || entries < block)) entries += buckets[last++]->size();
     if (live.size() < last - first) live.resize(last - first);
     executor_->for_ranges(last - first, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
       for (std::size_t k = begin; k < end; ++k) {
-        const std::vector<aai_t>& bucket = agenda_.bucket(ticks[first + k]);
+        const std::vector<aai_t>& bucket = *buckets[first + k];
         std::vector<aai_t>& aais = live[k];
         aais.assign(bucket.begin(), bucket.end());
         radix_sort(aais, max_aai, scratch[worker]);

@@ -147,8 +147,9 @@ TEST(ShardFormat, ValueAboveTheDeclaredBoundIsRefused) {
         << e.what();
   }
   shard_builder agenda(1);  // another name: both images are open at once
-  agenda.begin_agenda(10, 2);
   const std::vector<std::uint64_t> ticks{10, 11};
+  EXPECT_THROW(agenda.append_agenda(ticks, aai), checkpoint_error);  // no bounds declared yet
+  agenda.begin_agenda(10, 2);
   EXPECT_THROW(agenda.append_agenda(ticks, aai), checkpoint_error);
 }
 
