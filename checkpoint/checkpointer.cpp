@@ -51,14 +51,9 @@ extern "C" void on_interrupt(int) {
   [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, note, sizeof note - 1);
 }
 
-/// Every rank's node name, on every rank: the name the batch system gives
-/// its node (Slurm's SLURMD_NODENAME, which is what its failure reports
-/// name), else the host name.
+/// Every rank's node name (this_host_name()), on every rank.
 std::vector<std::string> host_names(transport& net) {
-  char name[256] = {};
-  if (const char* slurm = std::getenv("SLURMD_NODENAME"); slurm && *slurm) std::snprintf(name, sizeof name, "%s", slurm);
-  else gethostname(name, sizeof name - 1);
-  const std::vector<std::vector<std::byte>> all = net.gather(bytes_of(name));
+  const std::vector<std::vector<std::byte>> all = net.gather(bytes_of(this_host_name()));
   json j = json::array();
   for (const auto& n : all) j.push_back(text_of(n));
   return json::parse(text_of(net.broadcast(bytes_of(j.dump())))).get<std::vector<std::string>>();

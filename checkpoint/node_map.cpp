@@ -1,10 +1,20 @@
 #include "checkpoint/node_map.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
 namespace kairos::checkpoint {
+
+std::string this_host_name() {
+  if (const char* slurm = std::getenv("SLURMD_NODENAME"); slurm && *slurm) return slurm;
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  return name;
+}
 
 node_map::node_map(const std::vector<std::string>& host_of_rank, int ranks_per_node,
                    const std::vector<std::string>& virtual_names) {

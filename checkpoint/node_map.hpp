@@ -35,6 +35,11 @@ class node_map {
   std::vector<std::string> names_;
 };
 
+/// This process's node name: the name the batch system gives its node
+/// (Slurm's SLURMD_NODENAME, which is what its failure reports name), else
+/// the host name.
+std::string this_host_name();
+
 /// The checkpoint directory of a rank: `pattern` with {node} (the node's
 /// index in this run), {host} (its name, which stays with the machine, or
 /// the virtual node, when a run resumes on fewer nodes) and {rank} replaced.

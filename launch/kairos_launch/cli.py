@@ -3,6 +3,7 @@
 import argparse
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -69,6 +70,14 @@ def parse(argv):
     how.add_argument("--stall-timeout", type=float, default=900, metavar="SECONDS",
                      help="end a run from which nothing has come for this long (a hung node or rank), then probe "
                           "the nodes and resume; at least 3x the longest checkpoint seen; 0: never (default 900)")
+    how.add_argument("--rank-timeout", type=float, default=4, metavar="SECONDS",
+                     help="each rank keeps a connection to kairos-launch and beats on it; a rank whose connection "
+                          "closes, or that is silent for this long, is lost: the others are ended at once and the "
+                          "run resumes, without waiting for the launcher to notice; 0: no such connection "
+                          "(default 4)")
+    how.add_argument("--supervisor-address", metavar="HOST",
+                     help="the name or address by which the ranks reach kairos-launch (default: this host's name; "
+                          "127.0.0.1 for virtual nodes)")
     batch = p.add_argument_group("batch system")
     batch.add_argument("--requeue", action="store_true",
                        help="after stopping for the time limit, on its warning (SIGUSR1) or on SIGTERM "
@@ -100,6 +109,9 @@ def main(argv=None):
         return USAGE_ERROR
     if a.stall_timeout < 0:
         say(f"--stall-timeout {a.stall_timeout:g}: must be 0 (no watchdog) or a number of seconds")
+        return USAGE_ERROR
+    if a.rank_timeout < 0:
+        say(f"--rank-timeout {a.rank_timeout:g}: must be 0 (no connection to the ranks) or a number of seconds")
         return USAGE_ERROR
     if not Path(a.scenario).is_file():
         say(f"{a.scenario}: no such scenario file")
@@ -135,7 +147,8 @@ def main(argv=None):
         scenario=str(Path(a.scenario).resolve()), kairos_args=a.kairos_args, output=output, storage=storage,
         virtual=virtual, ranks_per_node=per_node.pop(), kairos=find_kairos(a.kairos),
         max_recoveries=a.max_recoveries, min_nodes=a.min_nodes, rank_policy=a.rank_policy,
-        probe_timeout=a.probe_timeout, stall_timeout=a.stall_timeout, requeue=a.requeue, requeue_fn=slurm.requeue,
+        probe_timeout=a.probe_timeout, stall_timeout=a.stall_timeout, rank_timeout=a.rank_timeout,
+        supervisor_address=a.supervisor_address or ("127.0.0.1" if virtual else socket.gethostname()), requeue=a.requeue, requeue_fn=slurm.requeue,
         deadline=slurm.Deadline(end, a.end_margin))
     journal = Journal(output / "launch")
     supervisor = Supervisor(options, node_list, launcher, journal)

@@ -5,6 +5,7 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -171,12 +172,15 @@ class Srun:
                 "--nodelist=" + ",".join(n.name for n in nodes), *self.extra, *argv]
 
     def probe(self, node, timeout):
-        """Whether Slurm still counts the node as up, and a task runs on it."""
+        """Whether Slurm still counts the node as up, its slurmd takes a
+        connection, and a task runs on it."""
         try:
             shown = subprocess.run(["scontrol", "show", "node", node.name], capture_output=True, text=True,
                                    timeout=timeout).stdout
             state = re.search(r"State=(\S+)", shown)
             if not state or re.search(r"DOWN|DRAIN|FAIL|NOT_RESPONDING|\*", state.group(1)):
+                return False
+            if not _slurmd_listens(shown, min(timeout, 3)):
                 return False
             done = subprocess.run(["srun", "--nodes=1", "--ntasks=1", f"--nodelist={node.name}", "--overlap",
                                    "--immediate=5", "true"], capture_output=True, timeout=timeout)
@@ -196,6 +200,22 @@ class Srun:
         for m in re.finditer(r"srun: error: Node failure on (\S+)", text):
             r.dead_hosts.add(m.group(1))
         return r
+
+
+def _slurmd_listens(shown, timeout):
+    """Whether the node's slurmd (NodeAddr and Port of `scontrol show
+    node`) accepts a connection. A node that died a moment ago still counts
+    as up for Slurm until SlurmdTimeout; a task launched on it fails only
+    after MessageTimeout (10 s by default), a refused or unanswered
+    connection tells sooner. Without the fields, the task launch decides."""
+    addr, port = re.search(r"NodeAddr=(\S+)", shown), re.search(r"\bPort=(\d+)", shown)
+    if not addr or not port:
+        return True
+    try:
+        with socket.create_connection((addr.group(1), int(port.group(1))), timeout=timeout):
+            return True   # closed unread: slurmd logs a zero-byte message and goes on
+    except OSError:
+        return False
 
 
 def make(kind, extra_args, virtual):

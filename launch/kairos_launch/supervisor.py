@@ -12,7 +12,7 @@ import threading
 import time
 from collections import deque
 
-from . import launchers, watchdog
+from . import launchers, liveness, watchdog
 from .launchers import KAIROS_STATUSES
 
 FINISHED, STOPPED, GAVE_UP = 0, 5, 6   # our own exit statuses beside kairos's 1-4
@@ -22,8 +22,10 @@ class Attempt:
     """One launch of kairos: its output, forwarded line by line and read for
     the facts the supervisor needs."""
 
-    def __init__(self, command, on_checkpoint_cost, environment=None, show_progress=True):
+    def __init__(self, command, on_checkpoint_cost, environment=None, show_progress=True, ranks_heard=None):
         self.started = time.time()
+        self.ranks_heard = ranks_heard              # the ranks' own line to us (liveness.Liveness), or None
+        self.rank_losses = None                     # the ranks found lost through it, once acted on
         self.last_sign_of_life = self.started   # the last line from kairos itself
         self.last_progress = None               # the last progress line, for the stall report
         self.show_progress = show_progress
@@ -92,6 +94,10 @@ class Attempt:
         self.process.terminate()
         self._kill_at = time.time() + grace
 
+    def close(self):
+        if self.ranks_heard:
+            self.ranks_heard.close()
+
 
 class Supervisor:
     def __init__(self, options, nodes, launcher, journal):
@@ -123,6 +129,7 @@ class Supervisor:
         self.stop_asked = self.stop_asked or name
 
     def _poll(self):
+        self._watch_for_lost_ranks()
         self._watch_for_stall()
         if self.o.deadline.due() and not self.stop_asked:
             self.stop_asked = "time limit"
@@ -134,9 +141,51 @@ class Supervisor:
             # checkpoint at the next tick boundary and exit 0.
             self.attempt.process.send_signal(signal.SIGUSR1)
 
+    def _watch_for_lost_ranks(self):
+        """Ends the run as soon as a rank's own line says it is lost, unless a
+        rank said it fails on its own (kairos's verdict, which the launcher
+        brings with the abort that takes the others down)."""
+        a = self.attempt
+        if not a.ranks_heard or a.rank_losses is not None or a.stalled is not None:
+            return
+        first = a.ranks_heard.loss()
+        if first is None or a.ranks_heard.ending_on_its_own():
+            return
+        a.rank_losses = a.ranks_heard.losses()
+        node_of = self._node_of_rank()
+        for loss in a.rank_losses:
+            loss.host = node_of(loss.rank, loss.host)
+        described = "; ".join(_describe(loss) for loss in a.rank_losses)
+        self.journal.record("rank lost", ranks=[loss.rank for loss in a.rank_losses],
+                            nodes=sorted({loss.host for loss in a.rank_losses}),
+                            how=[loss.how for loss in a.rank_losses],
+                            silent_seconds=[loss.silent_seconds for loss in a.rank_losses])
+        self.journal.say(f"{described}: ending the run's other ranks")
+        a.ranks_heard.stop_others(f"kairos-launch lost rank {first.rank} on {first.host} ({first.how}); "
+                                  f"it resumes the run from the newest usable checkpoint")
+        # The ranks exit on their own word; a launcher still waiting for a
+        # node the batch system has not yet declared down is not waited for.
+        a.end(grace=2)
+
+    def _node_of_rank(self):
+        """rank, name the rank gave -> the name of the node the rank was
+        placed on: by the layout for virtual nodes (their ranks share one
+        host), else the rank's own name, matched to a node named without
+        or with its domain."""
+        used, per_node, _ = self._layout()
+
+        def node_of(rank, said):
+            if self.o.virtual:
+                return used[rank // per_node].name if rank // per_node < len(used) else said
+            for n in used:
+                if said == n.name or said.split(".")[0] == n.name.split(".")[0]:
+                    return n.name
+            return said
+        return node_of
+
     def _watch_for_stall(self):
         a = self.attempt
-        if a.stalled is not None:
+        if a.stalled is not None or a.rank_losses is not None:
             return
         silence = self.watchdog.stalled_for(a.last_sign_of_life)
         if silence is None:
@@ -176,7 +225,7 @@ class Supervisor:
         # checkpoint this host can see.
         return any(self.o.storage.glob("*/ckpt-*/manifest.json"))
 
-    def _command(self, resume):
+    def _command(self, resume, heard=None):
         used, per_node, ranks = self._layout()
         kairos = [self.o.kairos]
         if resume:
@@ -195,6 +244,8 @@ class Supervisor:
             # user's (a more frequent one serves as well).
             kairos += ["--progress-every", f"{self.watchdog.progress_interval():g}"]
         kairos += self._node_flags(used, per_node)
+        if heard:
+            kairos += ["--supervisor", heard.address, "--supervisor-beat", f"{heard.beat_interval():g}"]
         command = self.launcher.command(used, per_node, ranks, kairos, self.journal.path.parent)
         return command, used, per_node, ranks
 
@@ -209,10 +260,11 @@ class Supervisor:
         if resume:
             self.journal.say(f"committed checkpoints found under {self.o.storage}: resuming from the newest usable one")
         while True:
-            command, used, per_node, ranks = self._command(resume)
+            heard = liveness.Liveness(self.o.supervisor_address, self.o.rank_timeout) if self.o.rank_timeout else None
+            command, used, per_node, ranks = self._command(resume, heard)
             self.first_ranks = self.first_ranks or ranks
             self.attempt = Attempt(command, self._checkpoint_cost, self.launcher.environment(),
-                                   show_progress=self._user_wants_progress())
+                                   show_progress=self._user_wants_progress(), ranks_heard=heard)
             self.journal.state(attempt=self.recoveries, launcher_pid=self.attempt.process.pid, ranks=ranks,
                                ranks_per_node=per_node, resumed=resume, command=command,
                                nodes=[{"name": n.name, "ranks": list(range(i * per_node, min(ranks, (i + 1) * per_node))),
@@ -220,7 +272,10 @@ class Supervisor:
                                spares=[n.name for n in self.spares], lost=[n.name for n in self.lost])
             self.journal.record("launched", ranks=ranks, nodes=[n.name for n in used], resume=resume,
                                 command=command)
-            rc = self.attempt.wait(self._poll)
+            try:
+                rc = self.attempt.wait(self._poll)
+            finally:
+                self.attempt.close()
             self.ever_committed += self.attempt.committed
             if resume and self.attempt.restarted_from:
                 self.journal.record("resumed", checkpoint=self.attempt.restarted_from, ranks=ranks,
@@ -291,8 +346,10 @@ class Supervisor:
         return None
 
     def _recover(self, rc):
-        noticed = self.attempt.ended
+        losses = self.attempt.rank_losses or []
+        noticed = losses[0].at if losses else self.attempt.ended
         report = self.attempt.report
+        report.dead_hosts |= {loss.host for loss in losses}
         probe_start = time.time()
         lost = launchers.probe_all(self.launcher, self.active, self.o.probe_timeout)
         probe_seconds = time.time() - probe_start
@@ -302,8 +359,12 @@ class Supervisor:
                     "reported_hosts": sorted(report.dead_hosts), "lost": [n.name for n in lost],
                     "probe_seconds": round(probe_seconds, 3),
                     "noticed_after_seconds": round(noticed - self.attempt.started, 3)}
-        stalled = self.attempt.stalled is not None
-        if stalled:
+        if losses:
+            incident["lost_ranks"] = [{"rank": loss.rank, "node": loss.host, "how": loss.how,
+                                       "silent_seconds": loss.silent_seconds} for loss in losses]
+        # A rank gone silent on a node that answers is a hang like a stall.
+        stalled = self.attempt.stalled is not None or any(loss.how == "silent" for loss in losses)
+        if self.attempt.stalled is not None:
             incident["stalled_seconds"] = round(self.attempt.stalled, 1)
         if self.recoveries > self.o.max_recoveries:
             self.journal.record("gave up", reason="too many recoveries", **incident)
@@ -337,8 +398,10 @@ class Supervisor:
         self.journal.record("incident", spares_used=[n.name for n in taken], nodes=[n.name for n in used],
                             ranks=ranks, resume_from="newest usable checkpoint" if resume else "the start",
                             **incident)
-        if stalled:
+        if self.attempt.stalled is not None:
             what = f"the run stalled ({self.attempt.stalled:.0f} s without a word)"
+        elif losses:
+            what = "; ".join(_describe(loss) for loss in losses)
         elif report.dead_ranks:
             what = f"ranks {','.join(map(str, sorted(report.dead_ranks)))} died"
         else:
@@ -351,6 +414,12 @@ class Supervisor:
             + f"; resuming on {ranks} rank(s) over {len(used)} node(s) from "
             + ("the newest usable checkpoint" if resume else "the start (no checkpoint committed yet)"))
         return None
+
+
+def _describe(loss):
+    if loss.how == "closed":
+        return f"rank {loss.rank} on {loss.host} is gone (its connection closed without an end)"
+    return f"rank {loss.rank} on {loss.host} went silent ({loss.silent_seconds:.1f} s without a beat)"
 
 
 def restart_flags(args):

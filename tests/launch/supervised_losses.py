@@ -18,8 +18,14 @@ supervisor, after one incident.
 MODE "model_error": an actor throws; exit 1 after one launch, never retried.
 MODE "stall": 3 virtual nodes, k=1; after a checkpoint, one node hangs (its
 rank is frozen, its storage kept): nothing dies, the others wait for it.
-The watchdog (--stall-timeout 5) must end the run about 5 s later, find
-every node answering, resume on the same 3 nodes and finish with the
+The watchdog (--stall-timeout 5, with the ranks' own line to the supervisor
+turned off: --rank-timeout 0) must end the run about 5 s later, find every
+node answering, resume on the same 3 nodes and finish with the
+uninterrupted run's digest.
+MODE "silent": the same hang with the ranks' line on (--rank-timeout 2, the
+watchdog far off): the frozen rank stops beating, and the supervisor must
+name that rank and node as silent, end the run without waiting for the
+launcher, find the node answering, and resume on the same 3 nodes to the
 uninterrupted run's digest.
 MODE "heartbeat": a 2-node run of about 5 s that writes nothing but its
 progress lines (no checkpoints, --quiet) under --stall-timeout 1.5: it is
@@ -228,7 +234,7 @@ def stall(k, launch, env, tmp, rng):
     sets = phold(12000, lps=256)
     expected = reference(k, PHOLD, sets, f"{tmp}/reference")
     out = f"{tmp}/stalled"
-    run = supervise([*launch, "--stall-timeout", "5"], out, PHOLD, 3, 0,
+    run = supervise([*launch, "--stall-timeout", "5", "--rank-timeout", "0"], out, PHOLD, 3, 0,
                     [*sets, "--replicas", "1", "--checkpoint-every", "30000", "--quiet"], env)
     if run.wait_for(r"^kairos: checkpoint \S+ committed") is None:
         fail("the run ended before its first checkpoint")
@@ -253,6 +259,38 @@ def stall(k, launch, env, tmp, rng):
     incidents = [e for e in events if e["event"] == "incident"]
     check(len(incidents) == 1 and incidents[0]["lost"] == [] and "stalled_seconds" in incidents[0],
           f"one incident, a stall with no node lost: {incidents}")
+    check(incidents[0]["nodes"] == ["vnode0", "vnode1", "vnode2"], "the run resumes on the same nodes")
+    check(any(e["event"] == "resumed" for e in events), "from a checkpoint")
+
+
+def silent(k, launch, env, tmp, rng):
+    sets = phold(12000, lps=256)
+    expected = reference(k, PHOLD, sets, f"{tmp}/reference")
+    out = f"{tmp}/silent"
+    run = supervise([*launch, "--stall-timeout", "300", "--rank-timeout", "2"], out, PHOLD, 3, 0,
+                    [*sets, "--replicas", "1", "--checkpoint-every", "30000", "--quiet"], env)
+    if run.wait_for(r"^kairos: checkpoint \S+ committed") is None:
+        fail("the run ended before its first checkpoint")
+    time.sleep(rng.uniform(0, 1))
+    index = rng.randrange(3)
+    pids, _ = node_ranks(out, [f"vnode{index}"])
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)   # hung: alive, silent, its disk intact
+    print(f"vnode{index} hangs")
+    if run.wait_for(r"^kairos-launch: rank \d+ on vnode\d+ went silent") is None:
+        fail("the supervisor ended without naming the silent rank")
+    rc = run.finish()
+    check(rc == 0, f"kairos-launch finished with status 0 after the hang (got {rc})")
+    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", run.text())
+    check(got == [expected], f"the supervised run's digest equals the uninterrupted run's ({got} vs {expected})")
+    events = journal(out)
+    lost = [e for e in events if e["event"] == "rank lost"]
+    check(len(lost) == 1 and lost[0]["ranks"] == [index] and lost[0]["nodes"] == [f"vnode{index}"]
+          and lost[0]["how"] == ["silent"], f"the frozen rank, and it alone, is named silent: {lost}")
+    incidents = [e for e in events if e["event"] == "incident"]
+    check(len(incidents) == 1 and incidents[0]["lost"] == [] and "stalled_seconds" not in incidents[0],
+          f"one incident, no node lost, not the watchdog's: {incidents}")
+    check(incidents[0]["lost_ranks"][0]["node"] == f"vnode{index}", "the incident names the silent rank's node")
     check(incidents[0]["nodes"] == ["vnode0", "vnode1", "vnode2"], "the run resumes on the same nodes")
     check(any(e["event"] == "resumed" for e in events), "from a checkpoint")
 
@@ -320,7 +358,7 @@ def main():
     env = dict(ENV, MPIEXEC=mpiexec, KAIROS_PLUGIN_PATH=os.path.join(os.path.dirname(kairos), "..", "lib", "kairos"))
     with tempfile.TemporaryDirectory() as tmp:
         {"losses": losses, "one_loss": one_loss, "beyond_k": beyond_k, "model_error": model_error,
-         "stall": stall, "heartbeat": heartbeat, "model_hang": model_hang, "time_limit": time_limit}[mode](
+         "stall": stall, "silent": silent, "heartbeat": heartbeat, "model_hang": model_hang, "time_limit": time_limit}[mode](
             Kairos(kairos, mpiexec), [launch, "--kairos", kairos], env, tmp, random.Random(seed))
 
 

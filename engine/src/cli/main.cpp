@@ -15,11 +15,13 @@
 #include <fmt/format.h>
 
 #include "checkpoint/checkpointer.hpp"
+#include "checkpoint/node_map.hpp"
 #include "checkpoint/restart.hpp"
 #include "checkpoint/shard_file.hpp"
 #include "cli/check_restart.hpp"
 #include "cli/mpi_session.hpp"
 #include "cli/plugin_info.hpp"
+#include "cli/supervisor_link.hpp"
 #include "log/logging.hpp"
 #include "kairos/core/error.hpp"
 #include "kairos/core/version.hpp"
@@ -105,6 +107,24 @@ void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, 
                  "Children per time manager with --coordination tree (tree depth is log_fanout ranks)")
       ->check(CLI::Range(2, 1024))
       ->default_val(4);
+}
+
+/// `--supervisor` and `--supervisor-beat`, for `run` and `restart`.
+struct supervisor_flags {
+  std::string address;
+  double beat_seconds = 0.5;
+};
+
+void add_supervisor_flags(CLI::App& cmd, supervisor_flags& f) {
+  const char* group = "Supervision (set by kairos-launch)";
+  cmd.add_option("--supervisor", f.address,
+                 "HOST:PORT of the supervisor watching this run: each rank connects, beats, and ends when told "
+                 "that another rank was lost")
+      ->group(group);
+  cmd.add_option("--supervisor-beat", f.beat_seconds, "Seconds between a rank's beats to its supervisor")
+      ->check(CLI::Range(0.01, 3600.0))
+      ->default_val(0.5)
+      ->group(group);
 }
 
 /// What a run writes on stderr, for `run` and `restart`.
@@ -232,7 +252,7 @@ int main(int argc, char** argv) {
       "Kairos: a distributed discrete-event simulation engine (tick/diasca time model).\n"
       "Models are C++ plugins; scenarios are TOML files; results land in results.h5 and summary.json.\n"
       "Exit status: 0 success, 1 model or runtime failure, 2 usage or scenario error,\n"
-      "3 plugin or ABI mismatch, 4 no usable checkpoint."};
+      "3 plugin or ABI mismatch, 4 no usable checkpoint, 7 ended by its supervisor after another rank was lost."};
   app.set_version_flag("--version", std::string("kairos ") + kairos::engine_version);
   app.require_subcommand(1);
 
@@ -253,6 +273,8 @@ int main(int argc, char** argv) {
   add_final_state_flag(*run, final_state);
   mpi_use run_mpi = mpi_use::automatic;
   add_mpi_flag(*run, run_mpi);
+  supervisor_flags supervised;
+  add_supervisor_flags(*run, supervised);
   run->footer(
       "Examples:\n"
       "  kairos run scenarios/soda-deterministic.toml --threads 2 --output out/soda\n"
@@ -280,6 +302,7 @@ int main(int argc, char** argv) {
   add_final_state_flag(*restart, restart_final_state);
   mpi_use restart_mpi = mpi_use::automatic;
   add_mpi_flag(*restart, restart_mpi);
+  add_supervisor_flags(*restart, supervised);
   restart->footer(
       "Example, after losing a node of a 4-rank run with --replicas 1:\n"
       "  mpirun -n 3 kairos restart out/checkpoints\n"
@@ -335,8 +358,17 @@ int main(int argc, char** argv) {
     return static_cast<int>(e.code());
   }
   const mpi_session& mpi = *session;
+  std::optional<kairos::cli::supervisor_link> supervisor;
+  // Every way out but a crash tells the supervisor how this rank ended.
+  const auto ending = [&](int status) {
+    if (supervisor) supervisor->end(status);
+    return status;
+  };
 
   try {
+    if (!supervised.address.empty())
+      supervisor.emplace(supervised.address, supervised.beat_seconds, mpi.rank(),
+                         kairos::checkpoint::this_host_name());
     if (*run || *restart) kairos::logging::configure(log_options);
     if (*run) {
       options.scenario = scenario;
@@ -365,9 +397,11 @@ int main(int argc, char** argv) {
       kairos::cli::print_info(info_plugins);
     }
   } catch (const kairos::error& e) {
+    ending(static_cast<int>(e.code()));
     return mpi.fail(e);
   } catch (const std::exception& e) {
+    ending(static_cast<int>(kairos::exit_code::runtime_failure));
     return mpi.fail(kairos::runtime_error(e.what()));
   }
-  return 0;
+  return ending(0);
 }
