@@ -13,11 +13,15 @@ one-minute time limit falls before its run ends: kairos-launch must stop
 the run at a checkpoint ahead of the limit, requeue the job, and the job's
 next start must resume from that checkpoint to the same digest. And a job
 preempted (SIGTERM to its batch script): the same, without a time limit.
+Last, Slurm's own preemption (PreemptMode=REQUEUE): a job of a higher
+partition takes the nodes; Slurm signals the run's steps and requeues the
+job itself, whose next start must resume from the checkpoint taken then.
 
     slurm_recovery.py KAIROS KAIROS_LAUNCH [CASE...]
 
-CASE: node_loss, node_hang, time_limit, preemption (default: all, in that
-order; node_hang needs node_loss before it, which leaves n2 down).
+CASE: node_loss, node_hang, time_limit, preemption, slurm_preemption
+(default: all, in that order; node_hang needs node_loss before it, which
+leaves n2 down).
 
 Exits 77 (skipped, and says why) where Slurm or munge is not installed or
 this is not root; tests/run.sh installs them.
@@ -88,6 +92,8 @@ ReturnToService=2
 SlurmdTimeout=10
 MessageTimeout=5
 JobAcctGatherType=jobacct_gather/none
+PreemptType=preempt/partition_prio
+PreemptMode=REQUEUE
 SlurmctldPidFile={r}/slurmctld.pid
 SlurmctldLogFile={r}/slurmctld.log
 StateSaveLocation={r}/state
@@ -99,6 +105,12 @@ SlurmdLogFile={r}/slurmd-%n.log
                 f.write(f"NodeName={name} NodeHostname={host} NodeAddr=127.0.0.1 Port={port} CPUs=2\n")
             f.write(f"PartitionName=test Nodes={','.join(NODES)} Default=YES MaxTime=INFINITE State=UP "
                     "OverSubscribe=YES\n")
+            # Slurm's own preemption (case slurm_preemption): a job of the
+            # high partition requeues jobs of the low one, after SIGTERM and
+            # GraceTime seconds before SIGKILL.
+            f.write(f"PartitionName=low Nodes={','.join(NODES)} MaxTime=INFINITE State=UP PriorityTier=1 "
+                    "GraceTime=30\n")
+            f.write(f"PartitionName=high Nodes={','.join(NODES)} MaxTime=INFINITE State=UP PriorityTier=2\n")
         os.makedirs(f"{r}/state")
         self.daemon(["slurmctld", "-f", self.conf], f"{r}/slurmctld.pid")
         for name in NODES:
@@ -111,7 +123,7 @@ SlurmdLogFile={r}/slurmd-%n.log
             self.daemon(["slurmd", "-N", name, "-f", f"{r}/{name}/slurm.conf"], f"{r}/slurmd-{name}.pid")
         deadline = time.time() + 60
         while time.time() < deadline:
-            states = self.run(["sinfo", "-h", "-N", "-o", "%N %t"]).stdout.split("\n")
+            states = self.run(["sinfo", "-h", "-N", "-p", "test", "-o", "%N %t"]).stdout.split("\n")
             if sum(1 for line in states if line.endswith(" idle")) == len(NODES):
                 return
             time.sleep(0.5)
@@ -276,12 +288,14 @@ class RequeuedStarter:
             run(["scontrol", "update", f"JobId={self.job}", "StartTime=now"])
 
 
-def requeued_to_the_end(cluster, job, log, expected, what):
+def requeued_to_the_end(cluster, job, log, expected, what, own_requeue=True):
     """Waits for a requeued job's last start to end; checks its digest and
-    that Slurm started it again. Returns the job's log."""
+    that Slurm started it again (with own_requeue, that kairos-launch
+    requeued it). Returns the job's log."""
     text = wait_for_end(cluster, job, log, seconds=420, each=RequeuedStarter(cluster, job))
-    check("requeued: the next start of this job resumes from the checkpoint just taken" in text,
-          f"kairos-launch requeued the job ({what})")
+    if own_requeue:
+        check("requeued: the next start of this job resumes from the checkpoint just taken" in text,
+              f"kairos-launch requeued the job ({what})")
     got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", text)
     check(got == [expected], f"the requeued job ends with the uninterrupted run's digest ({got} vs {expected})")
     check(re.search(r"restarting from ckpt-", text) is not None, "the requeued job resumed from a checkpoint")
@@ -322,7 +336,35 @@ def preemption(cluster, kairos, launch, root, sets, expected):
     check("stopped on SIGTERM after a checkpoint" in text, "the supervisor stopped the run at a checkpoint on SIGTERM")
 
 
-CASES = {"node_loss": node_loss, "node_hang": node_hang, "time_limit": time_limit, "preemption": preemption}
+def slurm_preemption(cluster, kairos, launch, root, sets, expected):
+    """Slurm's own preemption (PreemptMode=REQUEUE): a job of the high
+    partition needs the nodes of kairos-launch's job in the low one. Slurm
+    signals the job (SIGTERM), requeues it itself, and kills what is left
+    after the partition's GraceTime (30 s). The run must checkpoint and stop
+    within the grace, and the job's next start resume to the same digest."""
+    log = f"{root}/slurm-preempted.log"
+    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/sp-nodes "
+                  f"--requeue --output {root}/slurm-preempted {PHOLD} -- {' '.join(sets)} --replicas 1 "
+                  f"--checkpoint-every 200000")
+    job = submit(cluster, log, supervisor, 2, ["--partition=low", "--requeue", "--open-mode=append"])
+    urgent = cluster.run(["sbatch", "--parsable", "--partition=high", "--nodes=2", "--exclusive",
+                          f"--output={root}/urgent.log", "--wrap", "sleep 2"]).stdout.strip()
+    check(urgent.isdigit(), f"the urgent job was submitted ({urgent})")
+    text = requeued_to_the_end(cluster, job, log, expected, "Slurm's preemption", own_requeue=False)
+    # Slurm signals the job's steps, so the ranks hear SIGTERM first: they
+    # checkpoint and stop, and kairos-launch sees them stop on a signal.
+    stop = text.find("kairos: stopped after a checkpoint on a signal")
+    check(stop >= 0 and "kairos-launch: stopped on a signal to the ranks after a checkpoint" in text,
+          "the ranks checkpointed and stopped on Slurm's SIGTERM, within the grace time")
+    taken = re.findall(r"kairos: checkpoint (\S+) committed", text[:stop])
+    resumed = re.findall(r"kairos: restarting from (\S+) ", text)
+    check(taken and resumed == [taken[-1]], f"the next start resumed from the checkpoint taken at the stop "
+                                            f"({resumed} vs {taken[-1:]})")
+    check(job_state(cluster, urgent) == "COMPLETED", f"the urgent job ran ({job_state(cluster, urgent)})")
+
+
+CASES = {"node_loss": node_loss, "node_hang": node_hang, "time_limit": time_limit, "preemption": preemption,
+         "slurm_preemption": slurm_preemption}
 
 
 def main():
@@ -341,7 +383,7 @@ def main():
         references = {}
         for case in cases:
             # The time limit and preemption need runs long enough to meet them.
-            sets = phold(LIMITED_END if case in ("time_limit", "preemption") else 1500, lps=256)
+            sets = phold(LIMITED_END if case in ("time_limit", "preemption", "slurm_preemption") else 1500, lps=256)
             key = " ".join(sets)
             if key not in references:
                 references[key] = reference(Kairos(kairos, "mpiexec"), PHOLD, sets,
