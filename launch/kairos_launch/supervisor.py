@@ -70,12 +70,16 @@ class Attempt:
                 self.stopped_on_signal = True
 
     def wait(self, poll):
-        """Waits for the end, calling poll() about five times a second."""
+        """Waits for the end, calling poll() twenty times a second. The
+        launcher's end is seen at once: the recovery starts from it."""
         while self.process.poll() is None:
             poll()
             if self._kill_at is not None and time.time() >= self._kill_at:
                 watchdog.kill_session(self.process.pid)
-            time.sleep(0.2)
+            try:
+                self.process.wait(timeout=0.05)
+            except subprocess.TimeoutExpired:
+                pass
         if self._kill_at is not None:
             # Ranks the launcher left behind (a stopped process outlives
             # SIGTERM) hold the output pipes open.
