@@ -230,44 +230,14 @@ def model_error(k, launch, env, tmp, rng):
     check(events == ["launched", "failed"], f"launched once, never retried: {events}")
 
 
-def stall(k, launch, env, tmp, rng):
+def hang_a_node(k, launch, env, tmp, rng, supervisor_flags, out):
+    """Starts a supervised run on 3 virtual nodes and, after its first
+    checkpoint, freezes a random node's rank (hung: alive, silent, its disk
+    intact). Returns the run, the uninterrupted digest, the node's index and
+    the instant it froze."""
     sets = phold(12000, lps=256)
     expected = reference(k, PHOLD, sets, f"{tmp}/reference")
-    out = f"{tmp}/stalled"
-    run = supervise([*launch, "--stall-timeout", "5", "--rank-timeout", "0"], out, PHOLD, 3, 0,
-                    [*sets, "--replicas", "1", "--checkpoint-every", "30000", "--quiet"], env)
-    if run.wait_for(r"^kairos: checkpoint \S+ committed") is None:
-        fail("the run ended before its first checkpoint")
-    time.sleep(rng.uniform(0, 1))
-    name = rng.choice(["vnode0", "vnode1", "vnode2"])
-    pids, _ = node_ranks(out, [name])
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)   # hung: alive, silent, its disk intact
-    frozen = time.time()
-    print(f"{name} hangs")
-    noticed = run.wait_for(r"^kairos-launch: nothing from the run for")
-    if noticed is None:
-        fail("the supervisor ended without reporting the stall")
-    after = run.lines[noticed][0] - frozen
-    # At most 5 s of silence plus one progress interval (0.5 s) and a poll.
-    check(4.4 < after < 8, f"the stall is reported 5 s after the hang, give or take a progress line ({after:.2f} s)")
-    rc = run.finish()
-    check(rc == 0, f"kairos-launch finished with status 0 after the stall (got {rc})")
-    got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", run.text())
-    check(got == [expected], f"the supervised run's digest equals the uninterrupted run's ({got} vs {expected})")
-    events = journal(out)
-    incidents = [e for e in events if e["event"] == "incident"]
-    check(len(incidents) == 1 and incidents[0]["lost"] == [] and "stalled_seconds" in incidents[0],
-          f"one incident, a stall with no node lost: {incidents}")
-    check(incidents[0]["nodes"] == ["vnode0", "vnode1", "vnode2"], "the run resumes on the same nodes")
-    check(any(e["event"] == "resumed" for e in events), "from a checkpoint")
-
-
-def silent(k, launch, env, tmp, rng):
-    sets = phold(12000, lps=256)
-    expected = reference(k, PHOLD, sets, f"{tmp}/reference")
-    out = f"{tmp}/silent"
-    run = supervise([*launch, "--stall-timeout", "300", "--rank-timeout", "2"], out, PHOLD, 3, 0,
+    run = supervise([*launch, *supervisor_flags], out, PHOLD, 3, 0,
                     [*sets, "--replicas", "1", "--checkpoint-every", "30000", "--quiet"], env)
     if run.wait_for(r"^kairos: checkpoint \S+ committed") is None:
         fail("the run ended before its first checkpoint")
@@ -275,24 +245,51 @@ def silent(k, launch, env, tmp, rng):
     index = rng.randrange(3)
     pids, _ = node_ranks(out, [f"vnode{index}"])
     for pid in pids:
-        os.kill(pid, signal.SIGSTOP)   # hung: alive, silent, its disk intact
+        os.kill(pid, signal.SIGSTOP)
     print(f"vnode{index} hangs")
-    if run.wait_for(r"^kairos-launch: rank \d+ on vnode\d+ went silent") is None:
-        fail("the supervisor ended without naming the silent rank")
+    return run, expected, index, time.time()
+
+
+def resumed_on_the_same_nodes(run, expected, out):
+    """Checks the end of a run resumed after a hang; returns its incident."""
     rc = run.finish()
     check(rc == 0, f"kairos-launch finished with status 0 after the hang (got {rc})")
     got = re.findall(r"kairos-launch: finished .*digest=([0-9a-f]+)", run.text())
     check(got == [expected], f"the supervised run's digest equals the uninterrupted run's ({got} vs {expected})")
     events = journal(out)
+    incidents = [e for e in events if e["event"] == "incident"]
+    check(len(incidents) == 1 and incidents[0]["lost"] == [], f"one incident, no node lost: {incidents}")
+    check(incidents[0]["nodes"] == ["vnode0", "vnode1", "vnode2"], "the run resumes on the same nodes")
+    check(any(e["event"] == "resumed" for e in events), "from a checkpoint")
+    return incidents[0], events
+
+
+def stall(k, launch, env, tmp, rng):
+    out = f"{tmp}/stalled"
+    run, expected, _, frozen = hang_a_node(k, launch, env, tmp, rng, ["--stall-timeout", "5", "--rank-timeout", "0"],
+                                           out)
+    noticed = run.wait_for(r"^kairos-launch: nothing from the run for")
+    if noticed is None:
+        fail("the supervisor ended without reporting the stall")
+    after = run.lines[noticed][0] - frozen
+    # At most 5 s of silence plus one progress interval (0.5 s) and a poll.
+    check(4.4 < after < 8, f"the stall is reported 5 s after the hang, give or take a progress line ({after:.2f} s)")
+    incident, _ = resumed_on_the_same_nodes(run, expected, out)
+    check("stalled_seconds" in incident, f"found by the watchdog: {incident}")
+
+
+def silent(k, launch, env, tmp, rng):
+    out = f"{tmp}/silent"
+    run, expected, index, _ = hang_a_node(k, launch, env, tmp, rng, ["--stall-timeout", "300", "--rank-timeout", "2"],
+                                          out)
+    if run.wait_for(r"^kairos-launch: rank \d+ on vnode\d+ went silent") is None:
+        fail("the supervisor ended without naming the silent rank")
+    incident, events = resumed_on_the_same_nodes(run, expected, out)
     lost = [e for e in events if e["event"] == "rank lost"]
     check(len(lost) == 1 and lost[0]["ranks"] == [index] and lost[0]["nodes"] == [f"vnode{index}"]
           and lost[0]["how"] == ["silent"], f"the frozen rank, and it alone, is named silent: {lost}")
-    incidents = [e for e in events if e["event"] == "incident"]
-    check(len(incidents) == 1 and incidents[0]["lost"] == [] and "stalled_seconds" not in incidents[0],
-          f"one incident, no node lost, not the watchdog's: {incidents}")
-    check(incidents[0]["lost_ranks"][0]["node"] == f"vnode{index}", "the incident names the silent rank's node")
-    check(incidents[0]["nodes"] == ["vnode0", "vnode1", "vnode2"], "the run resumes on the same nodes")
-    check(any(e["event"] == "resumed" for e in events), "from a checkpoint")
+    check("stalled_seconds" not in incident and incident["lost_ranks"][0]["node"] == f"vnode{index}",
+          f"the incident names the silent rank's node, not the watchdog's stall: {incident}")
 
 
 def heartbeat(k, launch, env, tmp, rng):
