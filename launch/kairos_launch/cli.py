@@ -148,8 +148,8 @@ def main(argv=None):
         virtual=virtual, ranks_per_node=per_node.pop(), kairos=find_kairos(a.kairos),
         max_recoveries=a.max_recoveries, min_nodes=a.min_nodes, rank_policy=a.rank_policy,
         probe_timeout=a.probe_timeout, stall_timeout=a.stall_timeout, rank_timeout=a.rank_timeout,
-        supervisor_address=a.supervisor_address or ("127.0.0.1" if virtual else socket.gethostname()), requeue=a.requeue, requeue_fn=slurm.requeue,
-        deadline=slurm.Deadline(end, a.end_margin))
+        supervisor_address=a.supervisor_address or ("127.0.0.1" if virtual else socket.gethostname()),
+        requeue=a.requeue, requeue_fn=slurm.requeue, deadline=slurm.Deadline(end, a.end_margin))
     journal = Journal(output / "launch")
     supervisor = Supervisor(options, node_list, launcher, journal)
     supervisor.install_signal_handlers()
