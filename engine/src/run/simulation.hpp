@@ -312,6 +312,12 @@ class simulation final : private detail::engine_services {
     bool due;
   };
   std::vector<timed_receiver> due_receivers_;
+  /// Beyond these many receivers of timed messages, and from these many due
+  /// actors (where radix_sort stops comparing), the due list is sorted and
+  /// merged with the receivers (measured: bench/RESULTS.md).
+  static constexpr std::size_t merge_from_receivers = 16;
+  static constexpr std::size_t merge_from_due = 256;
+  std::vector<aai_t> due_scratch_;  ///< the radix sort's buffer, reused
   std::vector<std::pair<aai_t, actor*>> created_;
   /// A worker's routed messages, when the end of a diasca runs on the
   /// workers: those for this rank, and those for each other rank.
