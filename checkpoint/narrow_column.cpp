@@ -29,12 +29,18 @@ hid_t native_type(unsigned width) {
   }
 }
 
-/// Copies values into `out` as T (each already known to fit).
+/// Copies values into `out` as T; returns the largest, which the caller
+/// checks against the bound before anything is written (one pass for both).
 template <class T>
-void narrow_into(std::span<const std::uint64_t> values, std::vector<std::byte>& out) {
+std::uint64_t narrow_into(std::span<const std::uint64_t> values, std::vector<std::byte>& out) {
   out.resize(values.size() * sizeof(T));
   T* to = reinterpret_cast<T*>(out.data());
-  for (std::size_t i = 0; i < values.size(); ++i) to[i] = static_cast<T>(values[i]);
+  std::uint64_t largest = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    largest = std::max(largest, values[i]);
+    to[i] = static_cast<T>(values[i]);
+  }
+  return largest;
 }
 
 }  // namespace
@@ -54,16 +60,16 @@ narrow_column::narrow_column(const h5::file& f, hid_t parent, const std::string&
 
 void narrow_column::write(const h5::file& f, std::uint64_t first, std::span<const std::uint64_t> values) {
   if (values.empty()) return;
-  const std::uint64_t largest = *std::max_element(values.begin(), values.end());
+  std::uint64_t largest = 0;
+  switch (width_) {
+    case 1: largest = narrow_into<std::uint8_t>(values, narrowed_); break;
+    case 2: largest = narrow_into<std::uint16_t>(values, narrowed_); break;
+    case 4: largest = narrow_into<std::uint32_t>(values, narrowed_); break;
+    default: largest = *std::max_element(values.begin(), values.end());
+  }
   if (largest > bound_)
     throw checkpoint_error(fmt::format("{}: value {} exceeds the column's declared bound {}", label_, largest, bound_));
-  const void* data = values.data();
-  if (width_ < 8) {
-    if (width_ == 1) narrow_into<std::uint8_t>(values, narrowed_);
-    else if (width_ == 2) narrow_into<std::uint16_t>(values, narrowed_);
-    else narrow_into<std::uint32_t>(values, narrowed_);
-    data = narrowed_.data();
-  }
+  const void* data = width_ == 8 ? static_cast<const void*>(values.data()) : narrowed_.data();
   f.write_rows(set_.get(), label_, native_type(width_), first, values.size(), data);
 }
 

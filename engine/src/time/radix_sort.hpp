@@ -7,8 +7,10 @@
 // Boost.Sort has no LSD radix sort, hence this one.
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -31,7 +33,10 @@ inline void radix_sort(std::vector<std::uint64_t>& values, std::uint64_t largest
   const unsigned passes = (bits + widest_digit - 1) / widest_digit;
   const unsigned digit = (bits + passes - 1) / passes;
   const std::uint64_t mask = (std::uint64_t{1} << digit) - 1;
-  std::vector<std::uint32_t> start(std::size_t{1} << digit);
+  // On the stack: the timed-message merge sorts once a tick, so no heap
+  // allocation per call.
+  std::array<std::uint32_t, std::size_t{1} << widest_digit> counters;
+  const std::span<std::uint32_t> start(counters.data(), std::size_t{1} << digit);
   scratch.resize(values.size());
   for (unsigned pass = 0; pass < passes; ++pass) {
     const unsigned shift = pass * digit;
