@@ -20,8 +20,10 @@ class Journal:
     def say(self, text):
         print(f"kairos-launch: {text}", file=sys.stderr, flush=True)
 
-    def record(self, event, **fields):
-        entry = {"time": stamp(), "event": event, **fields}
+    def record(self, event, at=None, **fields):
+        """Appends an event, stamped now or at `at` (seconds since the epoch)
+        for one seen earlier than it is written."""
+        entry = {"time": stamp(at), "event": event, **fields}
         with open(self.path, "a") as f:
             f.write(json.dumps(entry, sort_keys=True) + "\n")
             f.flush()

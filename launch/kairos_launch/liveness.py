@@ -44,7 +44,7 @@ class Loss:
 
 class Liveness:
     """One launch's listening socket and the ranks connected to it. A thread
-    reads every connection; the supervisor polls `loss()`."""
+    reads every connection; the supervisor polls `losses()`."""
 
     def __init__(self, advertised_host, timeout):
         self.timeout = timeout
@@ -67,12 +67,8 @@ class Liveness:
         return min(1.0, max(0.05, self.timeout / 8))
 
     # -- what the supervisor asks --------------------------------------
-    def loss(self):
-        """The first rank lost, or None."""
-        with self._lock:
-            return self._losses[0] if self._losses else None
-
     def losses(self):
+        """The ranks lost so far, the first first."""
         with self._lock:
             return list(self._losses)
 

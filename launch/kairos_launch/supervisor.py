@@ -152,10 +152,10 @@ class Supervisor:
         a = self.attempt
         if not a.ranks_heard or a.rank_losses is not None or a.stalled is not None:
             return
-        first = a.ranks_heard.loss()
-        if first is None or a.ranks_heard.ending_on_its_own():
+        losses = a.ranks_heard.losses()
+        if not losses or a.ranks_heard.ending_on_its_own():
             return
-        a.rank_losses = a.ranks_heard.losses()
+        a.rank_losses, first = losses, losses[0]
         node_of = self._node_of_rank()
         for loss in a.rank_losses:
             loss.host = node_of(loss.rank, loss.host)
@@ -282,7 +282,8 @@ class Supervisor:
                 self.attempt.close()
             self.ever_committed += self.attempt.committed
             if resume and self.attempt.restarted_from:
-                self.journal.record("resumed", checkpoint=self.attempt.restarted_from, ranks=ranks,
+                self.journal.record("resumed", at=self.attempt.restarted_at,
+                                    checkpoint=self.attempt.restarted_from, ranks=ranks,
                                     search_seconds=round(self.attempt.restarted_at - self.attempt.started, 3))
             verdict = self._verdict(rc)
             if verdict is not None:

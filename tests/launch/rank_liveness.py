@@ -47,7 +47,7 @@ def finishes(k, tmp):
     result = k.run(0, ["run", PHOLD, *phold(300), "--output", f"{tmp}/fine", *supervised(heard)])
     time.sleep(0.3)   # the reading thread sees the end of the connection
     check(heard.connected() == 1, "the rank said hello")
-    check(heard.loss() is None, f"a run that finishes is never lost ({heard.loss()})")
+    check(heard.losses() == [], f"a run that finishes is never lost ({heard.losses()})")
     check(not heard.ending_on_its_own(), "status 0 is no failure")
     check("digest=" in result.stdout, "and it ran to its end")
     heard.close()
@@ -60,7 +60,7 @@ def fails_on_its_own(k, tmp):
     time.sleep(0.3)
     check(result.returncode == 2, f"a scenario error exits 2 (got {result.returncode})")
     check(heard.ending_on_its_own(), "the rank said it ends with status 2 before it went")
-    check(heard.loss() is None, "and is not taken for lost")
+    check(heard.losses() == [], "and is not taken for lost")
     heard.close()
 
 
@@ -70,14 +70,14 @@ def killed_and_frozen(k, tmp):
         job = k.start(0, ["run", PHOLD, *LONG, "--output", f"{tmp}/{how}", *supervised(heard)])
         wait_until(lambda: heard.connected() == 1, 30, "the rank connects")
         time.sleep(2)   # beats keep a busy rank alive well past the timeout
-        check(heard.loss() is None, "a busy rank that beats is not lost")
+        check(heard.losses() == [], "a busy rank that beats is not lost")
         os.kill(job.pid, sig)
         lost_at = time.time()
-        wait_until(lambda: heard.loss() is not None, 10, f"the {how} rank is found lost")
-        loss = heard.loss()
+        wait_until(lambda: heard.losses(), 10, f"the {how} rank is found lost")
+        loss = heard.losses()[0]
         check(loss.how == how and loss.rank == 0 and loss.host, f"lost as {how}, rank 0 with its host: {loss}")
         if how == "silent":
-            check(loss.silent_seconds >= 1.5 and heard.loss().at - lost_at >= 1.2,
+            check(loss.silent_seconds >= 1.5 and loss.at - lost_at >= 1.2,
                   f"only once the timeout has passed ({loss.silent_seconds} s of silence)")
         os.kill(job.pid, signal.SIGKILL)
         job.wait()

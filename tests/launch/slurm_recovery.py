@@ -207,10 +207,17 @@ def finished_incidents(text, expected, output):
         return [json.loads(line) for line in f if '"incident"' in line]
 
 
+def supervised(launch, kairos, root, name, sets, launch_flags="", kairos_flags=""):
+    """A batch script's command: kairos-launch under srun, one rank per node,
+    its storage ROOT/NAME-nodes, its output ROOT/NAME, k=1. Returns the
+    command, the job's log and the output directory."""
+    command = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/{name}-nodes "
+               f"{launch_flags} --output {root}/{name} {PHOLD} -- {' '.join(sets)} --replicas 1 {kairos_flags}")
+    return command, f"{root}/{name}.log", f"{root}/{name}"
+
+
 def node_loss(cluster, kairos, launch, root, sets, expected):
-    log = f"{root}/job.log"
-    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/nodes "
-                  f"--output {root}/run {PHOLD} -- {' '.join(sets)} --replicas 1 --checkpoint-every 10000")
+    supervisor, log, output = supervised(launch, kairos, root, "run", sets, kairos_flags="--checkpoint-every 10000")
     job = submit(cluster, log, supervisor, len(NODES))
     # Node n2 dies: its daemon, its rank (frozen first, so nothing more
     # reaches its disk) and its storage.
@@ -218,12 +225,12 @@ def node_loss(cluster, kairos, launch, root, sets, expected):
     check(len(ranks) == 1, f"the job has one rank on n2 (pids {ranks})")
     os.kill(ranks[0], signal.SIGSTOP)
     os.kill(int(open(f"{root}/slurmd-n2.pid").read()), signal.SIGKILL)
-    shutil.rmtree(f"{root}/nodes/n2")
+    shutil.rmtree(f"{output}-nodes/n2")
     os.kill(ranks[0], signal.SIGKILL)
     killed = time.time()
     text = wait_for_end(cluster, job, log)
-    incidents = finished_incidents(text, expected, f"{root}/run")
-    print_timeline(f"{root}/run", killed, "n2's rank killed")
+    incidents = finished_incidents(text, expected, output)
+    print_timeline(output, killed, "n2's rank killed")
     check(len(incidents) == 1 and incidents[0]["lost"] == ["n2"], f"one incident, node n2 lost: {incidents}")
     check(incidents[0]["nodes"] == ["n1", "n3"] and incidents[0]["ranks"] == 2,
           "resumed with srun on the 2 nodes left")
@@ -237,31 +244,23 @@ def print_timeline(output, since, what):
     with open(f"{output}/launch/incidents.jsonl") as f:
         events = [json.loads(line) for line in f]
     print(f"timeline from {what}:")
-    launched = None
-    for e in events:
+    for e in sorted(events, key=lambda e: e["time"]):
         at = datetime.fromisoformat(e["time"]).timestamp() - since
-        if e["event"] == "launched":
-            launched = at
-        if e["event"] == "resumed" and launched is not None:
-            # Recorded when that launch ended; it found its checkpoint earlier.
-            at, e["event"] = launched + e["search_seconds"], "restart found its checkpoint"
         if at > 0:
             print(f"  +{at:7.3f} s  {e['event']}")
 
 
 def node_hang(cluster, kairos, launch, root, sets, expected):
     """n2 is down: a job on n1 and n3, in which n3 hangs."""
-    log = f"{root}/hang.log"
-    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/hang-nodes "
-                  f"--stall-timeout 60 --output {root}/hang {PHOLD} -- {' '.join(sets)} --replicas 1 "
-                  f"--checkpoint-every 10000")
+    supervisor, log, output = supervised(launch, kairos, root, "hang", sets, "--stall-timeout 60",
+                                         "--checkpoint-every 10000")
     job = submit(cluster, log, supervisor, 2)
     ranks = ranks_on(job, "n3")
     check(len(ranks) == 1, f"the job has one rank on n3 (pids {ranks})")
     os.kill(ranks[0], signal.SIGSTOP)
     frozen = time.time()
-    incidents = finished_incidents(wait_for_end(cluster, job, log), expected, f"{root}/hang")
-    print_timeline(f"{root}/hang", frozen, "n3's rank frozen")
+    incidents = finished_incidents(wait_for_end(cluster, job, log), expected, output)
+    print_timeline(output, frozen, "n3's rank frozen")
     check(len(incidents) == 1 and incidents[0]["lost"] == [] and
           [(r["node"], r["how"]) for r in incidents[0].get("lost_ranks", [])] == [("n3", "silent")],
           f"one incident, n3's rank silent, no node lost: {incidents}")
@@ -311,9 +310,7 @@ def time_limit(cluster, kairos, launch, root, sets, expected):
     squeue; with --end-margin 45 it asks the run to checkpoint and stop about
     15 s in, requeues the job, and the job's next start (same job id, same
     command) resumes from that checkpoint, and so on until the run ends."""
-    log = f"{root}/limit.log"
-    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/limit-nodes "
-                  f"--requeue --end-margin 45 --output {root}/limit {PHOLD} -- {' '.join(sets)} --replicas 1")
+    supervisor, log, _ = supervised(launch, kairos, root, "limit", sets, "--requeue --end-margin 45")
     # Appended to, not truncated, when the requeued job starts again.
     job = submit(cluster, log, supervisor, 2, ["--time=1", "--requeue", "--open-mode=append"])
     text = requeued_to_the_end(cluster, job, log, expected, "time limit")
@@ -326,10 +323,7 @@ def preemption(cluster, kairos, launch, root, sets, expected):
     as Slurm's preemption (or sbatch --signal=B:TERM) delivers it. The
     supervisor must have the run checkpoint and stop, requeue the job, and
     its next start must resume to the same digest."""
-    log = f"{root}/preempted.log"
-    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/preempted-nodes "
-                  f"--requeue --output {root}/preempted {PHOLD} -- {' '.join(sets)} --replicas 1 "
-                  f"--checkpoint-every 200000")
+    supervisor, log, _ = supervised(launch, kairos, root, "preempted", sets, "--requeue", "--checkpoint-every 200000")
     job = submit(cluster, log, supervisor, 2, ["--requeue", "--open-mode=append"])  # after its first checkpoint
     cluster.run(["scancel", "--signal=TERM", "--batch", job])
     text = requeued_to_the_end(cluster, job, log, expected, "preemption")
@@ -342,10 +336,8 @@ def slurm_preemption(cluster, kairos, launch, root, sets, expected):
     signals the job (SIGTERM), requeues it itself, and kills what is left
     after the partition's GraceTime (30 s). The run must checkpoint and stop
     within the grace, and the job's next start resume to the same digest."""
-    log = f"{root}/slurm-preempted.log"
-    supervisor = (f"exec {launch} --kairos {kairos} --launcher srun --ranks-per-node 1 --storage {root}/sp-nodes "
-                  f"--requeue --output {root}/slurm-preempted {PHOLD} -- {' '.join(sets)} --replicas 1 "
-                  f"--checkpoint-every 200000")
+    supervisor, log, _ = supervised(launch, kairos, root, "slurm-preempted", sets, "--requeue",
+                                    "--checkpoint-every 200000")
     job = submit(cluster, log, supervisor, 2, ["--partition=low", "--requeue", "--open-mode=append"])
     urgent = cluster.run(["sbatch", "--parsable", "--partition=high", "--nodes=2", "--exclusive",
                           f"--output={root}/urgent.log", "--wrap", "sleep 2"]).stdout.strip()
