@@ -35,6 +35,8 @@ class Attempt:
         self.committed = []
         self.restarted_from = None
         self.restarted_at = None
+        self.resumed_at = None                  # a restart's first tick, and the set-up before it
+        self.setup_seconds = None
         self.done_line = None
         self.stopped_on_signal = False
         self.told_to_stop = False
@@ -64,6 +66,8 @@ class Attempt:
                 self._on_cost(float(m.group(2)))
             elif m := re.match(r"kairos: restarting from (\S+) ", line):
                 self.restarted_from, self.restarted_at = m.group(1), time.time()
+            elif m := re.match(r"kairos: resumed from \S+ after ([\d.]+) s of set-up", line):
+                self.resumed_at, self.setup_seconds = time.time(), float(m.group(1))
             elif line.startswith("kairos: done"):
                 self.done_line = line.strip()
             elif line.startswith("kairos: stopped"):
@@ -118,6 +122,11 @@ class Supervisor:
         self.signals_seen = 0
         self.attempt = None
         self.watchdog = watchdog.Watchdog(options.stall_timeout, options.deadline)
+        runs_here = options.virtual or any(n.name in launchers.this_host_names() for n in nodes)
+        self.environment = dict(launcher.environment(), **launchers.mpi_start_settings(runs_here))
+        if "OMPI_MCA_pml" in self.environment:
+            journal.say("no high-speed network adapter on this host: Open MPI's cm PML left out "
+                        "(OMPI_MCA_pml=^cm, a faster MPI start-up; set OMPI_MCA_pml or OMPI_MCA_mtl to choose)")
         self.stalled_before = False  # the previous attempt ended stalled
 
     # -- signals -------------------------------------------------------
@@ -267,7 +276,7 @@ class Supervisor:
             heard = liveness.Liveness(self.o.supervisor_address, self.o.rank_timeout) if self.o.rank_timeout else None
             command, used, per_node, ranks = self._command(resume, heard)
             self.first_ranks = self.first_ranks or ranks
-            self.attempt = Attempt(command, self._checkpoint_cost, self.launcher.environment(),
+            self.attempt = Attempt(command, self._checkpoint_cost, self.environment,
                                    show_progress=self._user_wants_progress(), ranks_heard=heard)
             self.journal.state(attempt=self.recoveries, launcher_pid=self.attempt.process.pid, ranks=ranks,
                                ranks_per_node=per_node, resumed=resume, command=command,
@@ -282,9 +291,7 @@ class Supervisor:
                 self.attempt.close()
             self.ever_committed += self.attempt.committed
             if resume and self.attempt.restarted_from:
-                self.journal.record("resumed", at=self.attempt.restarted_at,
-                                    checkpoint=self.attempt.restarted_from, ranks=ranks,
-                                    search_seconds=round(self.attempt.restarted_at - self.attempt.started, 3))
+                self._record_resumption(ranks)
             verdict = self._verdict(rc)
             if verdict is not None:
                 return verdict
@@ -292,6 +299,19 @@ class Supervisor:
             if outcome is not None:
                 return outcome
             resume = self._have_checkpoint()
+
+    def _record_resumption(self, ranks):
+        """The journal's "resumed" event, stamped at the restart's first
+        tick (when the checkpoint was found, if the run ended before its first
+        tick). From the launch: `start_seconds` until kairos's set-up began
+        (the launcher and MPI start-up), then `setup_seconds` (checkpoint
+        search, shards read, actors rebuilt)."""
+        a = self.attempt
+        fields = {"checkpoint": a.restarted_from, "ranks": ranks}
+        if a.resumed_at is not None:
+            fields.update(start_seconds=round(max(0.0, a.resumed_at - a.started - a.setup_seconds), 3),
+                          setup_seconds=a.setup_seconds)
+        self.journal.record("resumed", at=a.resumed_at or a.restarted_at, **fields)
 
     def _user_wants_progress(self):
         return "--progress" in self.o.kairos_args or self._user_progress_every() is not None

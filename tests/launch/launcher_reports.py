@@ -9,12 +9,17 @@ loss as the launcher sees it: the host must be named, and the failure must
 not count as kairos's own verdict); one where kairos stops on a scenario
 error (exit 2 on every rank: kairos's verdict, 2, never retried); one whose
 process exits 3 without a kairos error line (not kairos's verdict). The
-launcher must also be recognised as the expected flavour.
+launcher must also be recognised as the expected flavour. Last, the Open MPI
+setting kairos-launch adds for a faster start (the cm PML left out where no
+adapter could serve it) is decided as documented, and a 2-rank run with it
+ends with the digest of one without.
 """
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "launch"))
 from kairos_launch import launchers  # noqa: E402
@@ -63,6 +68,40 @@ def main():
     rc, report, text = job(launcher, ["sh", "-c", rank + 'if [ "$r" = 1 ]; then exit 3; fi; sleep 2'])
     check(rc != 0 and report.kairos_verdict(rc) is None and not report.dead_hosts,
           f"a process that exits 3 without a kairos error: no verdict, no lost host (status {rc})", text)
+
+    start_settings(kairos)
+
+
+def start_settings(kairos):
+    """Open MPI's cm PML is left out only where it cannot serve (no adapter
+    under the sysfs classes, here stand-ins), only where this host runs
+    ranks, never against the user's choice; and a run started so computes
+    what one started without does."""
+    with tempfile.TemporaryDirectory() as tmp:
+        classes = (os.path.join(tmp, "infiniband"), os.path.join(tmp, "cxi"))
+        os.mkdir(classes[0])
+        bare = launchers.mpi_start_settings(True, env={}, classes=classes)
+        check(bare == {"OMPI_MCA_pml": "^cm"}, f"no adapter: cm left out ({bare})", "")
+        check(launchers.mpi_start_settings(False, env={}, classes=classes) == {},
+              "this host runs no rank: nothing decided from its adapters", "")
+        for chosen in ({"OMPI_MCA_pml": "cm"}, {"OMPI_MCA_mtl": "psm2"}):
+            check(launchers.mpi_start_settings(True, env=chosen, classes=classes) == {},
+                  f"the user's {chosen} is kept", "")
+        for c in classes:
+            os.makedirs(os.path.join(c, "adapter0"), exist_ok=True)
+            check(launchers.mpi_start_settings(True, env={}, classes=(c,)) == {},
+                  f"an adapter under {os.path.basename(c)}: cm may serve, nothing changed", "")
+        phold = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scenarios", "phold.toml")
+        digests = []
+        for extra in ({}, bare):
+            launcher = launchers.make("mpirun", os.environ.get("KAIROS_MPIEXEC_PREFLAGS", ""), virtual=True)
+            command = launcher.command([], 1, 2, [kairos, "run", phold, "--set", "phold.lps=512", "--set",
+                                                  "phold.end=20", "--output", f"{tmp}/out{len(digests)}"], None)
+            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
+                                  env=dict(ENV, **launcher.environment(), **extra))
+            check(done.returncode == 0, f"a 2-rank run with {extra or 'the defaults'} ends well", done.stdout)
+            digests += re.findall(r"digest=([0-9a-f]+)", done.stdout)[-1:]
+        check(len(digests) == 2 and digests[0] == digests[1], f"and both compute the same digest ({digests})", "")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "checkpoint"))
 from harness import ENV, PHOLD, STARTED, Kairos, check, fail, phold, rank_pids, reference  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "launch"))
+from kairos_launch import launchers  # noqa: E402
+
 TIMEOUT = 400
 
 
@@ -192,6 +195,13 @@ def losses(k, launch, env, tmp, rng, nodes=6, replicas=2, events=None, budget=4,
           "journal names nodes")
     resumed = [e for e in journal(out) if e["event"] == "resumed"]
     check(len(resumed) == events, f"each resumption names the checkpoint used: {[e['checkpoint'] for e in resumed]}")
+    check(all(e.get("setup_seconds", -1) >= 0 and e.get("start_seconds", -1) >= 0 for e in resumed),
+          f"each resumption is stamped at its first tick, with its start-up and set-up times: {resumed}")
+    # This host runs the ranks: Open MPI's cm PML is left out unless an
+    # adapter it could drive is here or the user chose.
+    leaves_cm_out = not launchers.fabric_adapters() and not {"OMPI_MCA_pml", "OMPI_MCA_mtl"} & env.keys()
+    check(("cm PML left out" in run.text()) == leaves_cm_out,
+          f"the cm PML is left out exactly where no adapter is (adapters: {launchers.fabric_adapters()})")
     print("detection + probe after each loss (s): " + ", ".join(f"{d:.2f}" for d in detections))
 
 

@@ -231,6 +231,11 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
                         : fmt::format("the same kairos restart command (checkpoint {} is untouched)", restarted_from);
     return r;
   }
+  // Every rank has passed the agreement above: the resumed run's first tick
+  // is next. A supervisor reads this line to time a recovery to that tick.
+  if (!restarted_from.empty() && net.rank() == 0)
+    logging::checkpoint().info("resumed from {} after {:.3f} s of set-up", restarted_from,
+                               std::chrono::duration<double>(setup_end - setup_start).count());
   sim.run();
   r.checkpoints_committed = checkpoints.checkpoints_committed();
   if (sim.interrupted()) {
