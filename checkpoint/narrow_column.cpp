@@ -1,10 +1,12 @@
 #include "checkpoint/narrow_column.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "h5/chunk_codec.hpp"
 #include "kairos/core/error.hpp"
 
 namespace kairos::checkpoint {
@@ -20,25 +22,21 @@ hid_t stored_type(unsigned width, bool big_endian) {
   }
 }
 
-hid_t native_type(unsigned width) {
-  switch (width) {
-    case 1: return H5T_NATIVE_UINT8;
-    case 2: return H5T_NATIVE_UINT16;
-    case 4: return H5T_NATIVE_UINT32;
-    default: return H5T_NATIVE_UINT64;
-  }
-}
-
-/// Copies values into `out` as T; returns the largest, which the caller
-/// checks against the bound before anything is written (one pass for both).
+/// Copies values into `out` as T, in the file's byte order; returns the
+/// largest, which the caller checks against the bound (one pass for both).
 template <class T>
-std::uint64_t narrow_into(std::span<const std::uint64_t> values, std::vector<std::byte>& out) {
-  out.resize(values.size() * sizeof(T));
-  T* to = reinterpret_cast<T*>(out.data());
+std::uint64_t narrow_into(std::span<const std::uint64_t> values, bool swap_bytes, std::byte* out) {
+  T* to = reinterpret_cast<T*>(out);
   std::uint64_t largest = 0;
   for (std::size_t i = 0; i < values.size(); ++i) {
     largest = std::max(largest, values[i]);
-    to[i] = static_cast<T>(values[i]);
+    T v = static_cast<T>(values[i]);
+    if (swap_bytes) {
+      if constexpr (sizeof(T) == 2) v = __builtin_bswap16(v);
+      else if constexpr (sizeof(T) == 4) v = __builtin_bswap32(v);
+      else if constexpr (sizeof(T) == 8) v = __builtin_bswap64(v);
+    }
+    to[i] = v;
   }
   return largest;
 }
@@ -54,23 +52,38 @@ unsigned width_for(std::uint64_t bound) noexcept {
 
 narrow_column::narrow_column(const h5::file& f, hid_t parent, const std::string& name, std::string label,
                              std::uint64_t length, std::size_t chunk_elements, std::uint64_t bound, bool big_endian)
-    : label_(std::move(label)), bound_(bound), width_(width_for(bound)) {
+    : label_(std::move(label)),
+      bound_(bound),
+      width_(width_for(bound)),
+      // A column shorter than a chunk is one chunk of its length (h5::file::layout).
+      chunk_(length == h5::file::growing ? chunk_elements : static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                                length, chunk_elements))),
+      swap_bytes_(big_endian != (std::endian::native == std::endian::big)) {
   set_ = f.create_column(parent, name, stored_type(width_, big_endian), length, chunk_elements, width_ > 1);
 }
 
-void narrow_column::write(const h5::file& f, std::uint64_t first, std::span<const std::uint64_t> values) {
-  if (values.empty()) return;
+std::vector<std::byte> narrow_column::encode(std::span<const std::uint64_t> values) const {
+  if (values.size() > chunk_)
+    throw checkpoint_error(fmt::format("{}: {} values for a chunk of {}", label_, values.size(), chunk_));
+  // Scratch per thread, reused: the chunk's raw bytes, zero past the values.
+  thread_local std::vector<std::byte> raw;
+  raw.assign(chunk_ * width_, std::byte{0});
   std::uint64_t largest = 0;
   switch (width_) {
-    case 1: largest = narrow_into<std::uint8_t>(values, narrowed_); break;
-    case 2: largest = narrow_into<std::uint16_t>(values, narrowed_); break;
-    case 4: largest = narrow_into<std::uint32_t>(values, narrowed_); break;
-    default: largest = *std::max_element(values.begin(), values.end());
+    case 1: largest = narrow_into<std::uint8_t>(values, swap_bytes_, raw.data()); break;
+    case 2: largest = narrow_into<std::uint16_t>(values, swap_bytes_, raw.data()); break;
+    case 4: largest = narrow_into<std::uint32_t>(values, swap_bytes_, raw.data()); break;
+    default: largest = narrow_into<std::uint64_t>(values, swap_bytes_, raw.data());
   }
   if (largest > bound_)
     throw checkpoint_error(fmt::format("{}: value {} exceeds the column's declared bound {}", label_, largest, bound_));
-  const void* data = width_ == 8 ? static_cast<const void*>(values.data()) : narrowed_.data();
-  f.write_rows(set_.get(), label_, native_type(width_), first, values.size(), data);
+  return h5::encode_chunk(raw, width_);
+}
+
+void narrow_column::store(const h5::file& f, std::uint64_t first, std::span<const std::byte> encoded) const {
+  if (chunk_ == 0 || first % chunk_ != 0)
+    throw checkpoint_error(fmt::format("{}: rows from {} do not start a chunk of {}", label_, first, chunk_));
+  f.write_chunk(set_.get(), label_, first, encoded);
 }
 
 }  // namespace kairos::checkpoint

@@ -31,9 +31,19 @@ class narrow_column {
   narrow_column(const h5::file& f, hid_t parent, const std::string& name, std::string label, std::uint64_t length,
                 std::size_t chunk_elements, std::uint64_t bound, bool big_endian);
 
-  /// Writes values at [first, first + values.size()). Throws
-  /// checkpoint_error, naming the column, if one exceeds the bound.
-  void write(const h5::file& f, std::uint64_t first, std::span<const std::uint64_t> values);
+  /// One chunk of values as the column stores it: narrowed, in the file's
+  /// byte order, padded with zeros to a whole chunk, then shuffled and
+  /// compressed as the column's filters would. Thread-safe (it touches no
+  /// HDF5 state), so a rank's threads may encode chunks at once. Throws
+  /// checkpoint_error, naming the column, if a value exceeds the bound or
+  /// more values come than a chunk holds.
+  std::vector<std::byte> encode(std::span<const std::uint64_t> values) const;
+  /// Stores a chunk encode() made, at element `first`, a chunk boundary.
+  void store(const h5::file& f, std::uint64_t first, std::span<const std::byte> encoded) const;
+  /// encode() then store(); nothing for no values.
+  void write(const h5::file& f, std::uint64_t first, std::span<const std::uint64_t> values) {
+    if (!values.empty()) store(f, first, encode(values));
+  }
   /// Makes a growing column `length` elements long.
   void extend(const h5::file& f, std::uint64_t length) const { f.extend(set_.get(), label_, length); }
   /// Closes the dataset (the file image then holds every chunk).
@@ -44,7 +54,8 @@ class narrow_column {
   std::string label_;
   std::uint64_t bound_ = 0;
   unsigned width_ = 8;
-  std::vector<std::byte> narrowed_;  ///< reused from piece to piece
+  std::size_t chunk_ = 0;  ///< elements per chunk
+  bool swap_bytes_ = false;  ///< the file's byte order is not this machine's
 };
 
 }  // namespace kairos::checkpoint

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "checkpoint/narrow_column.hpp"
+#include "h5/chunk_codec.hpp"
 #include "h5/h5.hpp"
 #include "kairos/core/error.hpp"
 
@@ -151,37 +152,38 @@ struct shard_builder::impl {
   h5::handle actors;
   std::array<narrow_column, actor_columns.size()> columns;
   h5::handle states;
-  std::uint64_t rows_expected = 0, rows_written = 0, state_bytes = 0;
-  std::vector<std::byte> pending;  ///< states short of a whole chunk, written with the next
+  std::uint64_t rows_expected = 0, rows_written = 0;
+  std::uint64_t state_bytes_cut = 0;  ///< states cut into whole chunks (then encoded, then stored)
+  std::uint64_t state_bytes = 0;      ///< states stored
+  std::vector<std::byte> pending;  ///< states short of a whole chunk, stored with the next
   h5::handle agenda;
   narrow_column agenda_tick, agenda_aai;
   std::uint64_t agenda_rows = 0;
 
   bool big_endian() const { return u64 == H5T_STD_U64BE; }
 
-  /// Writes `size` bytes of states at the column's end.
-  void write_states(const void* data, std::size_t size) {
-    f.extend(states.get(), "actors/state", state_bytes + size);
-    f.write_rows(states.get(), "actors/state", H5T_NATIVE_UINT8, state_bytes, size, data);
-    state_bytes += size;
-  }
-  /// Whole chunks go straight from `bytes`; a chunk's start waits in
-  /// `pending` for the rest, so that every chunk is written once, whole.
-  void add_states(std::string_view piece) {
+  /// Cuts `piece` into whole chunks of states, appended to the block's; a
+  /// chunk's start waits in `pending` for the rest, so that every chunk is
+  /// stored once, whole.
+  void cut_states(std::string_view piece, shard_builder::actor_block& block) {
     const auto* bytes = reinterpret_cast<const std::byte*>(piece.data());
     std::size_t left = piece.size();
-    if (!pending.empty()) {
+    while (left > 0) {
       const std::size_t take = std::min(left, state_chunk - pending.size());
       pending.insert(pending.end(), bytes, bytes + take);
       bytes += take;
       left -= take;
       if (pending.size() < state_chunk) return;
-      write_states(pending.data(), pending.size());
+      if (block.state_chunk_count_ == block.state_chunks_.size()) block.state_chunks_.emplace_back();
+      std::swap(block.state_chunks_[block.state_chunk_count_++], pending);  // the chunk's buffer, not a copy
       pending.clear();
     }
-    const std::size_t whole = left / state_chunk * state_chunk;
-    if (whole > 0) write_states(bytes, whole);
-    pending.insert(pending.end(), bytes + whole, bytes + left);
+  }
+  /// Stores a compressed chunk of `raw_size` bytes of states at their end.
+  void store_states(std::span<const std::byte> encoded, std::size_t raw_size) {
+    f.extend(states.get(), "actors/state", state_bytes + raw_size);
+    f.write_chunk(states.get(), "actors/state", state_bytes, encoded);
+    state_bytes += raw_size;
   }
 };
 
@@ -206,7 +208,7 @@ void shard_builder::begin_actors(const std::vector<std::string>& classes, std::u
   m.pending.reserve(state_chunk);
 }
 
-void shard_builder::append_actors(const actor_rows& rows) {
+void shard_builder::cut_actors(const actor_rows& rows, actor_block& block) {
   impl& m = *impl_;
   const std::array<std::span<const std::uint64_t>, actor_columns.size()> columns = {
       rows.aai, rows.rng_counter, rows.creations, rows.class_index, rows.state_size};
@@ -216,9 +218,44 @@ void shard_builder::append_actors(const actor_rows& rows) {
     if (column.size() != n) throw checkpoint_error(fmt::format("{}: actor columns of unequal length", m.name));
   if (m.rows_written + n > m.rows_expected)
     throw checkpoint_error(fmt::format("{}: more actor rows than the {} announced", m.name, m.rows_expected));
-  for (std::size_t c = 0; c < columns.size(); ++c) m.columns[c].write(m.f, m.rows_written, columns[c]);
+  block.rows_ = rows;
+  block.rows_.states = {};  // copied below, not kept
+  block.first_row_ = m.rows_written;
   m.rows_written += n;
-  for (std::string_view piece : rows.states) m.add_states(piece);
+  block.state_chunk_count_ = 0;
+  block.first_state_byte_ = m.state_bytes_cut;
+  for (std::string_view piece : rows.states) m.cut_states(piece, block);
+  m.state_bytes_cut += block.state_chunk_count_ * state_chunk;
+  block.encoded_.resize(actor_columns.size() + block.state_chunk_count_);
+}
+
+void shard_builder::encode_actors(actor_block& block, std::size_t task) const {
+  const impl& m = *impl_;
+  const actor_rows& r = block.rows_;
+  const std::array<std::span<const std::uint64_t>, actor_columns.size()> columns = {
+      r.aai, r.rng_counter, r.creations, r.class_index, r.state_size};
+  if (task < columns.size()) {
+    block.encoded_[task] = columns[task].empty() ? std::vector<std::byte>{} : m.columns[task].encode(columns[task]);
+    return;
+  }
+  block.encoded_[task] = h5::encode_chunk(block.state_chunks_[task - columns.size()], 1);
+}
+
+void shard_builder::store_actors(actor_block& block) {
+  impl& m = *impl_;
+  if (block.rows_.aai.empty()) return;
+  for (std::size_t c = 0; c < actor_columns.size(); ++c) m.columns[c].store(m.f, block.first_row_, block.encoded_[c]);
+  if (m.state_bytes != block.first_state_byte_)
+    throw checkpoint_error(fmt::format("{}: actor blocks stored out of order", m.name));
+  for (std::size_t k = 0; k < block.state_chunk_count_; ++k)
+    m.store_states(block.encoded_[actor_columns.size() + k], state_chunk);
+}
+
+void shard_builder::append_actors(const actor_rows& rows) {
+  actor_block block;
+  cut_actors(rows, block);
+  for (std::size_t task = 0; task < block.tasks(); ++task) encode_actors(block, task);
+  store_actors(block);
 }
 
 void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais) {
@@ -250,7 +287,13 @@ std::vector<std::byte> shard_builder::finish(const shard_content& s) {
   if (!m.actors) begin_actors(s.classes, 0, {});  // a shard without actors still has their (empty) tables
   if (m.rows_written != m.rows_expected)
     throw checkpoint_error(fmt::format("{}: {} actor rows of the {} announced", m.name, m.rows_written, m.rows_expected));
-  if (!m.pending.empty()) m.write_states(m.pending.data(), m.pending.size());
+  if (m.state_bytes != m.state_bytes_cut)
+    throw checkpoint_error(fmt::format("{}: actor blocks cut but not stored", m.name));
+  if (!m.pending.empty()) {  // the last chunk, padded whole as HDF5 stores a column's last chunk
+    const std::size_t size = m.pending.size();
+    m.pending.resize(state_chunk, std::byte{0});
+    m.store_states(h5::encode_chunk(m.pending, 1), size);
+  }
   m.pending.clear();
   const hid_t u64 = m.u64;
   h5::file& f = m.f;

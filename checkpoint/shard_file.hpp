@@ -159,7 +159,34 @@ class shard_builder {
   /// Before any rows: the class names the rows index, how many rows come
   /// and the largest values they hold.
   void begin_actors(const std::vector<std::string>& classes, std::uint64_t rows, const actor_bounds& bounds);
+  /// A block of actor rows on its way into the image, in three steps so
+  /// that a rank's threads compress one block while they fill the next
+  /// (HDF5 runs its filters on one thread at a time, and compression was
+  /// most of a checkpoint's cost):
+  ///   - cut_actors (one thread at a time, blocks in order) takes the rows
+  ///     and cuts the states into whole chunks;
+  ///   - encode_actors (any thread, every task below tasks(), all at once)
+  ///     narrows and compresses one column, or one chunk of states;
+  ///   - store_actors (one thread at a time, blocks in order) writes them.
+  /// The rows' columns must stay valid until the block is encoded; the
+  /// states are copied. append_actors does the three in turn.
+  class actor_block {
+   public:
+    std::size_t tasks() const noexcept { return encoded_.size(); }
+
+   private:
+    friend class shard_builder;
+    actor_rows rows_;
+    std::uint64_t first_row_ = 0;
+    std::vector<std::vector<std::byte>> state_chunks_;  ///< whole chunks of states, as stored before compression
+    std::size_t state_chunk_count_ = 0;                 ///< of state_chunks_ (kept for their memory)
+    std::uint64_t first_state_byte_ = 0;
+    std::vector<std::vector<std::byte>> encoded_;  ///< per task: the actor columns, then the state chunks
+  };
   /// The next rows: block_rows of them, fewer only in the last block.
+  void cut_actors(const actor_rows& rows, actor_block& block);
+  void encode_actors(actor_block& block, std::size_t task) const;
+  void store_actors(actor_block& block);
   void append_actors(const actor_rows& rows);
   /// Before the agenda's entries: the largest tick and AAI they hold.
   void begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai);

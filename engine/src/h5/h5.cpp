@@ -168,6 +168,13 @@ void file::extend(hid_t column, const std::string& name, std::uint64_t length) c
   if (H5Dset_extent(column, dims) < 0) fail(fmt::format("cannot extend dataset '{}' to {} elements", name, length));
 }
 
+void file::write_chunk(hid_t column, const std::string& name, std::uint64_t first,
+                       std::span<const std::byte> filtered) const {
+  const hsize_t offset[1] = {first};
+  if (H5Dwrite_chunk(column, H5P_DEFAULT, 0, offset, filtered.size(), filtered.data()) < 0)
+    fail(fmt::format("cannot write the chunk at element {} of dataset '{}' (disk full?)", first, name));
+}
+
 handle file::layout(std::size_t elements, bool compress, std::size_t chunk_elements, bool shuffle,
                     const std::string& name) const {
   handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);

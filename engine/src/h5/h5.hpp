@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -88,6 +89,10 @@ class file {
                        std::size_t chunk_elements, bool shuffle) const;
   /// Makes a growing column `length` elements long.
   void extend(hid_t column, const std::string& name, std::uint64_t length) const;
+  /// Stores one chunk of a column already run through its filters
+  /// (encode_chunk), at element `first` (a chunk's first element, inside
+  /// the column's extent), without HDF5's pipeline.
+  void write_chunk(hid_t column, const std::string& name, std::uint64_t first, std::span<const std::byte> filtered) const;
   /// Opaque bytes as a uint8 dataset, Zstd-compressed in 1 MiB chunks when
   /// `compress` (filter 32015, registered by the engine).
   void write_bytes(hid_t parent, const std::string& name, const void* data, std::size_t size, bool compress) const;

@@ -715,9 +715,11 @@ void simulation::capture_actors(const std::vector<actor*>& all, const std::vecto
   // filled again: they are reused, so their memory is touched once, not
   // once per actor of the shard. The rows of a block are filled in slices
   // on the worker threads (serialising states is most of that work); one
-  // worker fills a whole block in one part. Two sets of buffers take turns,
-  // so that one block is compressed (HDF5 takes one thread at a time) while
-  // the other workers fill the next.
+  // worker fills a whole block in one part. Two sets of buffers take turns:
+  // while the workers fill one block they also compress the other, a
+  // column or a chunk of states per task (shard_builder::actor_block), and
+  // between rounds one thread stores the compressed block and cuts the
+  // newly filled one into chunks.
   constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const std::size_t n = all.size();
   const std::size_t slice = executor_->concurrency() == 1 ? block : block / 8;
@@ -726,6 +728,7 @@ void simulation::capture_actors(const std::vector<actor*>& all, const std::vecto
     std::vector<std::string> parts;
     std::vector<std::string_view> pieces;
     std::size_t first = 0, rows = 0;
+    checkpoint::shard_builder::actor_block cut;
   };
   std::array<block_buffers, 2> buffers;
   for (block_buffers& b : buffers) {
@@ -749,16 +752,17 @@ void simulation::capture_actors(const std::vector<actor*>& all, const std::vecto
       b.columns[4][r] = part.size() - before;
     }
   };
-  const auto append = [&](block_buffers& b) {
+  const auto cut = [&](block_buffers& b) {
     b.pieces.assign(b.parts.begin(), b.parts.begin() + static_cast<std::ptrdiff_t>(slices_of(b)));
     const auto rows_of = [&](const std::vector<std::uint64_t>& column) {
       return std::span<const std::uint64_t>(column).first(b.rows);
     };
-    to.append_actors({rows_of(b.columns[0]), rows_of(b.columns[1]), rows_of(b.columns[2]), rows_of(b.columns[3]),
-                      rows_of(b.columns[4]), b.pieces});
+    to.cut_actors({rows_of(b.columns[0]), rows_of(b.columns[1]), rows_of(b.columns[2]), rows_of(b.columns[3]),
+                   rows_of(b.columns[4]), b.pieces},
+                  b.cut);
   };
-  // Task 0 of each round compresses the block filled in the round before;
-  // the other tasks fill the slices of the next block.
+  // Tasks of a round: first the compression of the block filled in the
+  // round before, then the slices of the next block.
   block_buffers* filled = nullptr;
   for (std::size_t first = 0; first < n || filled; first += block) {
     block_buffers* next = nullptr;
@@ -767,13 +771,16 @@ void simulation::capture_actors(const std::vector<actor*>& all, const std::vecto
       next->first = first;
       next->rows = std::min(block, n - first);
     }
-    const std::size_t offset = filled ? 1 : 0;
-    executor_->for_ranges(offset + (next ? slices_of(*next) : 0), 1, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t task = begin; task < end; ++task) {
-        if (task < offset) append(*filled);
-        else fill_slice(*next, task - offset);
-      }
-    });
+    const std::size_t compressing = filled ? filled->cut.tasks() : 0;
+    executor_->for_ranges(compressing + (next ? slices_of(*next) : 0), 1,
+                          [&](std::size_t begin, std::size_t end, unsigned) {
+                            for (std::size_t task = begin; task < end; ++task) {
+                              if (task < compressing) to.encode_actors(filled->cut, task);
+                              else fill_slice(*next, task - compressing);
+                            }
+                          });
+    if (filled) to.store_actors(filled->cut);
+    if (next) cut(*next);
     filled = next;
   }
 }
