@@ -69,9 +69,15 @@ class Mpirun:
         hostfile.write_text("".join(f"{n.name} slots={ranks_per_node}\n" for n in nodes))
         return ["--hostfile", str(hostfile), "--map-by", f"ppr:{ranks_per_node}:node"]
 
-    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
+    # mpirun passes other hosts' ranks only the variables named with -x.
+    export_option = "-x"
+
+    def command(self, nodes, ranks_per_node, ranks, argv, workdir, exports=()):
+        """The launch; `exports` names environment variables every rank
+        must see."""
         where = [] if self.virtual else self.placement(nodes, ranks_per_node, workdir)
-        return [self.program, "-n", str(ranks), *where, *self.extra, *argv]
+        passed = [arg for name in exports for arg in (self.export_option, name)] if self.export_option else []
+        return [self.program, "-n", str(ranks), *where, *passed, *self.extra, *argv]
 
     def environment(self):
         """Open MPI settings for the launch. When a rank dies, mpirun sends the
@@ -114,6 +120,7 @@ class Hydra(Mpirun):
     died, not its rank."""
     name = "mpiexec (Hydra)"
     host_option = "-hosts"
+    export_option = None   # Hydra passes every variable by default
 
     def placement(self, nodes, ranks_per_node, workdir):
         hostfile = workdir / "hostfile"
@@ -165,8 +172,8 @@ class Srun:
         is the cluster's KillWait, a Slurm setting."""
         return {}
 
-    def command(self, nodes, ranks_per_node, ranks, argv, workdir):
-        del workdir
+    def command(self, nodes, ranks_per_node, ranks, argv, workdir, exports=()):
+        del workdir, exports   # srun passes every variable (--export=ALL, its default)
         even = [f"--ntasks-per-node={ranks_per_node}"] if ranks == len(nodes) * ranks_per_node else []
         return ["srun", "--no-kill", "--kill-on-bad-exit=1", f"--nodes={len(nodes)}", f"--ntasks={ranks}", *even,
                 "--nodelist=" + ",".join(n.name for n in nodes), *self.extra, *argv]

@@ -13,6 +13,7 @@ that dies or freezes stops beating. Either way the supervisor tells the other
 ranks to exit and goes on with the recovery, without waiting for the launcher.
 """
 
+import secrets
 import selectors
 import socket
 import threading
@@ -20,6 +21,8 @@ import time
 from dataclasses import dataclass
 
 from .launchers import KAIROS_STATUSES
+
+TOKEN_VARIABLE = "KAIROS_SUPERVISOR_TOKEN"   # read by kairos (engine/src/cli/supervisor_link.cpp)
 
 
 @dataclass
@@ -51,6 +54,10 @@ class Liveness:
         self._server = socket.create_server(("", 0), family=socket.AF_INET6, dualstack_ipv6=True) \
             if socket.has_dualstack_ipv6() else socket.create_server(("", 0))
         self.address = f"{advertised_host}:{self._server.getsockname()[1]}"
+        # Given to this launch's ranks in their environment (TOKEN_VARIABLE):
+        # a hello without it is not one of our ranks and is ignored, so a
+        # stray connection that says hello and closes is never a loss.
+        self.token = secrets.token_hex(16)
         self._lock = threading.Lock()
         self._lines = {}           # socket -> RankLine (None until its hello)
         self._buffers = {}
@@ -143,7 +150,8 @@ class Liveness:
             *complete, self._buffers[conn] = self._buffers[conn].split(b"\n")
             for text in complete:
                 words = text.decode(errors="replace").split()
-                if words[:1] == ["hello"] and len(words) == 4 and words[1].isdigit() and words[2].isdigit():
+                if words[:1] == ["hello"] and len(words) == 5 and words[1].isdigit() and words[2].isdigit() \
+                        and words[4] == self.token and line is None:
                     line = self._lines[conn] = RankLine(int(words[1]), int(words[2]), words[3], now)
                 elif line and words[:1] == ["end"] and len(words) == 2 and words[1].isdigit():
                     line.ended = int(words[1])

@@ -257,9 +257,11 @@ class Supervisor:
             # user's (a more frequent one serves as well).
             kairos += ["--progress-every", f"{self.watchdog.progress_interval():g}"]
         kairos += self._node_flags(used, per_node)
+        exports = []
         if heard:
             kairos += ["--supervisor", heard.address, "--supervisor-beat", f"{heard.beat_interval():g}"]
-        command = self.launcher.command(used, per_node, ranks, kairos, self.journal.path.parent)
+            exports.append(liveness.TOKEN_VARIABLE)
+        command = self.launcher.command(used, per_node, ranks, kairos, self.journal.path.parent, exports)
         return command, used, per_node, ranks
 
     # -- the loop ------------------------------------------------------
@@ -276,7 +278,8 @@ class Supervisor:
             heard = liveness.Liveness(self.o.supervisor_address, self.o.rank_timeout) if self.o.rank_timeout else None
             command, used, per_node, ranks = self._command(resume, heard)
             self.first_ranks = self.first_ranks or ranks
-            self.attempt = Attempt(command, self._checkpoint_cost, self.environment,
+            environment = dict(self.environment, **({liveness.TOKEN_VARIABLE: heard.token} if heard else {}))
+            self.attempt = Attempt(command, self._checkpoint_cost, environment,
                                    show_progress=self._user_wants_progress(), ranks_heard=heard)
             self.journal.state(attempt=self.recoveries, launcher_pid=self.attempt.process.pid, ranks=ranks,
                                ranks_per_node=per_node, resumed=resume, command=command,

@@ -4,6 +4,8 @@ by kairos-launch's liveness module), exercised with real kairos processes:
 
     rank_liveness.py KAIROS MPIEXEC
 
+- hellos without the launch's token (kairos-launch gives it to its ranks in
+  KAIROS_SUPERVISOR_TOKEN) are ignored, and a stranger that closes is no loss;
 - a run that finishes says hello, beats, says "end 0", and is never lost;
 - a run that fails on its own says "end 2" (a scenario error): the
   supervisor must leave the verdict to the launcher;
@@ -16,6 +18,7 @@ by kairos-launch's liveness module), exercised with real kairos processes:
 """
 import os
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -24,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "checkpoint"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "launch"))
 from harness import PHOLD, Kairos, check, fail, phold  # noqa: E402
-from kairos_launch.liveness import Liveness  # noqa: E402
+from kairos_launch.liveness import TOKEN_VARIABLE, Liveness  # noqa: E402
 
 LONG = phold(2_000_000, lps=256)   # minutes of simulation: ended by the test
 
@@ -42,9 +45,28 @@ def supervised(heard, beat=0.1):
     return ["--supervisor", heard.address, "--supervisor-beat", str(beat)]
 
 
+def token(heard):
+    """The environment kairos-launch gives its ranks: this launch's token."""
+    return {TOKEN_VARIABLE: heard.token}
+
+
+def strangers(heard):
+    """Connections that say hello without this launch's token, then close:
+    none of them is a rank, so none may be taken for a lost one."""
+    port = int(heard.address.rsplit(":", 1)[1])
+    for hello in ("hello 0 1 nowhere\n", "hello 0 1 nowhere 0123456789abcdef0123456789abcdef\n",
+                  f"hello 0 1 nowhere {heard.token}x\n"):
+        with socket.create_connection(("127.0.0.1", port)) as stray:
+            stray.sendall(hello.encode())
+    time.sleep(0.3)
+    check(heard.connected() == 0 and heard.losses() == [],
+          f"hellos without the launch's token are ignored, and their closing is no loss ({heard.losses()})")
+
+
 def finishes(k, tmp):
     heard = Liveness("127.0.0.1", timeout=2)
-    result = k.run(0, ["run", PHOLD, *phold(300), "--output", f"{tmp}/fine", *supervised(heard)])
+    strangers(heard)
+    result = k.run(0, ["run", PHOLD, *phold(300), "--output", f"{tmp}/fine", *supervised(heard)], env=token(heard))
     time.sleep(0.3)   # the reading thread sees the end of the connection
     check(heard.connected() == 1, "the rank said hello")
     check(heard.losses() == [], f"a run that finishes is never lost ({heard.losses()})")
@@ -56,7 +78,7 @@ def finishes(k, tmp):
 def fails_on_its_own(k, tmp):
     heard = Liveness("127.0.0.1", timeout=2)
     result = k.run(0, ["run", PHOLD, "--set", "phold.lps=-3", "--output", f"{tmp}/bad", *supervised(heard)],
-                   check=False)
+                   env=token(heard), check=False)
     time.sleep(0.3)
     check(result.returncode == 2, f"a scenario error exits 2 (got {result.returncode})")
     check(heard.ending_on_its_own(), "the rank said it ends with status 2 before it went")
@@ -67,7 +89,7 @@ def fails_on_its_own(k, tmp):
 def killed_and_frozen(k, tmp):
     for how, sig in (("closed", signal.SIGKILL), ("silent", signal.SIGSTOP)):
         heard = Liveness("127.0.0.1", timeout=1.5)
-        job = k.start(0, ["run", PHOLD, *LONG, "--output", f"{tmp}/{how}", *supervised(heard)])
+        job = k.start(0, ["run", PHOLD, *LONG, "--output", f"{tmp}/{how}", *supervised(heard)], env=token(heard))
         wait_until(lambda: heard.connected() == 1, 30, "the rank connects")
         time.sleep(2)   # beats keep a busy rank alive well past the timeout
         check(heard.losses() == [], "a busy rank that beats is not lost")
@@ -86,7 +108,7 @@ def killed_and_frozen(k, tmp):
 
 def told_to_stop(k, tmp):
     heard = Liveness("127.0.0.1", timeout=5)
-    job = k.start(2, ["run", PHOLD, *LONG, "--output", f"{tmp}/stop", *supervised(heard)])
+    job = k.start(2, ["run", PHOLD, *LONG, "--output", f"{tmp}/stop", *supervised(heard)], env=token(heard))
     wait_until(lambda: heard.connected() == 2, 60, "both ranks connect")
     heard.stop_others("rank 9 on nowhere was lost (test)")
     try:

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -92,7 +93,11 @@ supervisor_link::supervisor_link(const std::string& address, double beat_seconds
     return;
   }
   wake_ = eventfd(0, EFD_CLOEXEC);
-  if (wake_ < 0 || !send_line(fmt::format("hello {} {} {}", rank, getpid(), host))) {
+  // The launch's token, from the environment (a command line is visible to
+  // every user of the node): the supervisor hears only its own ranks.
+  const char* token = std::getenv("KAIROS_SUPERVISOR_TOKEN");
+  const std::string hello = fmt::format("hello {} {} {}{}{}", rank, getpid(), host, token ? " " : "", token ? token : "");
+  if (wake_ < 0 || !send_line(hello)) {
     std::fprintf(stderr, "kairos: warning: rank %d lost its supervisor at %s at once; it runs watched by its "
                          "launcher alone\n", rank, address.c_str());
     if (wake_ >= 0) close(wake_);

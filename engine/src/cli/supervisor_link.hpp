@@ -10,9 +10,13 @@
 // rank's beats.
 //
 // The protocol is one line per message, over TCP:
-//   rank -> supervisor: "hello RANK PID HOST", then "beat" every beat
-//                       interval, then "end STATUS" when the rank ends on
-//                       its own (STATUS is kairos's exit status);
+//   rank -> supervisor: "hello RANK PID HOST TOKEN" (TOKEN from the
+//                       environment variable KAIROS_SUPERVISOR_TOKEN, which
+//                       the supervisor sets for its launch; left out when
+//                       unset, and the supervisor then ignores the rank),
+//                       then "beat" every beat interval, then "end STATUS"
+//                       when the rank ends on its own (STATUS is kairos's
+//                       exit status);
 //   supervisor -> rank: "stop REASON" when another rank was lost: the rank,
 //                       blocked with its dead peer, prints the reason and
 //                       exits with `ended_by_supervisor`.
