@@ -258,16 +258,38 @@ void shard_builder::append_actors(const actor_rows& rows) {
   store_actors(block);
 }
 
-void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais) {
+void shard_builder::cut_agenda(agenda_block& block) {
   impl& m = *impl_;
-  if (ticks.size() != aais.size()) throw checkpoint_error(fmt::format("{}: agenda columns of unequal length", m.name));
+  if (block.ticks.size() != block.aais.size())
+    throw checkpoint_error(fmt::format("{}: agenda columns of unequal length", m.name));
   if (!m.agenda) throw checkpoint_error(fmt::format("{}: agenda entries before begin_agenda", m.name));
-  const std::uint64_t end = m.agenda_rows + ticks.size();
+  block.first_row_ = m.agenda_rows;
+  m.agenda_rows += block.ticks.size();
+  block.encoded_.resize(block.ticks.empty() ? 0 : 2);
+}
+
+void shard_builder::encode_agenda(agenda_block& block, std::size_t task) const {
+  const impl& m = *impl_;
+  block.encoded_[task] = task == 0 ? m.agenda_tick.encode(block.ticks) : m.agenda_aai.encode(block.aais);
+}
+
+void shard_builder::store_agenda(agenda_block& block) {
+  impl& m = *impl_;
+  if (block.tasks() == 0) return;
+  const std::uint64_t end = block.first_row_ + block.ticks.size();
   m.agenda_tick.extend(m.f, end);
   m.agenda_aai.extend(m.f, end);
-  m.agenda_tick.write(m.f, m.agenda_rows, ticks);
-  m.agenda_aai.write(m.f, m.agenda_rows, aais);
-  m.agenda_rows = end;
+  m.agenda_tick.store(m.f, block.first_row_, block.encoded_[0]);
+  m.agenda_aai.store(m.f, block.first_row_, block.encoded_[1]);
+}
+
+void shard_builder::append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais) {
+  agenda_block block;
+  block.ticks.assign(ticks.begin(), ticks.end());
+  block.aais.assign(aais.begin(), aais.end());
+  cut_agenda(block);
+  for (std::size_t task = 0; task < block.tasks(); ++task) encode_agenda(block, task);
+  store_agenda(block);
 }
 
 void shard_builder::begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai) {

@@ -190,9 +190,25 @@ class shard_builder {
   void append_actors(const actor_rows& rows);
   /// Before the agenda's entries: the largest tick and AAI they hold.
   void begin_agenda(std::uint64_t max_tick, std::uint64_t max_aai);
-  /// The next entries of the agenda (ticks and AAIs of equal length), in
-  /// the order shard_content's agenda columns hold them: block_rows of
-  /// them, fewer only in the last block.
+  /// A block of the agenda's entries, in the same three steps as actors:
+  /// the caller fills `ticks` and `aais` (of equal length, block_rows of
+  /// them, fewer only in the last block, in the order shard_content's
+  /// agenda columns hold them); cut_agenda (one thread, blocks in order)
+  /// places them; encode_agenda (any thread, each task below tasks())
+  /// compresses a column; store_agenda (one thread, in order) writes them.
+  struct agenda_block {
+    std::vector<std::uint64_t> ticks, aais;
+    std::size_t tasks() const noexcept { return encoded_.size(); }
+
+   private:
+    friend class shard_builder;
+    std::uint64_t first_row_ = 0;
+    std::vector<std::vector<std::byte>> encoded_;  ///< tick, aai
+  };
+  void cut_agenda(agenda_block& block);
+  void encode_agenda(agenda_block& block, std::size_t task) const;
+  void store_agenda(agenda_block& block);
+  /// The three steps in turn, for entries held elsewhere.
   void append_agenda(std::span<const std::uint64_t> ticks, std::span<const std::uint64_t> aais);
   /// Everything but the actors and the agenda's entries, from `rest` (whose
   /// actor and agenda_tick / agenda_aai columns are not read; its

@@ -787,33 +787,61 @@ void simulation::capture_actors(const std::vector<actor*>& all, const std::vecto
 
 namespace {
 
-/// Gathers agenda entries into blocks of shard_builder::block_rows and hands
-/// each full one to the shard's image, reusing the same two buffers.
+/// Gathers agenda entries into blocks of shard_builder::block_rows. Full
+/// blocks wait, placed in the image, until the next round of the capture's
+/// tasks compresses them (encode), then are stored and reused.
 class agenda_blocks {
  public:
-  explicit agenda_blocks(checkpoint::shard_builder& to) : to_(to) {
-    ticks_.reserve(block);
-    aais_.reserve(block);
-  }
+  explicit agenda_blocks(checkpoint::shard_builder& to) : to_(to) { open_block(); }
   void add(tick_t tick, std::span<const aai_t> aais) {
     while (!aais.empty()) {
-      const std::size_t take = std::min(aais.size(), block - aais_.size());
-      ticks_.insert(ticks_.end(), take, tick);
-      aais_.insert(aais_.end(), aais.begin(), aais.begin() + static_cast<std::ptrdiff_t>(take));
+      checkpoint::shard_builder::agenda_block& b = *current_;
+      const std::size_t take = std::min(aais.size(), block - b.aais.size());
+      b.ticks.insert(b.ticks.end(), take, tick);
+      b.aais.insert(b.aais.end(), aais.begin(), aais.begin() + static_cast<std::ptrdiff_t>(take));
       aais = aais.subspan(take);
-      if (aais_.size() == block) flush();
+      if (b.aais.size() == block) close_block();
     }
   }
-  void flush() {
-    if (!aais_.empty()) to_.append_agenda(ticks_, aais_);
-    ticks_.clear();
-    aais_.clear();
+  /// After the last entry: the block short of a whole one waits too.
+  void close_last() {
+    if (!current_->aais.empty()) close_block();
+  }
+  /// Compression tasks of the blocks waiting, any thread, all at once.
+  std::size_t tasks() const noexcept { return 2 * waiting_.size(); }
+  void encode(std::size_t task) const { to_.encode_agenda(*waiting_[task / 2], task % 2); }
+  /// Stores the waiting blocks, in order (one thread).
+  void store() {
+    for (checkpoint::shard_builder::agenda_block* b : waiting_) {
+      to_.store_agenda(*b);
+      b->ticks.clear();
+      b->aais.clear();
+      spare_.push_back(b);
+    }
+    waiting_.clear();
   }
 
  private:
   static constexpr std::size_t block = checkpoint::shard_builder::block_rows;
+  void close_block() {
+    to_.cut_agenda(*current_);
+    waiting_.push_back(current_);
+    open_block();
+  }
+  void open_block() {
+    if (spare_.empty()) {
+      owned_.push_back(std::make_unique<checkpoint::shard_builder::agenda_block>());
+      owned_.back()->ticks.reserve(block);
+      owned_.back()->aais.reserve(block);
+      spare_.push_back(owned_.back().get());
+    }
+    current_ = spare_.back();
+    spare_.pop_back();
+  }
   checkpoint::shard_builder& to_;
-  std::vector<std::uint64_t> ticks_, aais_;
+  std::vector<std::unique_ptr<checkpoint::shard_builder::agenda_block>> owned_;
+  std::vector<checkpoint::shard_builder::agenda_block*> spare_, waiting_;
+  checkpoint::shard_builder::agenda_block* current_ = nullptr;
 };
 
 }  // namespace
@@ -823,8 +851,8 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
   // a shard's content does not depend on the order actors asked. Sorted tick
   // by tick (many small sorts instead of one over every entry), radix-style
   // since AAIs are integers, in batches of ticks of about a block's entries
-  // whose ticks are sorted on the worker threads; each batch goes into the
-  // shard's image before the next is sorted into the same vectors.
+  // whose ticks are sorted on the worker threads, while the same round's
+  // other tasks compress the blocks of the batch before.
   constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const bool may_hold_deleted = agenda_may_hold_gone_actors();
   const std::vector<tick_t> ticks = agenda_.ticks();  // in increasing order
@@ -848,8 +876,14 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
     std::size_t last = first, entries = 0;
     while (last < ticks.size() && (last == first || entries < block)) entries += buckets[last++]->size();
     if (live.size() < last - first) live.resize(last - first);
-    executor_->for_ranges(last - first, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
-      for (std::size_t k = begin; k < end; ++k) {
+    const std::size_t compressing = blocks.tasks();
+    executor_->for_ranges(compressing + (last - first), 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
+      for (std::size_t task = begin; task < end; ++task) {
+        if (task < compressing) {
+          blocks.encode(task);
+          continue;
+        }
+        const std::size_t k = task - compressing;
         const std::vector<aai_t>& bucket = *buckets[first + k];
         std::vector<aai_t>& aais = live[k];
         aais.assign(bucket.begin(), bucket.end());
@@ -859,6 +893,7 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
           std::erase_if(aais, [&](aai_t aai) { return table_.find(aai) == nullptr; });
       }
     });
+    blocks.store();
     for (std::size_t k = 0; k < last - first; ++k) blocks.add(ticks[first + k], live[k]);
     first = last;
   }
@@ -874,7 +909,12 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
     blocks.add(periodic[k].second.next, std::span(&periodic[k].first, 1));
     out.agenda_period[k] = periodic[k].second.period;
   }
-  blocks.flush();
+  blocks.close_last();
+  if (const std::size_t compressing = blocks.tasks(); compressing > 0)
+    executor_->for_ranges(compressing, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t task = begin; task < end; ++task) blocks.encode(task);
+    });
+  blocks.store();
 }
 
 void simulation::capture(checkpoint::shard_content& out, checkpoint::shard_builder& image,
