@@ -31,6 +31,13 @@ std::size_t split_grain_from_environment() {
   const char* text = std::getenv("KAIROS_SPLIT_GRAIN");
   return text ? std::strtoull(text, nullptr, 10) : 0;
 }
+
+/// Activations ahead whose actor a worker asks the memory for. An actor's
+/// first touch is a cache miss once a rank's actors outgrow the caches; the
+/// address of the next one comes from a lookup, so without a prefetch the
+/// misses follow one another instead of overlapping (the loop ran 20%
+/// slower than one that looked every actor up first, bench/RESULTS.md).
+constexpr std::size_t prefetch_distance = 16;
 }  // namespace
 
 simulation::simulation(const scenario& s, unsigned threads, transport& net) : simulation(s, threads, net, true) {}
@@ -318,7 +325,10 @@ void simulation::run_activations(timestamp now) {
   run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
-    for (std::size_t i = begin; i < end; ++i) activate(activations_[i], ctx, worker, now);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i + prefetch_distance < end) __builtin_prefetch(activations_[i + prefetch_distance].object);
+      activate(activations_[i], ctx, worker, now);
+    }
   });
 }
 
@@ -402,11 +412,14 @@ void simulation::run_due(timestamp now) {
   run_split(due_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
-    for (std::size_t i = begin; i < end; ++i)
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i + prefetch_distance < end)
+        if (const actor* ahead = table_.find(due_[i + prefetch_distance])) __builtin_prefetch(ahead);
       if (actor* a = table_.find(due_[i])) {  // gone if deleted since it asked
         activate({a, 0, 0, spontaneous}, ctx, worker, now);
         ++worker.activations;
       }
+    }
   });
   for (const auto& w : workers_) stats_.activations += w.activations;
 }
