@@ -4,7 +4,7 @@ checkpoint at tick 100, for each thread count, alternated over the repeats.
 Prints the checkpoint's time as kairos reports it (median, min-max) and the
 uncompressed bytes per second it stands for, counted as
 bench/checkpoint_bench.py counts them (states, plus the actor and agenda
-tables at 8 bytes a value, their size in memory), so the figure reads
+tables at 8 bytes a value, their size in memory; needs h5py), so the figure reads
 against issue 9's goal of 1 GB/s per rank. Digests must agree.
 
     /usr/bin/python3 bench/capture_threads.py [--lps 5000000] [--threads 1 2] [--repeats 3]
@@ -21,12 +21,14 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
-    import h5py
-except ImportError:   # a bare machine: times only
-    h5py = None
+    from checkpoint_bench import uncompressed_bytes
+except ImportError:   # no h5py on a bare machine: times only
+    uncompressed_bytes = None
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KAIROS = os.environ.get("KAIROS", os.path.join(ROOT, "build/bin/kairos"))
@@ -41,11 +43,8 @@ def once(lps, threads, out):
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     seconds = float(re.search(r"committed: .*, ([0-9.]+) s \(", done.stderr + done.stdout).group(1))
     digest = re.findall(r"digest=([0-9a-f]+)", done.stdout)[-1]
-    logical = 0
-    for path in glob.glob(f"{out}/checkpoints/*/ckpt-*/shard-*.h5") if h5py else []:
-        with h5py.File(path, "r") as f:
-            n = f["actors/aai"].shape[0]
-            logical += f["actors/state"].shape[0] + 5 * 8 * n + 2 * 8 * f["agenda/aai"].shape[0]
+    shards = glob.glob(f"{out}/checkpoints/*/ckpt-*/shard-*.h5") if uncompressed_bytes else []
+    logical = sum(uncompressed_bytes(path) for path in shards)
     return seconds, logical, digest
 
 

@@ -51,16 +51,18 @@ def dd_bandwidth(directory):
     return 1024 * 2**20 / seconds
 
 
+def uncompressed_bytes(path):
+    """Bytes a shard represents: the state payload plus its tables at 8
+    bytes a value, their size in memory (stored narrower)."""
+    with h5py.File(path, "r") as f:
+        return f["actors/state"].shape[0] + 5 * 8 * f["actors/aai"].shape[0] + 2 * 8 * f["agenda/aai"].shape[0]
+
+
 def compression(store, name):
-    logical = stored = files = 0
+    logical = files = 0
     for path in glob.glob(f"{store}/*/{name}/shard-*.h5"):
-        with h5py.File(path, "r") as f:
-            # Bytes the shard represents: the state payload plus its tables at
-            # 8 bytes a value, their size in memory (stored narrower).
-            n = f["actors/aai"].shape[0]
-            logical += f["actors/state"].shape[0] + 5 * 8 * n + 2 * 8 * f["agenda/aai"].shape[0]
+        logical += uncompressed_bytes(path)
         files += os.path.getsize(path)
-        stored += 1
     return logical, files
 
 
@@ -124,4 +126,5 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-main()
+if __name__ == "__main__":
+    main()

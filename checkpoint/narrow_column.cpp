@@ -65,9 +65,11 @@ narrow_column::narrow_column(const h5::file& f, hid_t parent, const std::string&
 std::vector<std::byte> narrow_column::encode(std::span<const std::uint64_t> values) const {
   if (values.size() > chunk_)
     throw checkpoint_error(fmt::format("{}: {} values for a chunk of {}", label_, values.size(), chunk_));
-  // Scratch per thread, reused: the chunk's raw bytes, zero past the values.
+  // Scratch per thread, reused: the chunk's raw bytes, zero past the values
+  // (only the last chunk of a column has bytes past them).
   thread_local std::vector<std::byte> raw;
-  raw.assign(chunk_ * width_, std::byte{0});
+  raw.resize(chunk_ * width_);
+  std::fill(raw.begin() + static_cast<std::ptrdiff_t>(values.size() * width_), raw.end(), std::byte{0});
   std::uint64_t largest = 0;
   switch (width_) {
     case 1: largest = narrow_into<std::uint8_t>(values, swap_bytes_, raw.data()); break;

@@ -140,6 +140,11 @@ const char* native_byte_order() noexcept { return std::endian::native == std::en
 namespace {
 constexpr std::size_t state_chunk = std::size_t{1} << 20;  // bytes
 constexpr std::array<const char*, 5> actor_columns = {"aai", "rng_counter", "creations", "class", "state_size"};
+
+/// The rows' tables in the order of actor_columns.
+std::array<std::span<const std::uint64_t>, actor_columns.size()> tables_of(const actor_rows& rows) {
+  return {rows.aai, rows.rng_counter, rows.creations, rows.class_index, rows.state_size};
+}
 }  // namespace
 
 struct shard_builder::impl {
@@ -210,11 +215,9 @@ void shard_builder::begin_actors(const std::vector<std::string>& classes, std::u
 
 void shard_builder::cut_actors(const actor_rows& rows, actor_block& block) {
   impl& m = *impl_;
-  const std::array<std::span<const std::uint64_t>, actor_columns.size()> columns = {
-      rows.aai, rows.rng_counter, rows.creations, rows.class_index, rows.state_size};
   const std::size_t n = rows.aai.size();
   if (!m.actors) throw checkpoint_error(fmt::format("{}: actor rows before begin_actors", m.name));
-  for (const auto& column : columns)
+  for (const auto& column : tables_of(rows))
     if (column.size() != n) throw checkpoint_error(fmt::format("{}: actor columns of unequal length", m.name));
   if (m.rows_written + n > m.rows_expected)
     throw checkpoint_error(fmt::format("{}: more actor rows than the {} announced", m.name, m.rows_expected));
@@ -231,9 +234,7 @@ void shard_builder::cut_actors(const actor_rows& rows, actor_block& block) {
 
 void shard_builder::encode_actors(actor_block& block, std::size_t task) const {
   const impl& m = *impl_;
-  const actor_rows& r = block.rows_;
-  const std::array<std::span<const std::uint64_t>, actor_columns.size()> columns = {
-      r.aai, r.rng_counter, r.creations, r.class_index, r.state_size};
+  const auto columns = tables_of(block.rows_);
   if (task < columns.size()) {
     block.encoded_[task] = columns[task].empty() ? std::vector<std::byte>{} : m.columns[task].encode(columns[task]);
     return;

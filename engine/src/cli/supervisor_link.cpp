@@ -95,8 +95,8 @@ supervisor_link::supervisor_link(const std::string& address, double beat_seconds
   wake_ = eventfd(0, EFD_CLOEXEC);
   // The launch's token, from the environment (a command line is visible to
   // every user of the node): the supervisor hears only its own ranks.
-  const char* token = std::getenv("KAIROS_SUPERVISOR_TOKEN");
-  const std::string hello = fmt::format("hello {} {} {}{}{}", rank, getpid(), host, token ? " " : "", token ? token : "");
+  std::string hello = fmt::format("hello {} {} {}", rank, getpid(), host);
+  if (const char* token = std::getenv("KAIROS_SUPERVISOR_TOKEN")) hello += fmt::format(" {}", token);
   if (wake_ < 0 || !send_line(hello)) {
     std::fprintf(stderr, "kairos: warning: rank %d lost its supervisor at %s at once; it runs watched by its "
                          "launcher alone\n", rank, address.c_str());

@@ -413,7 +413,7 @@ void simulation::run_due(timestamp now) {
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
     for (std::size_t i = begin; i < end; ++i) {
-      if (i + prefetch_distance < end)
+      if (i + prefetch_distance < end)  // looked up twice: the first lookup also brings its slot in
         if (const actor* ahead = table_.find(due_[i + prefetch_distance])) __builtin_prefetch(ahead);
       if (actor* a = table_.find(due_[i])) {  // gone if deleted since it asked
         activate({a, 0, 0, spontaneous}, ctx, worker, now);

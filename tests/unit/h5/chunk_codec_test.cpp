@@ -55,12 +55,14 @@ struct case_of {
 class ChunkCodec : public ::testing::TestWithParam<int> {};
 
 TEST_P(ChunkCodec, EncodesWhatHdf5StoresAndReadsBack) {
+  // Stored in this machine's byte order, so that the raw chunk is the
+  // memory's bytes on any machine (byte order is narrow_column's job).
+  const bool big = H5Tget_order(H5T_NATIVE_UINT32) == H5T_ORDER_BE;
   const case_of cases[] = {{H5T_NATIVE_UINT8, H5T_STD_U8LE, 1, false},
-                           {H5T_NATIVE_UINT32, H5T_STD_U32LE, 4, true},
-                           {H5T_NATIVE_UINT64, H5T_STD_U64LE, 8, true}};
+                           {H5T_NATIVE_UINT32, big ? H5T_STD_U32BE : H5T_STD_U32LE, 4, true},
+                           {H5T_NATIVE_UINT64, big ? H5T_STD_U64BE : H5T_STD_U64LE, 8, true}};
   const case_of c = cases[GetParam()];
-  const std::vector<std::byte> data = values(c.width);  // native order: the stored order on little-endian machines
-  if (H5Tget_order(c.stored) != H5Tget_order(c.memory) && c.width > 1) GTEST_SKIP() << "a big-endian machine";
+  const std::vector<std::byte> data = values(c.width);
 
   file f = file::create_in_memory("codec.h5");
   const handle by_hdf5 = f.create_column(f.id(), "by_hdf5", c.stored, length, chunk, c.shuffle);
