@@ -63,12 +63,13 @@ class scheduler final : public kairos::actor {
   scheduler() = default;  // blank, for loading
   explicit scheduler(kairos::actor_init& init);
   void on_first_diasca(kairos::context& ctx);
-  void act_spontaneous(kairos::context& ctx) { ctx.record(probe_, static_cast<double>(ctx.now())); }
-  template <class A> void serialize(A& ar, unsigned) { ar & a_ & b_ & withdraw_a_; }
+  void act_spontaneous(kairos::context& ctx);
+  template <class A> void serialize(A& ar, unsigned) { ar & a_ & b_ & withdraw_a_ & withdraw_a_at_b_; }
 
  private:
   kairos::tick_t a_, b_;
   bool withdraw_a_;
+  bool withdraw_a_at_b_;  ///< withdraws `a` at tick `b` (asked at tick 0): another diasca, maybe another worker
   kairos::probe_id probe_;
 };
 

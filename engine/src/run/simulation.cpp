@@ -65,6 +65,7 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       probes_(s.probe_patterns) {
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
+  withdrawn_.resize(n);
   lanes_.resize(n);
   for (routing_lane& lane : lanes_) lane.outgoing.resize(static_cast<std::size_t>(net_.size()));
   arenas_[0].resize(n + 2);
@@ -329,6 +330,7 @@ void simulation::run_activations(timestamp now) {
       if (i + prefetch_distance < end) __builtin_prefetch(activations_[i + prefetch_distance].object);
       activate(activations_[i], ctx, worker, now);
     }
+    file_schedules(w);
   });
 }
 
@@ -420,6 +422,7 @@ void simulation::run_due(timestamp now) {
         ++worker.activations;
       }
     }
+    file_schedules(w);
   });
   for (const auto& w : workers_) stats_.activations += w.activations;
 }
@@ -645,29 +648,43 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
   apply_schedules();
 }
 
+void simulation::file_schedules(unsigned lane) {
+  // In the order the actors asked: an actor's calls in a diasca all come
+  // from one worker. Its entries of earlier diascas may be in other lanes;
+  // a withdraw reaches those at the end of the diasca (apply_schedules),
+  // when nothing else writes to them.
+  detail::worker_state& worker = workers_[lane];
+  for (const detail::schedule_record& s : worker.schedules) {
+    if (s.withdraw) {
+      agenda_.withdraw(lane, s.tick, s.aai);
+      withdrawn_[lane].entries.emplace_back(s.tick, s.aai);
+    } else {
+      agenda_.schedule(lane, s.tick, s.aai);
+    }
+  }
+  worker.schedules.clear();
+}
+
 void simulation::apply_schedules() {
-  // Per worker, in the order the actors asked: an actor's schedule and
-  // withdraw calls all come from one worker, so their order is kept. Each
-  // agenda shard takes the records of its own ticks, the shards in parallel
-  // when there are enough records to be worth it.
+  // The activations' calls are in their lanes already (file_schedules);
+  // hooks' calls (end of tick) are filed here, the lanes in parallel when
+  // there are enough of them to be worth it.
   std::size_t records = 0;
   for (const auto& w : workers_) records += w.schedules.size();
   constexpr std::size_t parallel_from = 512;
-  const unsigned shards = agenda_.shard_count();
-  const auto apply_shards = [&](std::size_t first, std::size_t last, unsigned) {
-    const bool every_shard = first == 0 && last == shards;
-    for (const auto& w : workers_)
-      for (const detail::schedule_record& s : w.schedules) {
-        if (!every_shard) {
-          const unsigned shard = agenda_.shard_of(s.tick);
-          if (shard < first || shard >= last) continue;
-        }
-        if (s.withdraw) agenda_.withdraw(s.tick, s.aai);
-        else agenda_.schedule(s.tick, s.aai);
-      }
+  const auto file_lanes = [&](std::size_t first, std::size_t last, unsigned) {
+    for (std::size_t lane = first; lane < last; ++lane) file_schedules(static_cast<unsigned>(lane));
   };
-  if (shards > 1 && (records >= parallel_from || split_.pinned())) executor_->for_ranges(shards, 1, apply_shards);
-  else apply_shards(0, shards, 0);
+  if (records > 0) {
+    if (workers_.size() > 1 && (records >= parallel_from || split_.pinned()))
+      executor_->for_ranges(workers_.size(), 1, file_lanes);
+    else
+      file_lanes(0, workers_.size(), 0);
+  }
+  for (unsigned lane = 0; lane < withdrawn_.size(); ++lane) {
+    for (const auto& [tick, aai] : withdrawn_[lane].entries) agenda_.withdraw_elsewhere(lane, tick, aai);
+    withdrawn_[lane].entries.clear();
+  }
   // Periodic activations are keyed by actor, not tick: one pass, in order.
   for (const auto& w : workers_)
     for (const detail::periodic_record& p : w.periodic) {
@@ -869,14 +886,11 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
   constexpr std::size_t block = checkpoint::shard_builder::block_rows;
   const bool may_hold_deleted = agenda_may_hold_gone_actors();
   const std::vector<tick_t> ticks = agenda_.ticks();  // in increasing order
-  std::vector<const std::vector<aai_t>*> buckets(ticks.size());  // looked up once
+  std::vector<std::size_t> entries_at(ticks.size());
+  for (std::size_t k = 0; k < ticks.size(); ++k) entries_at[k] = agenda_.bucket_size(ticks[k]);
   // The largest tick and AAI, so that the shard stores them narrow.
   tick_t max_tick = ticks.empty() ? 0 : ticks.back();
-  aai_t max_aai = 0;
-  for (std::size_t k = 0; k < ticks.size(); ++k) {
-    buckets[k] = &agenda_.bucket(ticks[k]);
-    if (!buckets[k]->empty()) max_aai = std::max(max_aai, *std::max_element(buckets[k]->begin(), buckets[k]->end()));
-  }
+  aai_t max_aai = agenda_.largest_aai();
   for (const auto& [aai, activation] : agenda_.periodic_activations()) {
     max_tick = std::max(max_tick, activation.next);
     max_aai = std::max(max_aai, aai);
@@ -887,7 +901,7 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
   std::vector<std::vector<aai_t>> scratch(executor_->concurrency());  // per worker, for the sort
   for (std::size_t first = 0; first < ticks.size();) {
     std::size_t last = first, entries = 0;
-    while (last < ticks.size() && (last == first || entries < block)) entries += buckets[last++]->size();
+    while (last < ticks.size() && (last == first || entries < block)) entries += entries_at[last++];
     if (live.size() < last - first) live.resize(last - first);
     const std::size_t compressing = blocks.tasks();
     executor_->for_ranges(compressing + (last - first), 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
@@ -897,9 +911,8 @@ void simulation::capture_agenda(checkpoint::shard_content& out, checkpoint::shar
           continue;
         }
         const std::size_t k = task - compressing;
-        const std::vector<aai_t>& bucket = *buckets[first + k];
         std::vector<aai_t>& aais = live[k];
-        aais.assign(bucket.begin(), bucket.end());
+        agenda_.bucket(ticks[first + k], aais);
         radix_sort(aais, max_aai, scratch[worker]);
         aais.erase(std::unique(aais.begin(), aais.end()), aais.end());
         if (may_hold_deleted)  // in AAI order: cache-friendly
@@ -1017,7 +1030,7 @@ void simulation::restore(restored_state&& restored) {
     std::string().swap(block.archive);
   }
   for (const auto& [tick, aai, period] : restored.agenda) {
-    if (period == 0) agenda_.schedule(tick, aai);
+    if (period == 0) agenda_.schedule(0, tick, aai);
     else agenda_.schedule_every(aai, tick, period);
   }
   for (const timed_message& m : restored.timed) timed_.add(m, restored.timed_payloads.data() + m.offset);

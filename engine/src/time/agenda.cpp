@@ -1,7 +1,6 @@
 #include "time/agenda.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <functional>
 
 namespace kairos {
@@ -12,9 +11,14 @@ namespace {
 constexpr aai_t dense_limit = aai_t{1} << 28;
 }  // namespace
 
-agenda::agenda(unsigned shards) : shards_(std::bit_ceil(std::max(shards, 1u))), shard_mask_(shards_.size() - 1) {}
+agenda::agenda(unsigned lanes) : lanes_(std::max(lanes, 1u)) {}
 
-void agenda::shard::schedule(tick_t tick, aai_t aai) {
+void agenda::withdraw_elsewhere(unsigned lane, tick_t tick, aai_t aai) {
+  for (unsigned l = 0; l < lanes_.size(); ++l)
+    if (l != lane) lanes_[l].withdraw(tick, aai);
+}
+
+void agenda::lane::schedule(tick_t tick, aai_t aai) {
   auto [it, inserted] = buckets.try_emplace(tick);
   if (inserted) {
     if (!spare.empty()) {
@@ -27,7 +31,7 @@ void agenda::shard::schedule(tick_t tick, aai_t aai) {
   it->second.push_back(aai);
 }
 
-void agenda::shard::withdraw(tick_t tick, aai_t aai) {
+void agenda::lane::withdraw(tick_t tick, aai_t aai) {
   const auto it = buckets.find(tick);
   if (it == buckets.end()) return;
   std::erase(it->second, aai);
@@ -37,14 +41,14 @@ void agenda::shard::withdraw(tick_t tick, aai_t aai) {
   prune();
 }
 
-void agenda::shard::prune() {
+void agenda::lane::prune() {
   while (!heap.empty() && !buckets.contains(heap.front())) {
     std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
     heap.pop_back();
   }
 }
 
-std::vector<aai_t> agenda::shard::take(tick_t tick) {
+std::vector<aai_t> agenda::lane::take(tick_t tick) {
   const auto it = buckets.find(tick);
   if (it == buckets.end()) return {};
   std::vector<aai_t> bucket = std::move(it->second);
@@ -53,7 +57,7 @@ std::vector<aai_t> agenda::shard::take(tick_t tick) {
   return bucket;
 }
 
-void agenda::shard::recycle(std::vector<aai_t>&& bucket) {
+void agenda::lane::recycle(std::vector<aai_t>&& bucket) {
   bucket.clear();
   if (bucket.capacity() > 0) spare.push_back(std::move(bucket));
 }
@@ -74,12 +78,13 @@ void agenda::stop_every(aai_t aai) {
   every_.erase(it);
 }
 
-tick_t agenda::next_tick() const noexcept {
-  if (shards_.size() == 1) return std::min(shards_[0].next_tick(), every_buckets_.next_tick());
-  tick_t next = every_buckets_.next_tick();
-  for (const shard& s : shards_) next = std::min(next, s.next_tick());
+tick_t agenda::next_one_off_tick() const noexcept {
+  tick_t next = no_tick;
+  for (const lane& l : lanes_) next = std::min(next, l.next_tick());
   return next;
 }
+
+tick_t agenda::next_tick() const noexcept { return std::min(next_one_off_tick(), every_buckets_.next_tick()); }
 
 bool agenda::first_sighting(aai_t aai) {
   if (aai >= dense_limit) return seen_sparse_.insert(aai).second;
@@ -93,12 +98,12 @@ bool agenda::first_sighting(aai_t aai) {
 
 void agenda::take(tick_t tick, std::vector<aai_t>& out) {
   out.clear();
-  shard& s = shards_[shard_of(tick)];
-  std::vector<aai_t> bucket = s.take(tick);
-  out.reserve(bucket.size());
-  for (aai_t aai : bucket)
-    if (first_sighting(aai)) out.push_back(aai);
-  s.recycle(std::move(bucket));
+  for (lane& l : lanes_) {
+    std::vector<aai_t> bucket = l.take(tick);
+    for (aai_t aai : bucket)
+      if (first_sighting(aai)) out.push_back(aai);
+    l.recycle(std::move(bucket));
+  }
 
   if (every_buckets_.next_tick() == tick) {
     std::vector<aai_t> periodic_bucket = every_buckets_.take(tick);
@@ -122,17 +127,33 @@ void agenda::take(tick_t tick, std::vector<aai_t>& out) {
 
 std::vector<tick_t> agenda::ticks() const {
   std::vector<tick_t> out;
-  for (const shard& s : shards_)
-    for (const auto& [tick, bucket] : s.buckets) out.push_back(tick);
+  for (const lane& l : lanes_)
+    for (const auto& [tick, bucket] : l.buckets) out.push_back(tick);
   std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
-const std::vector<aai_t>& agenda::bucket(tick_t tick) const {
-  static const std::vector<aai_t> none;
-  const shard& s = shards_[shard_of(tick)];
-  const auto it = s.buckets.find(tick);
-  return it == s.buckets.end() ? none : it->second;
+std::size_t agenda::bucket_size(tick_t tick) const {
+  std::size_t size = 0;
+  for (const lane& l : lanes_)
+    if (const auto it = l.buckets.find(tick); it != l.buckets.end()) size += it->second.size();
+  return size;
+}
+
+void agenda::bucket(tick_t tick, std::vector<aai_t>& out) const {
+  out.clear();
+  for (const lane& l : lanes_)
+    if (const auto it = l.buckets.find(tick); it != l.buckets.end())
+      out.insert(out.end(), it->second.begin(), it->second.end());
+}
+
+aai_t agenda::largest_aai() const {
+  aai_t largest = 0;
+  for (const lane& l : lanes_)
+    for (const auto& [tick, bucket] : l.buckets)
+      if (!bucket.empty()) largest = std::max(largest, *std::max_element(bucket.begin(), bucket.end()));
+  return largest;
 }
 
 }  // namespace kairos

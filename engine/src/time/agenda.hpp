@@ -26,22 +26,30 @@ namespace kairos {
 /// a periodic actor costs one entry whatever the run's length. Stopping or
 /// changing a period withdraws the old next-tick entry.
 ///
-/// Ticks are spread over shards (tick modulo the shard count), so that the
-/// end of a diasca can apply its schedules on several threads at once: calls
-/// for ticks of different shards may run concurrently; everything else is
-/// for one thread at a time.
+/// One-off activations are kept in lanes, one per worker thread: a worker
+/// files the schedule and withdraw calls of the activations it ran in its
+/// own lane, on its own thread, while the others run theirs, so the end of
+/// a diasca has none left to apply (it was the largest serial part of a
+/// diasca). An actor asks from one worker in a diasca but from any over a
+/// run, so its entries may lie in several lanes: taking a tick merges them
+/// (each actor once), and a withdraw reaches the other lanes at the end of
+/// the diasca. The order of the entries of a tick depends on the lanes; no
+/// result does (the due actors of a tick are run in no particular order).
+///
+/// Calls on different lanes (schedule, withdraw) may run concurrently;
+/// everything else is for one thread at a time.
 class agenda {
  public:
-  /// At least `shards` shards: the next power of two, so that finding a
-  /// tick's shard is a mask, not a division.
-  explicit agenda(unsigned shards = 1);
+  /// `lanes` lanes (at least one).
+  explicit agenda(unsigned lanes = 1);
 
-  unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
-  unsigned shard_of(tick_t tick) const noexcept { return static_cast<unsigned>(tick & shard_mask_); }
+  unsigned lane_count() const noexcept { return static_cast<unsigned>(lanes_.size()); }
 
-  void schedule(tick_t tick, aai_t aai) { shards_[shard_of(tick)].schedule(tick, aai); }
-  /// Removes every entry of `aai` at `tick`.
-  void withdraw(tick_t tick, aai_t aai) { shards_[shard_of(tick)].withdraw(tick, aai); }
+  void schedule(unsigned lane, tick_t tick, aai_t aai) { lanes_[lane].schedule(tick, aai); }
+  /// Removes every entry of `aai` at `tick` from one lane.
+  void withdraw(unsigned lane, tick_t tick, aai_t aai) { lanes_[lane].withdraw(tick, aai); }
+  /// Removes every entry of `aai` at `tick` from every lane but `lane`.
+  void withdraw_elsewhere(unsigned lane, tick_t tick, aai_t aai);
   /// `aai` acts at `first`, then every `period` (>= 1) ticks after, until
   /// stop_every; a later call replaces the earlier. For one thread at a time.
   void schedule_every(aai_t aai, tick_t first, tick_t period);
@@ -67,19 +75,25 @@ class agenda {
   template <class IsAlive>
   void drop_gone(const IsAlive& is_alive);
   /// Takes the actors scheduled at `tick` into `out` (cleared first), each
-  /// once, in the order they asked, then the periodic actors due then, whose
-  /// next activations it files. `tick` must be next_tick() or earlier.
+  /// once, lane by lane in the order each lane got them, then the periodic
+  /// actors due then, whose next activations it files. `tick` must be
+  /// next_tick() or earlier.
   void take(tick_t tick, std::vector<aai_t>& out);
-  /// The ticks to come of one-off activations, in increasing order.
+  /// The ticks to come of one-off activations, in increasing order, each
+  /// once.
   std::vector<tick_t> ticks() const;
-  /// The actors that asked for a one-off activation at `tick`, in the order
-  /// they asked, duplicates and entries of deleted actors included (empty if
-  /// none).
-  const std::vector<aai_t>& bucket(tick_t tick) const;
+  /// How many one-off entries `tick` has, over all lanes.
+  std::size_t bucket_size(tick_t tick) const;
+  /// The actors that asked for a one-off activation at `tick`, lane by lane,
+  /// duplicates and entries of deleted actors included, into `out` (cleared
+  /// first; empty if none).
+  void bucket(tick_t tick, std::vector<aai_t>& out) const;
+  /// The largest AAI with a one-off entry (0 if none).
+  aai_t largest_aai() const;
 
  private:
-  /// The buckets of the ticks of one shard.
-  struct shard {
+  /// The buckets of the ticks of one lane.
+  struct lane {
     void schedule(tick_t tick, aai_t aai);
     /// Removes `aai`'s entries at `tick`, and the bucket if none is left.
     void withdraw(tick_t tick, aai_t aai);
@@ -100,14 +114,17 @@ class agenda {
     std::vector<std::vector<aai_t>> spare;   // emptied buckets, reused to avoid allocation
   };
 
+  /// Smallest tick of a one-off entry, or no_tick.
+  tick_t next_one_off_tick() const noexcept;
   /// Marks AAIs already taken: a bitmap for the dense scenario range, a hash
   /// set beyond. Cleared after each take, touching only what was set.
   bool first_sighting(aai_t aai);
 
-  std::vector<shard> shards_;
-  tick_t shard_mask_;
+  /// Each on its own cache lines: lanes are written by different threads.
+  struct alignas(128) padded_lane : lane {};
+  std::vector<padded_lane> lanes_;
   std::unordered_map<aai_t, periodic> every_;
-  shard every_buckets_;  ///< the periodic actors' next ticks
+  lane every_buckets_;  ///< the periodic actors' next ticks
   std::vector<std::uint64_t> seen_bits_;
   std::unordered_set<aai_t> seen_sparse_;
 };
@@ -115,15 +132,17 @@ class agenda {
 template <class IsAlive>
 void agenda::drop_gone(const IsAlive& is_alive) {
   for (;;) {
-    shard* first = nullptr;
-    for (shard& s : shards_)
-      if (s.next_tick() != no_tick && (first == nullptr || s.next_tick() < first->next_tick())) first = &s;
-    if (first == nullptr) return;
-    const tick_t tick = first->next_tick();
-    std::vector<aai_t>& bucket = first->buckets.at(tick);  // the heap's top always has one
-    bucket.erase(bucket.begin(), std::find_if(bucket.begin(), bucket.end(), is_alive));
-    if (!bucket.empty()) return;
-    first->drop(tick);
+    const tick_t tick = next_one_off_tick();
+    if (tick == no_tick) return;
+    bool live_left = false;
+    for (lane& l : lanes_) {
+      if (l.next_tick() != tick) continue;
+      std::vector<aai_t>& bucket = l.buckets.at(tick);  // the heap's top always has one
+      bucket.erase(bucket.begin(), std::find_if(bucket.begin(), bucket.end(), is_alive));
+      if (bucket.empty()) l.drop(tick);
+      else live_left = true;
+    }
+    if (live_left) return;
   }
 }
 

@@ -80,6 +80,28 @@ params = { a = 9, b = 7, withdraw_a = true }
   EXPECT_EQ(out.stats.ticks_simulated, 2u);  // 0 and 7
 }
 
+TEST(TimeModel, AWithdrawAtALaterTickReachesTheEntryWhicheverWorkerFiledIt) {
+  // Each worker files its actors' schedules in its own agenda lane; an
+  // actor asks for tick 9 at tick 0 and withdraws it at tick 4, most likely
+  // on another worker for some of the 300 (every diasca is split one actor
+  // per chunk). None may run at 9, and tick 9 is not visited.
+  const kairos_test::split_every_diasca split;
+  for (unsigned threads : {1u, 2u, 4u}) {
+    const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.scheduler"
+count = 300
+params = { a = 9, b = 4, withdraw_a_at_b = true }
+)",
+                              threads);
+    ASSERT_EQ(out.probes.at("scheduler").size(), 300u) << threads << " threads";
+    for (const auto& sample : out.probes.at("scheduler")) EXPECT_EQ(sample.tick, 4u) << threads << " threads";
+    EXPECT_EQ(out.stats.last_tick, 4u) << threads << " threads";
+    EXPECT_EQ(out.stats.ticks_simulated, 2u) << threads << " threads";  // 0 and 4
+  }
+}
+
 TEST(TimeModel, ATickOnlyDeletedActorsAskedForIsNotVisited) {
   // The deleter asks for ticks 5 and 40 and is gone at 5. A checkpoint
   // after tick 5 holds no entry at 40, so a restarted run would end at 20:

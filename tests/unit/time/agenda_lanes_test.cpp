@@ -1,0 +1,164 @@
+// The agenda's lanes: an actor's entries may lie in several lanes (it ran on
+// different workers over a run); taking a tick, listing ticks, withdrawing
+// and dropping the ticks of deleted actors must see them all, as one agenda
+// would. Checked against a plain reference model over random calls, and
+// with lanes written by concurrent threads.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "time/agenda.hpp"
+
+namespace kairos {
+namespace {
+
+std::vector<aai_t> sorted(std::vector<aai_t> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(AgendaLanes, TakeMergesTheLanesAndGivesEachActorOnce) {
+  agenda a(3);
+  a.schedule(0, 10, 7);
+  a.schedule(2, 10, 7);  // the same actor, asked from another worker
+  a.schedule(1, 10, 4);
+  a.schedule(2, 12, 9);
+  EXPECT_EQ(a.next_tick(), 10u);
+  EXPECT_EQ(a.ticks(), (std::vector<tick_t>{10, 12}));  // each tick once
+  EXPECT_EQ(a.bucket_size(10), 3u);
+  EXPECT_EQ(a.largest_aai(), 9u);
+  std::vector<aai_t> due;
+  a.take(10, due);
+  EXPECT_EQ(sorted(due), (std::vector<aai_t>{4, 7}));
+  EXPECT_EQ(a.next_tick(), 12u);
+  a.take(12, due);
+  EXPECT_EQ(due, (std::vector<aai_t>{9}));
+  EXPECT_EQ(a.next_tick(), no_tick);
+}
+
+TEST(AgendaLanes, AWithdrawReachesEveryLane) {
+  agenda a(4);
+  a.schedule(0, 5, 1);
+  a.schedule(3, 5, 1);
+  a.schedule(1, 8, 2);
+  // Actor 1 withdraws tick 5 on worker 2: its own lane first, the others at
+  // the end of the diasca. The tick, left empty everywhere, is not visited.
+  a.withdraw(2, 5, 1);
+  a.withdraw_elsewhere(2, 5, 1);
+  EXPECT_EQ(a.next_tick(), 8u);
+  EXPECT_EQ(a.ticks(), (std::vector<tick_t>{8}));
+  EXPECT_EQ(a.bucket_size(5), 0u);
+}
+
+TEST(AgendaLanes, ATickOfGoneActorsInEveryLaneIsDropped) {
+  agenda a(2);
+  a.schedule(0, 3, 100);
+  a.schedule(1, 3, 101);
+  a.schedule(1, 6, 102);
+  a.schedule(0, 6, 100);
+  const auto alive = [](aai_t aai) { return aai == 102; };
+  a.drop_gone(alive);
+  // Tick 3 had only gone actors, in both lanes: dropped. Tick 6 keeps its
+  // live actor, so it stays (its gone entry is skipped when taken).
+  EXPECT_EQ(a.next_tick(), 6u);
+  std::vector<aai_t> bucket;
+  a.bucket(6, bucket);
+  EXPECT_NE(std::find(bucket.begin(), bucket.end(), 102u), bucket.end());
+}
+
+// The reference: one multiset of actors per tick.
+struct reference {
+  std::map<tick_t, std::multiset<aai_t>> entries;
+  void schedule(tick_t t, aai_t aai) { entries[t].insert(aai); }
+  void withdraw(tick_t t, aai_t aai) {
+    const auto it = entries.find(t);
+    if (it == entries.end()) return;
+    it->second.erase(aai);
+    if (it->second.empty()) entries.erase(it);
+  }
+  tick_t next_tick() const { return entries.empty() ? no_tick : entries.begin()->first; }
+  std::vector<aai_t> take(tick_t t) {
+    std::vector<aai_t> out;
+    if (const auto it = entries.find(t); it != entries.end()) {
+      std::set<aai_t> once(it->second.begin(), it->second.end());
+      out.assign(once.begin(), once.end());
+      entries.erase(it);
+    }
+    return out;
+  }
+};
+
+TEST(AgendaLanes, RandomCallsOnRandomLanesMatchOneAgenda) {
+  std::mt19937_64 random(7);
+  for (const unsigned lanes : {1u, 2u, 5u, 16u}) {
+    agenda a(lanes);
+    reference r;
+    tick_t now = 0;
+    for (int step = 0; step < 20000; ++step) {
+      const unsigned lane = static_cast<unsigned>(random() % lanes);
+      const aai_t aai = random() % 50;
+      const tick_t tick = now + 1 + random() % 20;
+      switch (random() % 8) {
+        case 0: {  // a withdraw, as the end of a diasca completes it
+          a.withdraw(lane, tick, aai);
+          a.withdraw_elsewhere(lane, tick, aai);
+          r.withdraw(tick, aai);
+          break;
+        }
+        case 1: {  // the next tick comes
+          ASSERT_EQ(a.next_tick(), r.next_tick()) << lanes << " lanes, step " << step;
+          if (r.next_tick() == no_tick) break;
+          now = r.next_tick();
+          std::vector<aai_t> due;
+          a.take(now, due);
+          ASSERT_EQ(sorted(due), r.take(now)) << lanes << " lanes, tick " << now;
+          break;
+        }
+        default:
+          a.schedule(lane, tick, aai);
+          r.schedule(tick, aai);
+      }
+    }
+    std::vector<tick_t> expected_ticks;
+    for (const auto& [tick, actors] : r.entries) {
+      expected_ticks.push_back(tick);
+      std::vector<aai_t> bucket;
+      a.bucket(tick, bucket);
+      EXPECT_EQ(sorted(bucket), std::vector<aai_t>(actors.begin(), actors.end())) << "tick " << tick;
+    }
+    EXPECT_EQ(a.ticks(), expected_ticks) << lanes << " lanes";
+  }
+}
+
+TEST(AgendaLanes, LanesWrittenByConcurrentThreadsLoseNothing) {
+  constexpr unsigned lanes = 4;
+  constexpr aai_t per_lane = 20000;
+  agenda a(lanes);
+  std::vector<std::thread> threads;
+  for (unsigned lane = 0; lane < lanes; ++lane)
+    threads.emplace_back([&a, lane] {
+      for (aai_t k = 0; k < per_lane; ++k) {
+        const aai_t aai = lane * per_lane + k;
+        a.schedule(lane, 1 + aai % 97, aai);
+        if (aai % 5 == 0) a.withdraw(lane, 1 + aai % 97, aai);
+      }
+    });
+  for (std::thread& t : threads) t.join();
+  std::vector<aai_t> all, due;
+  while (a.next_tick() != no_tick) {
+    a.take(a.next_tick(), due);
+    all.insert(all.end(), due.begin(), due.end());
+  }
+  std::vector<aai_t> expected;
+  for (aai_t aai = 0; aai < lanes * per_lane; ++aai)
+    if (aai % 5 != 0) expected.push_back(aai);
+  EXPECT_EQ(sorted(all), expected);
+}
+
+}  // namespace
+}  // namespace kairos
