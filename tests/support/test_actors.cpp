@@ -29,6 +29,7 @@ scheduler::scheduler(kairos::actor_init& init)
       b_(init.get<kairos::tick_t>("b")),
       withdraw_a_(init.get_or("withdraw_a", false)),
       withdraw_a_at_b_(init.get_or("withdraw_a_at_b", false)),
+      ask_a_at_b_(init.get_or("ask_a_at_b", false)),
       probe_(init.probe("scheduler", {"tick"})) {}
 
 void scheduler::on_first_diasca(kairos::context& ctx) {
@@ -40,6 +41,7 @@ void scheduler::on_first_diasca(kairos::context& ctx) {
 void scheduler::act_spontaneous(kairos::context& ctx) {
   ctx.record(probe_, static_cast<double>(ctx.now()));
   if (withdraw_a_at_b_ && ctx.now() == b_) ctx.withdraw(a_);
+  if (ask_a_at_b_ && ctx.now() == b_) ctx.schedule_at(a_);
 }
 
 creator::creator(kairos::actor_init& init)
@@ -103,7 +105,8 @@ void sampler::act_spontaneous(kairos::context& ctx) {
 KAIROS_REGISTER_ACTOR(pinger, "test.pinger", {"peer", ""}, {"at", ""}, {"count", ""});
 KAIROS_REGISTER_ACTOR(ponger, "test.ponger");
 KAIROS_REGISTER_ACTOR(self_aware, "test.self_aware");
-KAIROS_REGISTER_ACTOR(scheduler, "test.scheduler", {"a", ""}, {"b", ""}, {"withdraw_a", ""}, {"withdraw_a_at_b", ""});
+KAIROS_REGISTER_ACTOR(scheduler, "test.scheduler", {"a", ""}, {"b", ""}, {"withdraw_a", ""}, {"withdraw_a_at_b", ""},
+                      {"ask_a_at_b", ""});
 KAIROS_REGISTER_ACTOR(creator, "test.creator", {"at", ""}, {"children", ""});
 KAIROS_REGISTER_ACTOR(child, "test.child");
 KAIROS_REGISTER_ACTOR(timed_sender, "test.timed_sender", {"peer", ""}, {"at", ""}, {"delay", ""}, {"count", ""},

@@ -64,12 +64,15 @@ class scheduler final : public kairos::actor {
   explicit scheduler(kairos::actor_init& init);
   void on_first_diasca(kairos::context& ctx);
   void act_spontaneous(kairos::context& ctx);
-  template <class A> void serialize(A& ar, unsigned) { ar & a_ & b_ & withdraw_a_ & withdraw_a_at_b_; }
+  template <class A> void serialize(A& ar, unsigned) { ar & a_ & b_ & withdraw_a_ & withdraw_a_at_b_ & ask_a_at_b_; }
 
  private:
   kairos::tick_t a_, b_;
   bool withdraw_a_;
-  bool withdraw_a_at_b_;  ///< withdraws `a` at tick `b` (asked at tick 0): another diasca, maybe another worker
+  // At tick `b`, in another diasca than the first (maybe on another
+  // worker), withdraws `a`, or asks for it again.
+  bool withdraw_a_at_b_;
+  bool ask_a_at_b_;
   kairos::probe_id probe_;
 };
 

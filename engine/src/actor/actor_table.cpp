@@ -6,14 +6,19 @@
 namespace kairos {
 
 actor_table::actor_table(const std::vector<const class_info*>& classes, const scenario_slots& slots)
-    : classes_(classes), slots_(slots), dense_(slots.count(), nullptr) {
+    : classes_(classes), slots_(slots), dense_(slots.count(), nullptr), dense_claims_(slots.count(), 0) {
   for (const class_info* c : classes) pools_.push_back(std::make_unique<actor_pool>(c->size, c->align));
 }
 
 actor_table::~actor_table() {
   for (actor* a : dense_)
     if (a) class_of(*a).destroy(*a);
-  for (auto& [aai, a] : created_) class_of(*a).destroy(*a);
+  for (auto& [aai, c] : created_) class_of(*c.object).destroy(*c.object);
+}
+
+void actor_table::reset_claims() {
+  std::fill(dense_claims_.begin(), dense_claims_.end(), std::uint16_t{0});
+  for (auto& [aai, c] : created_) c.claim = 0;
 }
 
 bool actor_table::insert(actor& a) {
@@ -22,7 +27,7 @@ bool actor_table::insert(actor& a) {
     const std::uint64_t s = slots_.slot_of(aai);
     if (s == scenario_slots::none || dense_[s]) return false;
     dense_[s] = &a;
-  } else if (!created_.emplace(aai, &a).second) {
+  } else if (!created_.emplace(aai, created_actor{&a}).second) {
     return false;
   }
   ++size_;
@@ -34,7 +39,7 @@ bool actor_table::erase(aai_t aai) {
   if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
     a = std::exchange(dense_[s], nullptr);
   } else if (const auto it = created_.find(aai); it != created_.end()) {
-    a = it->second;
+    a = it->second.object;
     created_.erase(it);
   }
   if (!a) return false;
@@ -48,7 +53,7 @@ bool actor_table::erase(aai_t aai) {
 std::vector<actor*> actor_table::created_actors() const {
   std::vector<actor*> out;
   out.reserve(created_.size());
-  for (const auto& [aai, a] : created_) out.push_back(a);
+  for (const auto& [aai, c] : created_) out.push_back(c.object);
   return out;
 }
 
@@ -69,7 +74,7 @@ std::vector<actor*> actor_table::sorted_by_aai() const {
   }
   // Created AAIs are above every scenario one, so only this tail needs sorting.
   const auto scenario_end = static_cast<std::ptrdiff_t>(out.size());
-  for (const auto& [aai, a] : created_) out.push_back(a);
+  for (const auto& [aai, c] : created_) out.push_back(c.object);
   std::sort(out.begin() + scenario_end, out.end(), by_aai);
   return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -16,6 +17,10 @@ namespace kairos {
 /// are found by direct indexing on their slot (scenario_slots: one pointer
 /// per actor hosted, nothing for the others); actors created at run time
 /// through a hash map. Objects live in one pool per class.
+///
+/// Each actor also has a claim stamp, so that of the workers running the
+/// actors due at a tick, one runs each actor once even where it asked for
+/// the tick several times (claim).
 class actor_table {
  public:
   /// `slots` must outlive the table.
@@ -26,7 +31,36 @@ class actor_table {
     if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) return dense_[s];
     if (created_.empty()) return nullptr;
     const auto it = created_.find(aai);
-    return it == created_.end() ? nullptr : it->second;
+    return it == created_.end() ? nullptr : it->second.object;
+  }
+
+  /// Claim rounds run from 1 to max_claim_round; reset_claims() must come
+  /// before round 1 is used again.
+  static constexpr std::uint16_t max_claim_round = UINT16_MAX;
+  /// The actor of `aai` if it lives here and nobody claimed it in `round`
+  /// yet (the caller then has it), else null. Thread-safe: of concurrent
+  /// claims of one actor in one round, exactly one gets it.
+  actor* claim(aai_t aai, std::uint16_t round) noexcept {
+    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
+      actor* a = dense_[s];
+      return a && std::atomic_ref(dense_claims_[s]).exchange(round, std::memory_order_relaxed) != round ? a : nullptr;
+    }
+    if (created_.empty()) return nullptr;
+    const auto it = created_.find(aai);
+    if (it == created_.end()) return nullptr;
+    return std::atomic_ref(it->second.claim).exchange(round, std::memory_order_relaxed) != round ? it->second.object
+                                                                                                 : nullptr;
+  }
+  /// Every actor unclaimed, for claim rounds to start again from 1.
+  void reset_claims();
+  /// Asks the memory for what claim(aai) will touch, ahead of time.
+  void prefetch_claim(aai_t aai) const noexcept {
+    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
+      __builtin_prefetch(&dense_claims_[s]);
+      if (const actor* a = dense_[s]) __builtin_prefetch(a);
+    } else if (const actor* a = find(aai)) {
+      __builtin_prefetch(a);
+    }
   }
 
   /// Adds a constructed actor; false if its AAI is already in use (or is a
@@ -55,7 +89,12 @@ class actor_table {
   const scenario_slots& slots_;
   std::vector<std::unique_ptr<actor_pool>> pools_;
   std::vector<actor*> dense_;
-  std::unordered_map<aai_t, actor*> created_;
+  std::vector<std::uint16_t> dense_claims_;  ///< per slot: the last claim round that took its actor
+  struct created_actor {
+    actor* object;
+    std::uint16_t claim = 0;  ///< as dense_claims_
+  };
+  std::unordered_map<aai_t, created_actor> created_;
   std::uint64_t size_ = 0;
 };
 

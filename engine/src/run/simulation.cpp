@@ -66,6 +66,7 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
   withdrawn_.resize(n);
+  due_cursors_ = std::make_unique<due_cursor[]>(agenda_.lane_count() + 1);
   lanes_.resize(n);
   for (routing_lane& lane : lanes_) lane.outgoing.resize(static_cast<std::size_t>(net_.size()));
   arenas_[0].resize(n + 2);
@@ -266,7 +267,7 @@ void simulation::run_diascas(tick_t tick, bool start, const EndDiasca& end) {
   // messages due, plus, at the very start, every scenario actor for its
   // on_first_diasca (nothing can be due at tick 0: schedules and timed
   // messages are for later ticks).
-  agenda_.take(tick, due_);
+  agenda_.take(tick);
   inbox_.clear();
   stats_.ticks_simulated++;
   stats_.last_tick = tick;
@@ -321,6 +322,26 @@ void simulation::run_split(std::size_t n, const RangeFn& run_range) {
                 grain >= n ? 1 : workers);
 }
 
+template <class WorkerFn>
+void simulation::run_on_workers(std::size_t n, const WorkerFn& run_worker) {
+  const unsigned workers = executor_->concurrency();
+  if (workers == 1) {
+    run_worker(0, std::max<std::size_t>(n, 1));
+    return;
+  }
+  const std::size_t grain = split_.grain(n, workers);
+  const auto start = std::chrono::steady_clock::now();
+  if (grain >= n) {
+    run_worker(0, std::max<std::size_t>(n, 1));
+  } else {
+    // One task per worker: each runs until nothing is left to claim, so a
+    // worker that gets a second task (or one that gets none) changes nothing.
+    executor_->for_ranges(workers, 1, [&](std::size_t, std::size_t, unsigned w) { run_worker(w, grain); });
+  }
+  split_.record(n, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                grain >= n ? 1 : workers);
+}
+
 void simulation::run_activations(timestamp now) {
   stats_.activations += activations_.size();
   run_split(activations_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
@@ -335,8 +356,31 @@ void simulation::run_activations(timestamp now) {
 }
 
 void simulation::run_diasca_zero(timestamp now) {
-  if (timed_.next_tick() == now.tick) run_due_and_timed(now);
-  else run_due(now);
+  if (timed_.next_tick() == now.tick) {
+    collect_due();
+    run_due_and_timed(now);
+  } else {
+    run_due(now);
+  }
+}
+
+std::uint16_t simulation::next_claim_round() {
+  if (claim_round_ == actor_table::max_claim_round) {
+    table_.reset_claims();
+    claim_round_ = 0;
+  }
+  return ++claim_round_;
+}
+
+void simulation::collect_due() {
+  const std::uint16_t round = next_claim_round();
+  due_.clear();
+  const auto collect = [&](std::span<const aai_t> entries) {
+    for (const aai_t aai : entries)
+      if (table_.claim(aai, round)) due_.push_back(aai);  // once, and not if deleted since it asked
+  };
+  for (unsigned lane = 0; lane < agenda_.lane_count(); ++lane) collect(agenda_.taken(lane));
+  collect(agenda_.taken_periodic());
 }
 
 void simulation::run_due_and_timed(timestamp now) {
@@ -408,18 +452,36 @@ void simulation::run_due_and_timed(timestamp now) {
 }
 
 void simulation::run_due(timestamp now) {
-  // Looking the due actors up is a cache miss each: the workers do it, in
-  // their own chunks, rather than the rank's thread before the split.
+  // Each worker runs the actors of its own agenda lane first (those it ran
+  // when they asked, likely still in its caches), then helps with the other
+  // lanes and the periodic actors, a chunk at a time. An actor due in
+  // several lanes runs once: whoever claims it first runs it.
+  const unsigned lanes = agenda_.lane_count();
+  const auto list = [&](unsigned k) { return k < lanes ? agenda_.taken(k) : agenda_.taken_periodic(); };
+  std::size_t n = 0;
+  for (unsigned k = 0; k <= lanes; ++k) {
+    n += list(k).size();
+    due_cursors_[k].next.store(0, std::memory_order_relaxed);
+  }
+  const std::uint16_t round = next_claim_round();
   for (auto& w : workers_) w.activations = 0;
-  run_split(due_.size(), [&](std::size_t begin, std::size_t end, unsigned w) {
+  run_on_workers(n, [&](unsigned w, std::size_t chunk) {
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (i + prefetch_distance < end)  // looked up twice: the first lookup also brings its slot in
-        if (const actor* ahead = table_.find(due_[i + prefetch_distance])) __builtin_prefetch(ahead);
-      if (actor* a = table_.find(due_[i])) {  // gone if deleted since it asked
-        activate({a, 0, 0, spontaneous}, ctx, worker, now);
-        ++worker.activations;
+    for (unsigned k = 0; k <= lanes; ++k) {
+      const unsigned from = (w + k) % (lanes + 1);
+      const std::span<const aai_t> due = list(from);
+      std::atomic<std::size_t>& cursor = due_cursors_[from].next;
+      for (std::size_t begin; (begin = cursor.fetch_add(chunk, std::memory_order_relaxed)) < due.size();) {
+        const std::size_t end = std::min(begin + chunk, due.size());
+        for (std::size_t i = begin; i < std::min(begin + prefetch_distance, end); ++i) table_.prefetch_claim(due[i]);
+        for (std::size_t i = begin; i < end; ++i) {
+          if (i + prefetch_distance < end) table_.prefetch_claim(due[i + prefetch_distance]);
+          if (actor* a = table_.claim(due[i], round)) {  // not if deleted since it asked, nor twice
+            activate({a, 0, 0, spontaneous}, ctx, worker, now);
+            ++worker.activations;
+          }
+        }
       }
     }
     file_schedules(w);

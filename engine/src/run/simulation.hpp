@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -232,12 +233,22 @@ class simulation final : private detail::engine_services {
   /// measured cost says it pays (one worker: a direct call).
   template <class RangeFn>
   void run_split(std::size_t n, const RangeFn& run_range);
+  /// Runs run_worker(worker, chunk) on every worker, for n items that it
+  /// claims `chunk` at a time, as the measured cost says it pays (else one
+  /// call on this thread, with a chunk of n).
+  template <class WorkerFn>
+  void run_on_workers(std::size_t n, const WorkerFn& run_worker);
   void run_activations(timestamp now);
   /// Diasca 0 of a tick: the actors the agenda has due, and the receivers
   /// of the timed messages due.
   void run_diasca_zero(timestamp now);
+  /// The actors the agenda has due, straight from its lanes.
   void run_due(timestamp now);
   void run_due_and_timed(timestamp now);
+  /// The actors the agenda has due, each once, into due_.
+  void collect_due();
+  /// The next round of actor_table::claim.
+  std::uint16_t next_claim_round();
   void run_scenario_first_diascas(timestamp now);
   void activate(const activation& a, context& ctx, detail::worker_state& worker, timestamp now);
   [[noreturn]] void report_failures();
@@ -328,6 +339,13 @@ class simulation final : private detail::engine_services {
   static constexpr std::size_t merge_from_receivers = 16;
   static constexpr std::size_t merge_from_due = 256;
   std::vector<aai_t> due_scratch_;  ///< the radix sort's buffer, reused
+  std::uint16_t claim_round_ = 0;
+  /// Per list of due actors (the agenda's lanes, then its periodic
+  /// actors): the first entry no worker has claimed yet.
+  struct alignas(128) due_cursor {
+    std::atomic<std::size_t> next{0};
+  };
+  std::unique_ptr<due_cursor[]> due_cursors_;
   std::vector<std::pair<aai_t, actor*>> created_;
   /// A worker's routed messages, when the end of a diasca runs on the
   /// workers: those for this rank, and those for each other rank.

@@ -5,12 +5,6 @@
 
 namespace kairos {
 
-namespace {
-// AAIs below this are tracked in the bitmap (at most 32 MiB of bits); the
-// rest, created actors among them, in a hash set.
-constexpr aai_t dense_limit = aai_t{1} << 28;
-}  // namespace
-
 agenda::agenda(unsigned lanes) : lanes_(std::max(lanes, 1u)) {}
 
 void agenda::withdraw_elsewhere(unsigned lane, tick_t tick, aai_t aai) {
@@ -86,43 +80,23 @@ tick_t agenda::next_one_off_tick() const noexcept {
 
 tick_t agenda::next_tick() const noexcept { return std::min(next_one_off_tick(), every_buckets_.next_tick()); }
 
-bool agenda::first_sighting(aai_t aai) {
-  if (aai >= dense_limit) return seen_sparse_.insert(aai).second;
-  const std::size_t word = aai >> 6;
-  if (word >= seen_bits_.size()) seen_bits_.resize(std::max(word + 1, 2 * seen_bits_.size()), 0);
-  const std::uint64_t bit = std::uint64_t{1} << (aai & 63);
-  if (seen_bits_[word] & bit) return false;
-  seen_bits_[word] |= bit;
-  return true;
+void agenda::lane::take_into_taken(tick_t tick) {
+  recycle(std::move(taken));
+  taken = take(tick);
 }
 
-void agenda::take(tick_t tick, std::vector<aai_t>& out) {
-  out.clear();
-  for (lane& l : lanes_) {
-    std::vector<aai_t> bucket = l.take(tick);
-    for (aai_t aai : bucket)
-      if (first_sighting(aai)) out.push_back(aai);
-    l.recycle(std::move(bucket));
-  }
-
-  if (every_buckets_.next_tick() == tick) {
-    std::vector<aai_t> periodic_bucket = every_buckets_.take(tick);
-    for (aai_t aai : periodic_bucket) {
-      periodic& p = every_.at(aai);  // there: stopping or re-timing withdraws the entry
-      if (p.period < no_tick - tick) {
-        p.next = tick + p.period;
-        every_buckets_.schedule(p.next, aai);
-      } else {
-        every_.erase(aai);  // its next tick is past the last one a run can reach
-      }
-      if (first_sighting(aai)) out.push_back(aai);
+void agenda::take(tick_t tick) {
+  for (lane& l : lanes_) l.take_into_taken(tick);
+  every_buckets_.take_into_taken(tick);
+  for (aai_t aai : every_buckets_.taken) {
+    periodic& p = every_.at(aai);  // there: stopping or re-timing withdraws the entry
+    if (p.period < no_tick - tick) {
+      p.next = tick + p.period;
+      every_buckets_.schedule(p.next, aai);
+    } else {
+      every_.erase(aai);  // its next tick is past the last one a run can reach
     }
-    every_buckets_.recycle(std::move(periodic_bucket));
   }
-
-  for (aai_t aai : out)
-    if (aai < dense_limit) seen_bits_[aai >> 6] = 0;
-  seen_sparse_.clear();
 }
 
 std::vector<tick_t> agenda::ticks() const {

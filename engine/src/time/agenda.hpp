@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "kairos/core/types.hpp"
@@ -30,11 +30,15 @@ namespace kairos {
 /// files the schedule and withdraw calls of the activations it ran in its
 /// own lane, on its own thread, while the others run theirs, so the end of
 /// a diasca has none left to apply (it was the largest serial part of a
-/// diasca). An actor asks from one worker in a diasca but from any over a
-/// run, so its entries may lie in several lanes: taking a tick merges them
-/// (each actor once), and a withdraw reaches the other lanes at the end of
-/// the diasca. The order of the entries of a tick depends on the lanes; no
-/// result does (the due actors of a tick are run in no particular order).
+/// diasca). Taking a tick leaves each lane's entries in that lane, for the
+/// workers to run in parallel, each its own lane first: those are the
+/// actors it ran when they asked, likely still in its caches. An actor asks
+/// from one worker in a diasca but from any over a run, so its entries may
+/// lie in several lanes: whoever runs the entries of a tick runs each actor
+/// once (actor_table::claim), and a withdraw reaches the other lanes at the
+/// end of the diasca. The order of the entries of a tick depends on the
+/// lanes; no result does (the due actors of a tick run in no particular
+/// order).
 ///
 /// Calls on different lanes (schedule, withdraw) may run concurrently;
 /// everything else is for one thread at a time.
@@ -74,11 +78,14 @@ class agenda {
   /// looked at once: it is dropped as it is seen.
   template <class IsAlive>
   void drop_gone(const IsAlive& is_alive);
-  /// Takes the actors scheduled at `tick` into `out` (cleared first), each
-  /// once, lane by lane in the order each lane got them, then the periodic
-  /// actors due then, whose next activations it files. `tick` must be
-  /// next_tick() or earlier.
-  void take(tick_t tick, std::vector<aai_t>& out);
+  /// Takes the entries of `tick` out of the agenda: lane by lane into
+  /// taken(lane), in the order each lane got them, and the periodic actors
+  /// due then into taken_periodic(), filing their next activations. An
+  /// actor may be there more than once. `tick` must be next_tick() or
+  /// earlier; the entries taken before are dropped.
+  void take(tick_t tick);
+  std::span<const aai_t> taken(unsigned lane) const noexcept { return lanes_[lane].taken; }
+  std::span<const aai_t> taken_periodic() const noexcept { return every_buckets_.taken; }
   /// The ticks to come of one-off activations, in increasing order, each
   /// once.
   std::vector<tick_t> ticks() const;
@@ -108,25 +115,22 @@ class agenda {
     void drop(tick_t tick) { recycle(take(tick)); }
     /// Gives an emptied bucket back for reuse.
     void recycle(std::vector<aai_t>&& bucket);
+    /// Moves the bucket of `tick` into `taken`, whose previous entries go.
+    void take_into_taken(tick_t tick);
 
     std::unordered_map<tick_t, std::vector<aai_t>> buckets;
     std::vector<tick_t> heap;                // ticks of buckets, min-heap (stale ones below the top)
     std::vector<std::vector<aai_t>> spare;   // emptied buckets, reused to avoid allocation
+    std::vector<aai_t> taken;                // the entries of the tick taken last
   };
 
   /// Smallest tick of a one-off entry, or no_tick.
   tick_t next_one_off_tick() const noexcept;
-  /// Marks AAIs already taken: a bitmap for the dense scenario range, a hash
-  /// set beyond. Cleared after each take, touching only what was set.
-  bool first_sighting(aai_t aai);
-
   /// Each on its own cache lines: lanes are written by different threads.
   struct alignas(128) padded_lane : lane {};
   std::vector<padded_lane> lanes_;
   std::unordered_map<aai_t, periodic> every_;
   lane every_buckets_;  ///< the periodic actors' next ticks
-  std::vector<std::uint64_t> seen_bits_;
-  std::unordered_set<aai_t> seen_sparse_;
 };
 
 template <class IsAlive>

@@ -1,6 +1,8 @@
 // The time model of docs/design.md §2, one rule per test.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "harness.hpp"
 #include "kairos/actor/actor.hpp"
 #include "split_every_diasca.hpp"
@@ -99,6 +101,27 @@ params = { a = 9, b = 4, withdraw_a_at_b = true }
     for (const auto& sample : out.probes.at("scheduler")) EXPECT_EQ(sample.tick, 4u) << threads << " threads";
     EXPECT_EQ(out.stats.last_tick, 4u) << threads << " threads";
     EXPECT_EQ(out.stats.ticks_simulated, 2u) << threads << " threads";  // 0 and 4
+  }
+}
+
+TEST(TimeModel, AnActorThatAskedForATickFromSeveralWorkersRunsThereOnce) {
+  // Asked for at tick 0 and again at tick 4, likely from two workers' agenda
+  // lanes for some of the 300: the workers running tick 9 take the entries
+  // of every lane, and each actor runs once.
+  const kairos_test::split_every_diasca split;
+  for (unsigned threads : {1u, 2u, 4u}) {
+    const auto out = run_text(R"(
+[simulation]
+[[actors]]
+class = "test.scheduler"
+count = 300
+params = { a = 9, b = 4, ask_a_at_b = true }
+)",
+                              threads);
+    std::map<kairos::tick_t, int> runs;
+    for (const auto& sample : out.probes.at("scheduler")) ++runs[sample.tick];
+    EXPECT_EQ(runs, (std::map<kairos::tick_t, int>{{4, 300}, {9, 300}})) << threads << " threads";
+    EXPECT_EQ(out.stats.activations, 300u * 3) << threads << " threads";  // first diasca, 4 and 9
   }
 }
 
