@@ -110,6 +110,27 @@ TEST(Periodic, AOneOffActivationOnAPeriodicTickRunsOnce) {
   EXPECT_EQ(ticks_of(off_period), (std::vector<kairos::tick_t>{3, 6, 7, 9, 12, 15, 18}));
 }
 
+TEST(Periodic, ActorsStillRunOnceAfterTheClaimStampsWrapAround) {
+  // Each tick's due actors are claimed in a new round of a 16-bit stamp,
+  // which starts again from 1 after 65535 ticks that had actors due (here
+  // actor 0's, every tick). Actor 1 is claimed in round 5 (tick 5), and is
+  // next due when round 5 comes again (tick 65540): it must still run.
+  const auto out = kairos_test::run_text(R"(
+[simulation]
+stop_tick = 70001
+[[actors]]
+class = "test.ticker"
+params = { period = 1, also_at = 65537 }
+[[actors]]
+class = "test.ticker"
+params = { period = 65535, first = 5 }
+)");
+  const std::vector<kairos::tick_t> every_tick = ticks_of(out, 0);
+  ASSERT_EQ(every_tick.size(), 70000u);  // once each, the one-off at 65537 included
+  for (std::size_t k = 0; k < every_tick.size(); ++k) ASSERT_EQ(every_tick[k], k + 1) << "activation " << k;
+  EXPECT_EQ(ticks_of(out, 1), (std::vector<kairos::tick_t>{5, 65540}));
+}
+
 TEST(Periodic, TheSameOnAnyThreadCount) {
   const std::string toml = tickers("period = 3, first = 2, switch_after = 4, new_period = 5", "stop_tick = 200", 5000);
   EXPECT_EQ(kairos_test::run_text(toml, 1).digest, kairos_test::run_text(toml, 3).digest);
