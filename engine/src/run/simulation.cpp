@@ -65,7 +65,6 @@ simulation::simulation(const scenario& s, unsigned threads, transport& net, bool
       probes_(s.probe_patterns) {
   const unsigned n = executor_->concurrency();
   workers_.resize(n);
-  withdrawn_.resize(n);
   due_cursors_ = std::make_unique<due_cursor[]>(agenda_.lane_count() + 1);
   lanes_.resize(n);
   for (routing_lane& lane : lanes_) lane.outgoing.resize(static_cast<std::size_t>(net_.size()));
@@ -712,17 +711,11 @@ void simulation::apply_local_effects(timestamp now, diasca_report& report) {
 
 void simulation::file_schedules(unsigned lane) {
   // In the order the actors asked: an actor's calls in a diasca all come
-  // from one worker. Its entries of earlier diascas may be in other lanes;
-  // a withdraw reaches those at the end of the diasca (apply_schedules),
-  // when nothing else writes to them.
+  // from one worker.
   detail::worker_state& worker = workers_[lane];
   for (const detail::schedule_record& s : worker.schedules) {
-    if (s.withdraw) {
-      agenda_.withdraw(lane, s.tick, s.aai);
-      withdrawn_[lane].entries.emplace_back(s.tick, s.aai);
-    } else {
-      agenda_.schedule(lane, s.tick, s.aai);
-    }
+    if (s.withdraw) agenda_.withdraw(lane, s.tick, s.aai);
+    else agenda_.schedule(lane, s.tick, s.aai);
   }
   worker.schedules.clear();
 }
@@ -743,10 +736,7 @@ void simulation::apply_schedules() {
     else
       file_lanes(0, workers_.size(), 0);
   }
-  for (unsigned lane = 0; lane < withdrawn_.size(); ++lane) {
-    for (const auto& [tick, aai] : withdrawn_[lane].entries) agenda_.withdraw_elsewhere(lane, tick, aai);
-    withdrawn_[lane].entries.clear();
-  }
+  agenda_.spread_withdrawals();  // an actor's entries of earlier diascas may lie in other lanes
   // Periodic activations are keyed by actor, not tick: one pass, in order.
   for (const auto& w : workers_)
     for (const detail::periodic_record& p : w.periodic) {

@@ -195,7 +195,7 @@ class simulation final : private detail::engine_services {
   diasca_decision end_diasca(timestamp now);
   void apply_local_effects(timestamp now, diasca_report& report);
   /// The diasca's schedule and withdraw calls not filed yet, into the
-  /// agenda, and each withdraw into the lanes other than its own.
+  /// agenda; then each withdraw into the lanes other than its own.
   void apply_schedules();
   /// Worker `lane`'s schedule and withdraw calls, into its agenda lane (on
   /// that worker's thread: lanes are independent).
@@ -308,12 +308,6 @@ class simulation final : private detail::engine_services {
   probe_store probes_;
 
   std::vector<detail::worker_state> workers_;
-  /// Per worker: the (tick, AAI) of the withdraw calls it filed in its own
-  /// agenda lane this diasca, for the other lanes.
-  struct alignas(128) lane_withdrawals {
-    std::vector<std::pair<tick_t, aai_t>> entries;
-  };
-  std::vector<lane_withdrawals> withdrawn_;
   struct alignas(128) padded_context {  // no false sharing between workers
     context ctx;
   };

@@ -7,9 +7,18 @@ namespace kairos {
 
 agenda::agenda(unsigned lanes) : lanes_(std::max(lanes, 1u)) {}
 
-void agenda::withdraw_elsewhere(unsigned lane, tick_t tick, aai_t aai) {
-  for (unsigned l = 0; l < lanes_.size(); ++l)
-    if (l != lane) lanes_[l].withdraw(tick, aai);
+void agenda::withdraw(unsigned lane, tick_t tick, aai_t aai) {
+  lanes_[lane].withdraw(tick, aai);
+  if (lanes_.size() > 1) lanes_[lane].withdrawn.emplace_back(tick, aai);
+}
+
+void agenda::spread_withdrawals() {
+  for (lane& from : lanes_) {
+    for (const auto& [tick, aai] : from.withdrawn)
+      for (lane& other : lanes_)
+        if (&other != &from) other.withdraw(tick, aai);
+    from.withdrawn.clear();
+  }
 }
 
 void agenda::lane::schedule(tick_t tick, aai_t aai) {

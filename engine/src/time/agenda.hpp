@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kairos/core/types.hpp"
@@ -36,7 +37,7 @@ namespace kairos {
 /// from one worker in a diasca but from any over a run, so its entries may
 /// lie in several lanes: whoever runs the entries of a tick runs each actor
 /// once (actor_table::claim), and a withdraw reaches the other lanes at the
-/// end of the diasca. The order of the entries of a tick depends on the
+/// end of the diasca (spread_withdrawals). The order of the entries of a tick depends on the
 /// lanes; no result does (the due actors of a tick run in no particular
 /// order).
 ///
@@ -50,10 +51,12 @@ class agenda {
   unsigned lane_count() const noexcept { return static_cast<unsigned>(lanes_.size()); }
 
   void schedule(unsigned lane, tick_t tick, aai_t aai) { lanes_[lane].schedule(tick, aai); }
-  /// Removes every entry of `aai` at `tick` from one lane.
-  void withdraw(unsigned lane, tick_t tick, aai_t aai) { lanes_[lane].withdraw(tick, aai); }
-  /// Removes every entry of `aai` at `tick` from every lane but `lane`.
-  void withdraw_elsewhere(unsigned lane, tick_t tick, aai_t aai);
+  /// Removes every entry of `aai` at `tick` from `lane` now, and from the
+  /// other lanes at the next spread_withdrawals.
+  void withdraw(unsigned lane, tick_t tick, aai_t aai);
+  /// The withdraws since the last call, from every lane but their own: at
+  /// the end of a diasca, once no lane is being written.
+  void spread_withdrawals();
   /// `aai` acts at `first`, then every `period` (>= 1) ticks after, until
   /// stop_every; a later call replaces the earlier. For one thread at a time.
   void schedule_every(aai_t aai, tick_t first, tick_t period);
@@ -122,6 +125,7 @@ class agenda {
     std::vector<tick_t> heap;                // ticks of buckets, min-heap (stale ones below the top)
     std::vector<std::vector<aai_t>> spare;   // emptied buckets, reused to avoid allocation
     std::vector<aai_t> taken;                // the entries of the tick taken last
+    std::vector<std::pair<tick_t, aai_t>> withdrawn;  // withdraws not yet spread to the other lanes
   };
 
   /// Smallest tick of a one-off entry, or no_tick.
