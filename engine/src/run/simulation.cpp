@@ -307,38 +307,37 @@ void simulation::begin_diasca(timestamp now) {
   for (std::size_t w = 0; w < workers_.size(); ++w) workers_[w].arena = &arenas[w];
 }
 
-template <class RangeFn>
-void simulation::run_split(std::size_t n, const RangeFn& run_range) {
+template <class Serial, class Parallel>
+void simulation::split_if_worth_it(std::size_t n, const Serial& serial, const Parallel& parallel) {
   const unsigned workers = executor_->concurrency();
   if (workers == 1) {
-    run_range(0, n, 0);
+    serial();
     return;
   }
   const std::size_t grain = split_.grain(n, workers);
   const auto start = std::chrono::steady_clock::now();
-  executor_->for_ranges(n, grain, run_range);
+  if (grain >= n) serial();
+  else parallel(grain);
   split_.record(n, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                 grain >= n ? 1 : workers);
 }
 
+template <class RangeFn>
+void simulation::run_split(std::size_t n, const RangeFn& run_range) {
+  split_if_worth_it(
+      n, [&] { run_range(0, n, 0); }, [&](std::size_t grain) { executor_->for_ranges(n, grain, run_range); });
+}
+
 template <class WorkerFn>
 void simulation::run_on_workers(std::size_t n, const WorkerFn& run_worker) {
-  const unsigned workers = executor_->concurrency();
-  if (workers == 1) {
-    run_worker(0, std::max<std::size_t>(n, 1));
-    return;
-  }
-  const std::size_t grain = split_.grain(n, workers);
-  const auto start = std::chrono::steady_clock::now();
-  if (grain >= n) {
-    run_worker(0, std::max<std::size_t>(n, 1));
-  } else {
-    // One task per worker: each runs until nothing is left to claim, so a
-    // worker that gets a second task (or one that gets none) changes nothing.
-    executor_->for_ranges(workers, 1, [&](std::size_t, std::size_t, unsigned w) { run_worker(w, grain); });
-  }
-  split_.record(n, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                grain >= n ? 1 : workers);
+  // One task per worker: each runs until nothing is left to claim, so a
+  // worker that gets a second task (or one that gets none) changes nothing.
+  split_if_worth_it(
+      n, [&] { run_worker(0, std::max<std::size_t>(n, 1)); },
+      [&](std::size_t grain) {
+        executor_->for_ranges(executor_->concurrency(), 1,
+                              [&](std::size_t, std::size_t, unsigned w) { run_worker(w, grain); });
+      });
 }
 
 void simulation::run_activations(timestamp now) {

@@ -229,8 +229,13 @@ class simulation final : private detail::engine_services {
   runtime_error missing_receiver(const detail::message_record& m, timestamp now) const;
   [[noreturn]] void raise_failure(int failed_rank);
   void begin_diasca(timestamp now);
+  /// serial(), or parallel(grain) where the measured cost of an item says
+  /// that splitting n items among the workers pays, in chunks of `grain`;
+  /// the time taken feeds that measure.
+  template <class Serial, class Parallel>
+  void split_if_worth_it(std::size_t n, const Serial& serial, const Parallel& parallel);
   /// Runs run_range(begin, end, worker) over [0, n), on the workers as the
-  /// measured cost says it pays (one worker: a direct call).
+  /// measured cost says it pays (else one call on this thread).
   template <class RangeFn>
   void run_split(std::size_t n, const RangeFn& run_range);
   /// Runs run_worker(worker, chunk) on every worker, for n items that it
