@@ -40,10 +40,6 @@ class narrow_column {
   std::vector<std::byte> encode(std::span<const std::uint64_t> values) const;
   /// Stores a chunk encode() made, at element `first`, a chunk boundary.
   void store(const h5::file& f, std::uint64_t first, std::span<const std::byte> encoded) const;
-  /// encode() then store(); nothing for no values.
-  void write(const h5::file& f, std::uint64_t first, std::span<const std::uint64_t> values) {
-    if (!values.empty()) store(f, first, encode(values));
-  }
   /// Makes a growing column `length` elements long.
   void extend(const h5::file& f, std::uint64_t length) const { f.extend(set_.get(), label_, length); }
   /// Closes the dataset (the file image then holds every chunk).

@@ -3,6 +3,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -29,15 +30,19 @@ void shuffle_into(std::span<const std::byte> raw, unsigned element_size, std::ve
 }  // namespace
 
 std::vector<std::byte> encode_chunk(std::span<const std::byte> raw, unsigned element_size, int level) {
-  // Scratch space per thread, reused from chunk to chunk: fresh megabytes
-  // for every chunk cost page faults.
+  // Scratch space and a Zstd context per thread, reused from chunk to
+  // chunk: fresh megabytes for every chunk cost page faults, and a fresh
+  // context its set-up (ZSTD_compress makes one per call).
   thread_local std::vector<std::byte> reordered, compressed;
+  thread_local const std::unique_ptr<ZSTD_CCtx, std::size_t (*)(ZSTD_CCtx*)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  if (!context) throw runtime_error("Zstd cannot make a compression context (out of memory?)");
   if (element_size > 1 && raw.size() >= 2 * std::size_t{element_size}) {  // HDF5 leaves a single element alone
     shuffle_into(raw, element_size, reordered);
     raw = reordered;
   }
   compressed.resize(std::max(compressed.size(), ZSTD_compressBound(raw.size())));
-  const std::size_t got = ZSTD_compress(compressed.data(), compressed.size(), raw.data(), raw.size(), level);
+  const std::size_t got =
+      ZSTD_compressCCtx(context.get(), compressed.data(), compressed.size(), raw.data(), raw.size(), level);
   if (ZSTD_isError(got)) throw runtime_error(fmt::format("Zstd cannot compress a chunk: {}", ZSTD_getErrorName(got)));
   return {compressed.begin(), compressed.begin() + static_cast<std::ptrdiff_t>(got)};
 }
