@@ -59,14 +59,17 @@ void creator::act_spontaneous(kairos::context& ctx) {
 
 timed_sender::timed_sender(kairos::actor_init& init)
     : peer_(init.actors("peer").first),
+      peers_(init.get_or("whole_group", false) ? init.actors("peer").count : 1),
       at_(init.get<kairos::tick_t>("at")),
       delay_(init.get<kairos::tick_t>("delay")),
       count_(init.get_or("count", 1)),
       instant_(init.get_or("instant", false)) {}
 
 void timed_sender::act_spontaneous(kairos::context& ctx) {
-  for (int i = 0; i < count_; ++i) ctx.send_in(peer_, delay_, ping{i});
-  if (instant_) ctx.send(peer_, ping{100});
+  for (kairos::aai_t peer = peer_; peer < peer_ + peers_; ++peer) {
+    for (int i = 0; i < count_; ++i) ctx.send_in(peer, delay_, ping{i});
+    if (instant_) ctx.send(peer, ping{100});
+  }
 }
 
 stopper::stopper(kairos::actor_init& init)
@@ -110,7 +113,7 @@ KAIROS_REGISTER_ACTOR(scheduler, "test.scheduler", {"a", ""}, {"b", ""}, {"withd
 KAIROS_REGISTER_ACTOR(creator, "test.creator", {"at", ""}, {"children", ""});
 KAIROS_REGISTER_ACTOR(child, "test.child");
 KAIROS_REGISTER_ACTOR(timed_sender, "test.timed_sender", {"peer", ""}, {"at", ""}, {"delay", ""}, {"count", ""},
-                      {"instant", ""});
+                      {"instant", ""}, {"whole_group", "ping every actor of the peer's group"});
 KAIROS_REGISTER_ACTOR(timed_receiver, "test.timed_receiver", {"wake", ""});
 KAIROS_REGISTER_ACTOR(deleter, "test.deleter", {"at", ""}, {"also", "a later tick it asks for too (0: none)"});
 KAIROS_REGISTER_ACTOR(stopper, "test.stopper", {"at", ""}, {"peer", ""});

@@ -91,17 +91,19 @@ class creator final : public kairos::actor {
 };
 
 /// At tick `at`, sends `count` pings to `peer` with send_in(delay), index i,
-/// and, with `instant`, one more by send (index 100).
+/// and, with `instant`, one more by send (index 100). With `whole_group`,
+/// to every actor of the peer's group instead of its first.
 class timed_sender final : public kairos::actor {
  public:
   timed_sender() = default;  // blank, for loading
   explicit timed_sender(kairos::actor_init& init);
   void on_first_diasca(kairos::context& ctx) { ctx.schedule_at(at_); }
   void act_spontaneous(kairos::context& ctx);
-  template <class A> void serialize(A& ar, unsigned) { ar & peer_ & at_ & delay_ & count_ & instant_; }
+  template <class A> void serialize(A& ar, unsigned) { ar & peer_ & peers_ & at_ & delay_ & count_ & instant_; }
 
  private:
   kairos::aai_t peer_;
+  std::uint64_t peers_;
   kairos::tick_t at_, delay_;
   int count_;
   bool instant_;

@@ -354,12 +354,9 @@ void simulation::run_activations(timestamp now) {
 }
 
 void simulation::run_diasca_zero(timestamp now) {
-  if (timed_.next_tick() == now.tick) {
-    collect_due();
-    run_due_and_timed(now);
-  } else {
-    run_due(now);
-  }
+  const std::uint16_t round = next_claim_round();
+  if (timed_.next_tick() == now.tick) run_due_and_timed(now, round);
+  else run_due(now, round, {});
 }
 
 std::uint16_t simulation::next_claim_round() {
@@ -370,18 +367,7 @@ std::uint16_t simulation::next_claim_round() {
   return ++claim_round_;
 }
 
-void simulation::collect_due() {
-  const std::uint16_t round = next_claim_round();
-  due_.clear();
-  const auto collect = [&](std::span<const aai_t> entries) {
-    for (const aai_t aai : entries)
-      if (table_.claim(aai, round)) due_.push_back(aai);  // once, and not if deleted since it asked
-  };
-  for (unsigned lane = 0; lane < agenda_.lane_count(); ++lane) collect(agenda_.taken(lane));
-  collect(agenda_.taken_periodic());
-}
-
-void simulation::run_due_and_timed(timestamp now) {
+void simulation::run_due_and_timed(timestamp now, std::uint16_t round) {
   // One activation per actor: its act_spontaneous if due, then its timed
   // messages in canonical order. Diasca 0 reads the odd parity's arenas.
   const auto timed_arena = static_cast<std::uint32_t>(workers_.size() + 1);
@@ -389,67 +375,46 @@ void simulation::run_due_and_timed(timestamp now) {
   arena.clear();
   timed_.take(now.tick, due_timed_, arena);
   inbox_.clear();
-  activations_.clear();
-  try {
-    // The receivers, in AAI order (the messages are sorted by receiver),
-    // each with its messages' range in the inbox.
-    std::vector<timed_receiver>& receivers = due_receivers_;
-    receivers.clear();
-    for (const timed_message& m : due_timed_) {
-      if (receivers.empty() || receivers.back().receiver != m.receiver)
-        receivers.push_back({m.receiver, static_cast<std::uint32_t>(inbox_.size()), 0, false});
-      inbox_.push_back({m.receiver, m.sender, m.type, m.seq, static_cast<std::uint32_t>(m.offset), m.size, timed_arena});
-      ++receivers.back().count;
-    }
-    const auto missing = [&](const timed_receiver& r) {
+  // The receivers, in AAI order (the messages are sorted by receiver),
+  // each with its messages' range in the inbox.
+  std::vector<timed_receiver>& receivers = due_receivers_;
+  receivers.clear();
+  for (const timed_message& m : due_timed_) {
+    if (receivers.empty() || receivers.back().receiver != m.receiver)
+      receivers.push_back({m.receiver, nullptr, static_cast<std::uint32_t>(inbox_.size()), 0, false});
+    inbox_.push_back({m.receiver, m.sender, m.type, m.seq, static_cast<std::uint32_t>(m.offset), m.size, timed_arena});
+    ++receivers.back().count;
+  }
+  // The receivers are claimed first, so that the due actors run straight
+  // from the agenda's lanes, in parallel, as on a tick without timed
+  // messages, leaving the receivers for after (with act_spontaneous first
+  // where due). Listing the due actors on one thread and finding each one's
+  // messages was most of what a tick with timed messages cost beyond one
+  // without (bench/RESULTS.md). The order of the activations never shows in
+  // the results.
+  for (timed_receiver& r : receivers) {
+    r.object = table_.claim(r.receiver, round);  // each receiver is listed once
+    if (!r.object) {
       const timed_message& m = due_timed_[r.begin];
-      return runtime_error(fmt::format(
+      failure_ = fmt::format(  // reported at the end of this diasca, before anything ran
           "timed message '{}' sent by actor {} at tick {} diasca {} to actor {}, due at tick {}: the receiver does "
           "not exist (deleted or never created)",
-          message_name(m.type), m.sender, m.sent_tick, m.sent_diasca, m.receiver, now.tick));
-    };
-    // Each due actor finds its messages. With few receivers, by a binary
-    // search from the agenda's order; with more (a binary search of each of
-    // thousands of due actors among hundreds of receivers was a quarter of a
-    // windowed PHOLD run), the due list, when long enough to be radix-sorted
-    // rather than compared, is sorted and the two lists merged. The order of
-    // the activations never shows in the results.
-    const bool merge = receivers.size() > merge_from_receivers && due_.size() >= merge_from_due;
-    if (merge) radix_sort(due_, *std::max_element(due_.begin(), due_.end()), due_scratch_);
-    auto next_receiver = receivers.begin();
-    for (const aai_t aai : due_) {
-      auto r = receivers.end();
-      if (merge) {
-        while (next_receiver != receivers.end() && next_receiver->receiver < aai) ++next_receiver;
-        r = next_receiver;
-      } else {
-        r = std::lower_bound(receivers.begin(), receivers.end(), aai,
-                             [](const timed_receiver& x, aai_t a) { return x.receiver < a; });
-      }
-      const bool has_messages = r != receivers.end() && r->receiver == aai;
-      actor* a = table_.find(aai);
-      if (!a) {
-        if (has_messages) throw missing(*r);
-        continue;  // gone since it asked
-      }
-      if (has_messages) r->due = true;
-      activations_.push_back({a, has_messages ? r->begin : 0, has_messages ? r->count : 0, spontaneous});
+          message_name(m.type), m.sender, m.sent_tick, m.sent_diasca, m.receiver, now.tick);
+      return;
     }
-    for (const timed_receiver& r : receivers) {
-      if (r.due) continue;
-      actor* target = table_.find(r.receiver);
-      if (!target) throw missing(r);
-      activations_.push_back({target, r.begin, r.count, 0});
-    }
-  } catch (const std::exception& e) {
-    failure_ = e.what();  // reported at the end of this diasca
-    activations_.clear();
-    return;
   }
+  // Long lists of due actors run in AAI order: in memory order, as the
+  // receivers (measured on 65536 PHOLD LPs at L=1.0: 1.05x, and no gain
+  // on lists too short for the radix sort; bench/RESULTS.md).
+  agenda_.sort_taken(256);
+  run_due(now, round, receivers);
+  activations_.clear();
+  for (const timed_receiver& r : receivers)
+    activations_.push_back({r.object, r.begin, r.count, static_cast<std::uint8_t>(r.due ? spontaneous : 0)});
   run_activations(now);
 }
 
-void simulation::run_due(timestamp now) {
+void simulation::run_due(timestamp now, std::uint16_t round, std::span<timed_receiver> receivers) {
   // Each worker runs the actors of its own agenda lane first (those it ran
   // when they asked, likely still in its caches), then helps with the other
   // lanes and the periodic actors, a chunk at a time. An actor due in
@@ -461,7 +426,14 @@ void simulation::run_due(timestamp now) {
     n += list(k).size();
     due_cursors_[k].next.store(0, std::memory_order_relaxed);
   }
-  const std::uint16_t round = next_claim_round();
+  // A claim refused is an actor claimed before (a duplicate entry, or a
+  // receiver of timed messages) or one deleted since it asked: rare, so
+  // only then are the receivers searched.
+  const auto mark_if_receiver = [&](aai_t aai) {
+    const auto r = std::lower_bound(receivers.begin(), receivers.end(), aai,
+                                    [](const timed_receiver& x, aai_t a) { return x.receiver < a; });
+    if (r != receivers.end() && r->receiver == aai) std::atomic_ref(r->due).store(true, std::memory_order_relaxed);
+  };
   for (auto& w : workers_) w.activations = 0;
   run_on_workers(n, [&](unsigned w, std::size_t chunk) {
     detail::worker_state& worker = workers_[w];
@@ -475,9 +447,11 @@ void simulation::run_due(timestamp now) {
         for (std::size_t i = begin; i < std::min(begin + prefetch_distance, end); ++i) table_.prefetch_claim(due[i]);
         for (std::size_t i = begin; i < end; ++i) {
           if (i + prefetch_distance < end) table_.prefetch_claim(due[i + prefetch_distance]);
-          if (actor* a = table_.claim(due[i], round)) {  // not if deleted since it asked, nor twice
+          if (actor* a = table_.claim(due[i], round)) {
             activate({a, 0, 0, spontaneous}, ctx, worker, now);
             ++worker.activations;
+          } else if (!receivers.empty()) {
+            mark_if_receiver(due[i]);
           }
         }
       }
@@ -572,7 +546,7 @@ bool simulation::end_of_tick_pending() const noexcept {
 }
 
 void simulation::run_end_of_tick(tick_t tick) {
-  std::vector<aai_t>& due = due_;  // free between diasca 0 and the next tick
+  std::vector<aai_t>& due = end_of_tick_due_;
   due.clear();
   for (auto& w : workers_) {
     due.insert(due.end(), w.end_of_tick.begin(), w.end_of_tick.end());

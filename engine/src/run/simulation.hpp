@@ -247,11 +247,12 @@ class simulation final : private detail::engine_services {
   /// Diasca 0 of a tick: the actors the agenda has due, and the receivers
   /// of the timed messages due.
   void run_diasca_zero(timestamp now);
-  /// The actors the agenda has due, straight from its lanes.
-  void run_due(timestamp now);
-  void run_due_and_timed(timestamp now);
-  /// The actors the agenda has due, each once, into due_.
-  void collect_due();
+  struct timed_receiver;
+  /// The actors the agenda has due, straight from its lanes, each once
+  /// (claimed in `round`) but for the receivers of timed messages, claimed
+  /// before: those it marks due instead, for run_due_and_timed to run.
+  void run_due(timestamp now, std::uint16_t round, std::span<timed_receiver> receivers);
+  void run_due_and_timed(timestamp now, std::uint16_t round);
   /// The next round of actor_table::claim.
   std::uint16_t next_claim_round();
   void run_scenario_first_diascas(timestamp now);
@@ -322,22 +323,18 @@ class simulation final : private detail::engine_services {
   std::vector<detail::payload_arena> arenas_[2];
   std::vector<activation> activations_;
   std::vector<detail::message_record> inbox_;  ///< messages of the diasca about to run, canonical order
-  std::vector<aai_t> due_;
+  std::vector<aai_t> end_of_tick_due_;  ///< run_end_of_tick's actors, reused
   std::vector<timed_message> due_timed_;
-  /// A receiver of due_timed_: its messages' range in the inbox, and whether
-  /// it is also due for act_spontaneous.
+  /// A receiver of due_timed_: its actor, its messages' range in the inbox,
+  /// and whether it is also due for act_spontaneous (set by run_due's
+  /// workers, concurrently, only ever to true).
   struct timed_receiver {
     aai_t receiver;
+    actor* object;
     std::uint32_t begin, count;
     bool due;
   };
   std::vector<timed_receiver> due_receivers_;
-  /// Beyond these many receivers of timed messages, and from these many due
-  /// actors (where radix_sort stops comparing), the due list is sorted and
-  /// merged with the receivers (measured: bench/RESULTS.md).
-  static constexpr std::size_t merge_from_receivers = 16;
-  static constexpr std::size_t merge_from_due = 256;
-  std::vector<aai_t> due_scratch_;  ///< the radix sort's buffer, reused
   std::uint16_t claim_round_ = 0;
   /// Per list of due actors (the agenda's lanes, then its periodic
   /// actors): the first entry no worker has claimed yet.

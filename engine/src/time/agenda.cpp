@@ -1,5 +1,7 @@
 #include "time/agenda.hpp"
 
+#include "time/radix_sort.hpp"
+
 #include <algorithm>
 #include <functional>
 
@@ -106,6 +108,12 @@ void agenda::take(tick_t tick) {
       every_.erase(aai);  // its next tick is past the last one a run can reach
     }
   }
+}
+
+void agenda::sort_taken(std::size_t from) {
+  for (lane& l : lanes_)
+    if (l.taken.size() >= from)
+      radix_sort(l.taken, *std::max_element(l.taken.begin(), l.taken.end()), l.sort_scratch);
 }
 
 std::vector<tick_t> agenda::ticks() const {

@@ -88,6 +88,10 @@ class agenda {
   /// earlier; the entries taken before are dropped.
   void take(tick_t tick);
   std::span<const aai_t> taken(unsigned lane) const noexcept { return lanes_[lane].taken; }
+  /// Sorts by AAI the taken entries of each lane that has at least `from`,
+  /// so that whoever runs them walks the actors in the order they lie in
+  /// memory.
+  void sort_taken(std::size_t from);
   std::span<const aai_t> taken_periodic() const noexcept { return every_buckets_.taken; }
   /// The ticks to come of one-off activations, in increasing order, each
   /// once.
@@ -125,6 +129,7 @@ class agenda {
     std::vector<tick_t> heap;                // ticks of buckets, min-heap (stale ones below the top)
     std::vector<std::vector<aai_t>> spare;   // emptied buckets, reused to avoid allocation
     std::vector<aai_t> taken;                // the entries of the tick taken last
+    std::vector<aai_t> sort_scratch;         // sort_taken's, reused
     std::vector<std::pair<tick_t, aai_t>> withdrawn;  // withdraws not yet spread to the other lanes
   };
 

@@ -53,6 +53,21 @@ TEST(AgendaLanes, TakeLeavesEachLanesEntriesInItsLane) {
   EXPECT_EQ(a.next_tick(), no_tick);
 }
 
+TEST(AgendaLanes, SortingTheTakenEntriesSortsTheLongListsAlone) {
+  agenda a(2);
+  std::vector<aai_t> longer;
+  for (aai_t aai = 400; aai > 0; --aai) {  // 400 entries in lane 0, in falling order, duplicates too
+    a.schedule(0, 3, aai % 300);
+    longer.push_back(aai % 300);
+  }
+  a.schedule(1, 3, 9);
+  a.schedule(1, 3, 2);
+  a.take(3);
+  a.sort_taken(256);
+  EXPECT_EQ(lane_taken(a, 0), sorted(longer));
+  EXPECT_EQ(lane_taken(a, 1), (std::vector<aai_t>{9, 2}));  // too short to be worth sorting
+}
+
 TEST(AgendaLanes, AWithdrawReachesEveryLane) {
   agenda a(4);
   a.schedule(0, 5, 1);

@@ -1,10 +1,12 @@
 // Timed messages (send_in) and the lookahead's rules, docs/design.md §2.4.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "harness.hpp"
+#include "split_every_diasca.hpp"
 
 using kairos_test::run_error;
 using kairos_test::run_text;
@@ -43,6 +45,47 @@ TEST(TimedMessages, ComeInSenderOrderWhateverWhenTheyWereSent) {
   const auto out = run_text(receiver_and_senders({"at = 6, delay = 1, count = 2", "at = 2, delay = 5, count = 2"}));
   const std::vector<std::vector<double>> expected{{1, 1, 0, 0}, {1, 1, 1, 0}, {1, 2, 0, 0}, {1, 2, 1, 0}};
   EXPECT_EQ(receiver_rows(out, 7), expected);
+}
+
+TEST(TimedMessages, ReachEachReceiverInOneActivationBesideTheDueActorsWhateverTheThreads) {
+  // At tick 7: 300 receivers due themselves ("awake"), 300 not ("asleep"),
+  // and 300 actors due with no message; two senders ping every receiver
+  // twice. Every diasca is split one actor per chunk, so the due actors run
+  // from several workers' lanes while the receivers wait for their turn.
+  const kairos_test::split_every_diasca split;
+  std::string toml = "[simulation]\n";
+  for (const char* group : {"awake", "asleep"})
+    toml += std::string("[[actors]]\nclass = \"test.timed_receiver\"\ngroup = \"") + group +
+            "\"\ncount = 300\nparams = { wake = " + (group == std::string("awake") ? "7" : "0") + " }\n";
+  toml += "[[actors]]\nclass = \"test.scheduler\"\ncount = 300\nparams = { a = 7, b = 9 }\n";
+  for (const char* group : {"awake", "asleep"})
+    toml += std::string("[[actors]]\nclass = \"test.timed_sender\"\ncount = 2\nparams = { peer = \"") + group +
+            "\", whole_group = true, at = 3, delay = 4, count = 2 }\n";
+
+  for (unsigned threads : {1u, 2u, 4u}) {
+    const auto out = run_text(toml, threads);
+    // Each receiver's rows at tick 7, in the order it recorded them.
+    std::map<kairos::aai_t, std::vector<std::vector<double>>> rows;
+    for (const auto& s : out.probes.at("timed_receiver")) {
+      ASSERT_EQ(s.tick, 7u);
+      rows[s.aai].push_back(s.values);
+    }
+    ASSERT_EQ(rows.size(), 600u) << threads << " threads";
+    for (const auto& [aai, got] : rows) {
+      std::vector<std::vector<double>> expected;
+      if (aai < 300) expected.push_back({0, 0, 0, 0});  // "awake": act_spontaneous first, once
+      const double first_sender = aai < 300 ? 900 : 902;
+      for (double sender : {first_sender, first_sender + 1})
+        for (double index : {0.0, 1.0}) expected.push_back({1, sender, index, 0});
+      EXPECT_EQ(got, expected) << "receiver " << aai << ", " << threads << " threads";
+    }
+    std::size_t scheduled_at_7 = 0;
+    for (const auto& s : out.probes.at("scheduler")) scheduled_at_7 += s.tick == 7;
+    EXPECT_EQ(scheduled_at_7, 300u) << threads << " threads";
+    // First diascas (904 actors), tick 3 (the senders), tick 7 (each
+    // receiver and scheduler once) and tick 9 (the schedulers).
+    EXPECT_EQ(out.stats.activations, 904u + 4 + 900 + 300) << threads << " threads";
+  }
 }
 
 TEST(TimedMessages, IdleTicksBeforeThemAreSkipped) {
