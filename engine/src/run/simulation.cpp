@@ -333,10 +333,10 @@ void simulation::run_on_workers(std::size_t n, const WorkerFn& run_worker) {
   // One task per worker: each runs until nothing is left to claim, so a
   // worker that gets a second task (or one that gets none) changes nothing.
   split_if_worth_it(
-      n, [&] { run_worker(0, std::max<std::size_t>(n, 1)); },
+      n, [&] { run_worker(0, std::max<std::size_t>(n, 1), true); },
       [&](std::size_t grain) {
         executor_->for_ranges(executor_->concurrency(), 1,
-                              [&](std::size_t, std::size_t, unsigned w) { run_worker(w, grain); });
+                              [&](std::size_t, std::size_t, unsigned w) { run_worker(w, grain, false); });
       });
 }
 
@@ -435,7 +435,7 @@ void simulation::run_due(timestamp now, std::uint16_t round, std::span<timed_rec
     if (r != receivers.end() && r->receiver == aai) std::atomic_ref(r->due).store(true, std::memory_order_relaxed);
   };
   for (auto& w : workers_) w.activations = 0;
-  run_on_workers(n, [&](unsigned w, std::size_t chunk) {
+  run_on_workers(n, [&](unsigned w, std::size_t chunk, bool alone) {
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
     for (unsigned k = 0; k <= lanes; ++k) {
@@ -447,7 +447,7 @@ void simulation::run_due(timestamp now, std::uint16_t round, std::span<timed_rec
         for (std::size_t i = begin; i < std::min(begin + prefetch_distance, end); ++i) table_.prefetch_claim(due[i]);
         for (std::size_t i = begin; i < end; ++i) {
           if (i + prefetch_distance < end) table_.prefetch_claim(due[i + prefetch_distance]);
-          if (actor* a = table_.claim(due[i], round)) {
+          if (actor* a = alone ? table_.claim_alone(due[i], round) : table_.claim(due[i], round)) {
             activate({a, 0, 0, spontaneous}, ctx, worker, now);
             ++worker.activations;
           } else if (!receivers.empty()) {

@@ -238,9 +238,10 @@ class simulation final : private detail::engine_services {
   /// measured cost says it pays (else one call on this thread).
   template <class RangeFn>
   void run_split(std::size_t n, const RangeFn& run_range);
-  /// Runs run_worker(worker, chunk) on every worker, for n items that it
-  /// claims `chunk` at a time, as the measured cost says it pays (else one
-  /// call on this thread, with a chunk of n).
+  /// Runs run_worker(worker, chunk, alone) on every worker, for n items
+  /// that it claims `chunk` at a time, as the measured cost says it pays
+  /// (else one call on this thread, with a chunk of n and `alone` true: no
+  /// other thread runs meanwhile).
   template <class WorkerFn>
   void run_on_workers(std::size_t n, const WorkerFn& run_worker);
   void run_activations(timestamp now);

@@ -1,9 +1,9 @@
 #include "time/agenda.hpp"
 
-#include "time/radix_sort.hpp"
-
 #include <algorithm>
 #include <functional>
+
+#include "time/radix_sort.hpp"
 
 namespace kairos {
 

@@ -62,10 +62,11 @@ class timed_store {
     std::vector<tick_t> ticks = heap_;
     std::sort(ticks.begin(), ticks.end());
     std::vector<timed_message> sorted;
+    sort_space space;
     for (const tick_t tick : ticks) {
       const bucket& b = buckets_.at(tick);
       sorted = b.headers;
-      sort_canonically(sorted);
+      sort_canonically(sorted, space);
       for (const timed_message& m : sorted) f(m, b.payloads.data() + m.offset);
     }
   }
@@ -75,11 +76,17 @@ class timed_store {
     std::vector<timed_message> headers;
     std::vector<std::byte> payloads;
   };
-  static void sort_canonically(std::vector<timed_message>& messages);
+  /// Working memory of sort_canonically, reused from call to call.
+  struct sort_space {
+    std::vector<std::uint64_t> keys, scratch;
+    std::vector<timed_message> sorted;
+  };
+  static void sort_canonically(std::vector<timed_message>& messages, sort_space& space);
 
   std::unordered_map<tick_t, bucket> buckets_;
   std::vector<tick_t> heap_;  ///< the ticks of buckets_, a min-heap
   std::vector<bucket> spare_;
+  sort_space sort_space_;
   std::size_t count_ = 0;
 };
 
