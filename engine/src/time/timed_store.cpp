@@ -27,9 +27,8 @@ void timed_store::sort_canonically(std::vector<timed_message>& messages, sort_sp
   // A crowded tick holds thousands of messages (PHOLD at L = m: every LP's
   // remote event of a tick), and comparing 64-byte headers field by field
   // was 6% of such a run. They are radix-sorted instead by receiver and
-  // index packed in one word, and compared in full only between messages to
-  // one receiver (the same receiver's messages keep their index order, so
-  // each such run is then sorted in place); they move once.
+  // index packed in one word, which leaves each receiver's messages side by
+  // side; only such a run of several is compared in full. They move once.
   const aai_t largest_receiver =
       messages.empty() ? 0
                        : std::max_element(messages.begin(), messages.end(), [](const auto& a, const auto& b) {
