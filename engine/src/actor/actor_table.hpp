@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "actor/actor_pool.hpp"
@@ -41,34 +42,20 @@ class actor_table {
   /// yet (the caller then has it), else null. Thread-safe: of concurrent
   /// claims of one actor in one round, exactly one gets it.
   actor* claim(aai_t aai, std::uint16_t round) noexcept {
-    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
-      actor* a = dense_[s];
-      return a && std::atomic_ref(dense_claims_[s]).exchange(round, std::memory_order_relaxed) != round ? a : nullptr;
-    }
-    if (created_.empty()) return nullptr;
-    const auto it = created_.find(aai);
-    if (it == created_.end()) return nullptr;
-    return std::atomic_ref(it->second.claim).exchange(round, std::memory_order_relaxed) != round ? it->second.object
-                                                                                                 : nullptr;
+    const auto [a, stamp] = with_claim_stamp(aai);
+    return a && std::atomic_ref(*stamp).exchange(round, std::memory_order_relaxed) != round ? a : nullptr;
   }
   /// As claim, for a caller that knows no other thread claims in this
   /// round. It does without the atomic exchange, which on x86 is a locked
   /// instruction that waits for every store before it: after an activation,
   /// the stores of the actor's own work.
   actor* claim_alone(aai_t aai, std::uint16_t round) noexcept {
-    const auto take = [round](std::uint16_t& claim) {
-      std::atomic_ref<std::uint16_t> stamp(claim);
-      if (stamp.load(std::memory_order_relaxed) == round) return false;
-      stamp.store(round, std::memory_order_relaxed);
-      return true;
-    };
-    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
-      actor* a = dense_[s];
-      return a && take(dense_claims_[s]) ? a : nullptr;
-    }
-    if (created_.empty()) return nullptr;
-    const auto it = created_.find(aai);
-    return it != created_.end() && take(it->second.claim) ? it->second.object : nullptr;
+    const auto [a, stamp] = with_claim_stamp(aai);
+    if (!a) return nullptr;
+    std::atomic_ref<std::uint16_t> last(*stamp);
+    if (last.load(std::memory_order_relaxed) == round) return nullptr;
+    last.store(round, std::memory_order_relaxed);
+    return a;
   }
   /// Every actor unclaimed, for claim rounds to start again from 1.
   void reset_claims();
@@ -115,6 +102,16 @@ class actor_table {
   };
   std::unordered_map<aai_t, created_actor> created_;
   std::uint64_t size_ = 0;
+
+  /// The actor of `aai` and its claim stamp, or {null, null} if it does not
+  /// live here.
+  std::pair<actor*, std::uint16_t*> with_claim_stamp(aai_t aai) noexcept {
+    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none)
+      return dense_[s] ? std::pair{dense_[s], &dense_claims_[s]} : std::pair<actor*, std::uint16_t*>{};
+    if (created_.empty()) return {};
+    const auto it = created_.find(aai);
+    return it == created_.end() ? std::pair<actor*, std::uint16_t*>{} : std::pair{it->second.object, &it->second.claim};
+  }
 };
 
 }  // namespace kairos

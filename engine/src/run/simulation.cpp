@@ -406,7 +406,7 @@ void simulation::run_due_and_timed(timestamp now, std::uint16_t round) {
   // Long lists of due actors run in AAI order, walking the actors in
   // memory order (65536 PHOLD LPs at L=1.0: 1.08x against the lanes' order;
   // no gain on lists too short for the radix sort; bench/RESULTS.md).
-  agenda_.sort_taken(256);
+  agenda_.sort_taken(radix_sort_pays_from);
   run_due(now, round, receivers);
   activations_.clear();
   for (const timed_receiver& r : receivers)

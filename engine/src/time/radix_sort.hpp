@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -16,15 +17,18 @@
 
 namespace kairos {
 
+/// Below this many values radix_sort compares instead: a histogram of 4096
+/// counters costs more than it saves.
+inline constexpr std::size_t radix_sort_pays_from = 256;
+
 /// Sorts `values` ascending; none may exceed `largest`. Stable passes over
 /// digits of at most 12 bits, as few as `largest` needs; `scratch` is
 /// working memory reused between calls (its content is left unspecified).
 inline void radix_sort(std::vector<std::uint64_t>& values, std::uint64_t largest,
                        std::vector<std::uint64_t>& scratch) {
   constexpr unsigned widest_digit = 12;
-  // Under 256 values a histogram of 4096 counters costs more than it saves;
-  // past 2^32 the counters would overflow.
-  if (values.size() < 256 || values.size() > UINT32_MAX) {
+  // Past 2^32 values the counters would overflow.
+  if (values.size() < radix_sort_pays_from || values.size() > UINT32_MAX) {
     std::sort(values.begin(), values.end());
     return;
   }
