@@ -1,13 +1,21 @@
 #include "time/agenda.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 
 #include "time/radix_sort.hpp"
 
 namespace kairos {
 
-agenda::agenda(unsigned lanes) : lanes_(std::max(lanes, 1u)) {}
+agenda::agenda(unsigned lanes, std::size_t near_ticks) : every_buckets_(near_ticks) {
+  lanes_.reserve(std::max(lanes, 1u));
+  for (unsigned k = 0; k < std::max(lanes, 1u); ++k) lanes_.emplace_back(near_ticks);
+}
+
+agenda::lane::lane(std::size_t near_ticks) : near(std::bit_ceil(std::max<std::size_t>(near_ticks, 1))) {
+  near_mask = near.size() - 1;
+}
 
 void agenda::withdraw(unsigned lane, tick_t tick, aai_t aai) {
   lanes_[lane].withdraw(tick, aai);
@@ -24,47 +32,82 @@ void agenda::spread_withdrawals() {
 }
 
 void agenda::lane::schedule(tick_t tick, aai_t aai) {
-  auto [it, inserted] = buckets.try_emplace(tick);
-  if (inserted) {
+  slot& s = near[tick & near_mask];
+  if (s.tick == tick) {
+    s.entries.push_back(aai);
+    return;
+  }
+  // A new tick: its ring slot if free (and the tick not already far).
+  std::vector<aai_t>* bucket;
+  if (s.tick == no_tick && (far.empty() || !far.contains(tick))) {
+    s.tick = tick;
+    bucket = &s.entries;
+  } else {
+    auto [it, inserted] = far.try_emplace(tick);
+    bucket = &it->second;
+    if (!inserted) {
+      bucket->push_back(aai);
+      return;
+    }
     if (!spare.empty()) {
-      it->second = std::move(spare.back());
+      *bucket = std::move(spare.back());
       spare.pop_back();
     }
-    heap.push_back(tick);
-    std::push_heap(heap.begin(), heap.end(), std::greater<>{});
   }
-  it->second.push_back(aai);
+  bucket->push_back(aai);
+  heap.push_back(tick);
+  std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+}
+
+std::vector<aai_t>* agenda::lane::find(tick_t tick) noexcept {
+  slot& s = near[tick & near_mask];
+  if (s.tick == tick) return &s.entries;
+  if (far.empty()) return nullptr;
+  const auto it = far.find(tick);
+  return it == far.end() ? nullptr : &it->second;
 }
 
 void agenda::lane::withdraw(tick_t tick, aai_t aai) {
-  const auto it = buckets.find(tick);
-  if (it == buckets.end()) return;
-  std::erase(it->second, aai);
-  if (!it->second.empty()) return;
-  recycle(std::move(it->second));
-  buckets.erase(it);
-  prune();
+  std::vector<aai_t>* bucket = find(tick);
+  if (!bucket) return;
+  std::erase(*bucket, aai);
+  if (bucket->empty()) drop(tick);
 }
 
 void agenda::lane::prune() {
-  while (!heap.empty() && !buckets.contains(heap.front())) {
+  while (!heap.empty() && !find(heap.front())) {
     std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
     heap.pop_back();
   }
 }
 
-std::vector<aai_t> agenda::lane::take(tick_t tick) {
-  const auto it = buckets.find(tick);
-  if (it == buckets.end()) return {};
-  std::vector<aai_t> bucket = std::move(it->second);
-  buckets.erase(it);
+void agenda::lane::take(tick_t tick, std::vector<aai_t>& into) {
+  into.clear();
+  slot& s = near[tick & near_mask];
+  if (s.tick == tick) {
+    std::swap(into, s.entries);  // the slot keeps the memory of `into`
+    s.tick = no_tick;
+  } else if (const auto it = far.find(tick); it != far.end()) {
+    std::swap(into, it->second);
+    if (it->second.capacity() > 0) spare.push_back(std::move(it->second));
+    far.erase(it);
+  } else {
+    return;
+  }
   prune();  // the tick taken, and any stale ticks beneath it
-  return bucket;
 }
 
-void agenda::lane::recycle(std::vector<aai_t>&& bucket) {
-  bucket.clear();
-  if (bucket.capacity() > 0) spare.push_back(std::move(bucket));
+void agenda::lane::drop(tick_t tick) {
+  slot& s = near[tick & near_mask];
+  if (s.tick == tick) {
+    s.entries.clear();
+    s.tick = no_tick;
+  } else if (const auto it = far.find(tick); it != far.end()) {
+    it->second.clear();
+    if (it->second.capacity() > 0) spare.push_back(std::move(it->second));
+    far.erase(it);
+  }
+  prune();
 }
 
 void agenda::schedule_every(aai_t aai, tick_t first, tick_t period) {
@@ -91,11 +134,6 @@ tick_t agenda::next_one_off_tick() const noexcept {
 
 tick_t agenda::next_tick() const noexcept { return std::min(next_one_off_tick(), every_buckets_.next_tick()); }
 
-void agenda::lane::take_into_taken(tick_t tick) {
-  recycle(std::move(taken));
-  taken = take(tick);
-}
-
 void agenda::take(tick_t tick) {
   for (lane& l : lanes_) l.take_into_taken(tick);
   every_buckets_.take_into_taken(tick);
@@ -118,8 +156,7 @@ void agenda::sort_taken(std::size_t from) {
 
 std::vector<tick_t> agenda::ticks() const {
   std::vector<tick_t> out;
-  for (const lane& l : lanes_)
-    for (const auto& [tick, bucket] : l.buckets) out.push_back(tick);
+  for (const lane& l : lanes_) l.for_each_bucket([&](tick_t tick, const std::vector<aai_t>&) { out.push_back(tick); });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -128,22 +165,22 @@ std::vector<tick_t> agenda::ticks() const {
 std::size_t agenda::bucket_size(tick_t tick) const {
   std::size_t size = 0;
   for (const lane& l : lanes_)
-    if (const auto it = l.buckets.find(tick); it != l.buckets.end()) size += it->second.size();
+    if (const std::vector<aai_t>* b = l.find(tick)) size += b->size();
   return size;
 }
 
 void agenda::bucket(tick_t tick, std::vector<aai_t>& out) const {
   out.clear();
   for (const lane& l : lanes_)
-    if (const auto it = l.buckets.find(tick); it != l.buckets.end())
-      out.insert(out.end(), it->second.begin(), it->second.end());
+    if (const std::vector<aai_t>* b = l.find(tick)) out.insert(out.end(), b->begin(), b->end());
 }
 
 aai_t agenda::largest_aai() const {
   aai_t largest = 0;
   for (const lane& l : lanes_)
-    for (const auto& [tick, bucket] : l.buckets)
+    l.for_each_bucket([&](tick_t, const std::vector<aai_t>& bucket) {
       if (!bucket.empty()) largest = std::max(largest, *std::max_element(bucket.begin(), bucket.end()));
+    });
   return largest;
 }
 

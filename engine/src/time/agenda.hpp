@@ -12,9 +12,12 @@
 namespace kairos {
 
 /// Spontaneous activations to come: for each future tick, the actors that
-/// asked for it. Buckets are found by hash (O(1) per schedule) and the
-/// distinct ticks sit in a min-heap, so jumping to the next tick costs
-/// O(log ticks) however many idle ticks lie between. Entries of deleted
+/// asked for it. The buckets of the next near_ticks ticks or so sit in a
+/// ring indexed by the tick's low bits, found with no hashing (hashing each
+/// schedule was most of its cost: bench/RESULTS.md); a tick whose ring slot
+/// holds another tick goes to a hash map instead. The distinct ticks sit in
+/// a min-heap, so jumping to the next tick costs O(log ticks) however many
+/// idle ticks lie between. Entries of deleted
 /// actors are left in place and skipped when their tick comes (drop_gone
 /// clears them from the next tick, so that it is not visited for them). A bucket
 /// that withdraw empties is dropped with its tick, so that a tick with
@@ -45,8 +48,12 @@ namespace kairos {
 /// everything else is for one thread at a time.
 class agenda {
  public:
-  /// `lanes` lanes (at least one).
-  explicit agenda(unsigned lanes = 1);
+  /// Ring slots per lane by default: a power of two.
+  static constexpr std::size_t default_near_ticks = 1024;
+
+  /// `lanes` lanes (at least one), each with a ring of `near_ticks` slots
+  /// (a power of two; tests make it small to crowd the ring).
+  explicit agenda(unsigned lanes = 1, std::size_t near_ticks = default_near_ticks);
 
   unsigned lane_count() const noexcept { return static_cast<unsigned>(lanes_.size()); }
 
@@ -106,28 +113,42 @@ class agenda {
   aai_t largest_aai() const;
 
  private:
-  /// The buckets of the ticks of one lane.
+  /// The buckets of the ticks of one lane: each tick's in one place, its
+  /// ring slot or (when that slot holds another tick) the far map.
   struct lane {
+    explicit lane(std::size_t near_ticks);
+
     void schedule(tick_t tick, aai_t aai);
     /// Removes `aai`'s entries at `tick`, and the bucket if none is left.
     void withdraw(tick_t tick, aai_t aai);
     tick_t next_tick() const noexcept { return heap.empty() ? no_tick : heap.front(); }
-    /// Moves the bucket of `tick` out (empty if none) and drops its tick.
-    std::vector<aai_t> take(tick_t tick);
+    /// The bucket of `tick`, or null.
+    std::vector<aai_t>* find(tick_t tick) noexcept;
+    const std::vector<aai_t>* find(tick_t tick) const noexcept { return const_cast<lane*>(this)->find(tick); }
+    /// Calls f(tick, bucket) for every bucket, in no particular order.
+    template <class F>
+    void for_each_bucket(const F& f) const;
     /// Pops heap ticks whose buckets are gone (dropped by withdraw, or
     /// repeated: a tick withdrawn and scheduled again is pushed twice), so
     /// that the heap's top has a bucket.
     void prune();
+    /// Empties the bucket of `tick` into `into` (whose entries go; its
+    /// memory serves the next bucket), drops the tick and prunes the heap.
+    void take(tick_t tick, std::vector<aai_t>& into);
     /// Drops the bucket of `tick` and the tick.
-    void drop(tick_t tick) { recycle(take(tick)); }
-    /// Gives an emptied bucket back for reuse.
-    void recycle(std::vector<aai_t>&& bucket);
+    void drop(tick_t tick);
     /// Moves the bucket of `tick` into `taken`, whose previous entries go.
-    void take_into_taken(tick_t tick);
+    void take_into_taken(tick_t tick) { take(tick, taken); }
 
-    std::unordered_map<tick_t, std::vector<aai_t>> buckets;
+    struct slot {
+      tick_t tick = no_tick;  ///< no_tick: free
+      std::vector<aai_t> entries;
+    };
+    std::vector<slot> near;                               // indexed by tick & near_mask
+    tick_t near_mask;
+    std::unordered_map<tick_t, std::vector<aai_t>> far;   // ticks whose slot was taken
     std::vector<tick_t> heap;                // ticks of buckets, min-heap (stale ones below the top)
-    std::vector<std::vector<aai_t>> spare;   // emptied buckets, reused to avoid allocation
+    std::vector<std::vector<aai_t>> spare;   // emptied far buckets, reused to avoid allocation
     std::vector<aai_t> taken;                // the entries of the tick taken last
     std::vector<aai_t> sort_scratch;         // sort_taken's, reused
     std::vector<std::pair<tick_t, aai_t>> withdrawn;  // withdraws not yet spread to the other lanes
@@ -136,7 +157,9 @@ class agenda {
   /// Smallest tick of a one-off entry, or no_tick.
   tick_t next_one_off_tick() const noexcept;
   /// Each on its own cache lines: lanes are written by different threads.
-  struct alignas(128) padded_lane : lane {};
+  struct alignas(128) padded_lane : lane {
+    using lane::lane;
+  };
   std::vector<padded_lane> lanes_;
   std::unordered_map<aai_t, periodic> every_;
   lane every_buckets_;  ///< the periodic actors' next ticks
@@ -150,13 +173,20 @@ void agenda::drop_gone(const IsAlive& is_alive) {
     bool live_left = false;
     for (lane& l : lanes_) {
       if (l.next_tick() != tick) continue;
-      std::vector<aai_t>& bucket = l.buckets.at(tick);  // the heap's top always has one
+      std::vector<aai_t>& bucket = *l.find(tick);  // the heap's top always has one
       bucket.erase(bucket.begin(), std::find_if(bucket.begin(), bucket.end(), is_alive));
       if (bucket.empty()) l.drop(tick);
       else live_left = true;
     }
     if (live_left) return;
   }
+}
+
+template <class F>
+void agenda::lane::for_each_bucket(const F& f) const {
+  for (const slot& s : near)
+    if (s.tick != no_tick) f(s.tick, s.entries);
+  for (const auto& [tick, bucket] : far) f(tick, bucket);
 }
 
 }  // namespace kairos

@@ -68,6 +68,27 @@ TEST(AgendaLanes, SortingTheTakenEntriesSortsTheLongListsAlone) {
   EXPECT_EQ(lane_taken(a, 1), (std::vector<aai_t>{9, 2}));  // too short to be worth sorting
 }
 
+TEST(AgendaLanes, TicksSharingARingSlotKeepTheirOwnEntries) {
+  agenda a(1, 4);  // ticks 3, 7 and 11 share slot 3
+  a.schedule(0, 3, 30);
+  a.schedule(0, 7, 70);   // slot taken by tick 3: kept apart
+  a.schedule(0, 3, 31);
+  EXPECT_EQ(a.ticks(), (std::vector<tick_t>{3, 7}));
+  EXPECT_EQ(a.bucket_size(7), 1u);
+  a.take(3);
+  EXPECT_EQ(lane_taken(a, 0), (std::vector<aai_t>{30, 31}));
+  a.schedule(0, 7, 71);   // the slot is free now, but tick 7 has its bucket already
+  a.schedule(0, 11, 110); // takes the free slot
+  EXPECT_EQ(a.next_tick(), 7u);
+  a.take(7);
+  EXPECT_EQ(lane_taken(a, 0), (std::vector<aai_t>{70, 71}));
+  a.withdraw(0, 11, 110);  // emptied: the tick is not visited
+  EXPECT_EQ(a.next_tick(), no_tick);
+  a.schedule(0, 15, 150);
+  a.take(15);
+  EXPECT_EQ(lane_taken(a, 0), (std::vector<aai_t>{150}));
+}
+
 TEST(AgendaLanes, AWithdrawReachesEveryLane) {
   agenda a(4);
   a.schedule(0, 5, 1);
@@ -122,8 +143,11 @@ struct reference {
 
 TEST(AgendaLanes, RandomCallsOnRandomLanesMatchOneAgenda) {
   std::mt19937_64 random(7);
+  // Rings of 1 and 4 slots crowd them: most ticks share a slot with another.
+  for (const std::size_t near_ticks : {std::size_t{1}, std::size_t{4}, agenda::default_near_ticks})
   for (const unsigned lanes : {1u, 2u, 5u, 16u}) {
-    agenda a(lanes);
+    SCOPED_TRACE(testing::Message() << near_ticks << " ring slots");
+    agenda a(lanes, near_ticks);
     reference r;
     tick_t now = 0;
     for (int step = 0; step < 20000; ++step) {
