@@ -444,8 +444,12 @@ void simulation::run_due(timestamp now, std::uint16_t round, std::span<timed_rec
       std::atomic<std::size_t>& cursor = due_cursors_[from].next;
       for (std::size_t begin; (begin = cursor.fetch_add(chunk, std::memory_order_relaxed)) < due.size();) {
         const std::size_t end = std::min(begin + chunk, due.size());
+        // Two stages: the index entries twice as far ahead as the actor,
+        // whose address is then read from the cache.
+        for (std::size_t i = begin; i < std::min(begin + 2 * prefetch_distance, end); ++i) table_.prefetch_index(due[i]);
         for (std::size_t i = begin; i < std::min(begin + prefetch_distance, end); ++i) table_.prefetch_claim(due[i]);
         for (std::size_t i = begin; i < end; ++i) {
+          if (i + 2 * prefetch_distance < end) table_.prefetch_index(due[i + 2 * prefetch_distance]);
           if (i + prefetch_distance < end) table_.prefetch_claim(due[i + prefetch_distance]);
           if (actor* a = alone ? table_.claim_alone(due[i], round) : table_.claim(due[i], round)) {
             activate({a, 0, 0, spontaneous}, ctx, worker, now);
