@@ -154,7 +154,7 @@ void simulation::prepare_next_diasca(timestamp now) {
   std::sort(created_.begin(), created_.end());
   activations_.clear();
   if (!parallel_end_) {
-    std::sort(inbox_.begin(), inbox_.end(), canonical_order{});
+    sort_by_receiver(inbox_, canonical_order{}, inbox_sort_space_);
     const std::size_t missing = collect_activations(0, inbox_.size(), created_, activations_);
     if (missing != none_missing) throw missing_receiver(inbox_[missing], now);
     return;

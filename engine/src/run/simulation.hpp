@@ -27,6 +27,7 @@
 #include "run/canonical_inbox.hpp"
 #include "scenario/scenario.hpp"
 #include "time/agenda.hpp"
+#include "time/receiver_sort.hpp"
 #include "time/timed_store.hpp"
 #include "transport/transport.hpp"
 
@@ -356,6 +357,7 @@ class simulation final : private detail::engine_services {
   std::vector<detail::message_record> received_;  ///< from other ranks, with parallel_end_
   canonical_inbox inbox_builder_;
   std::vector<canonical_inbox::run> inbox_runs_;
+  receiver_sort_space<detail::message_record> inbox_sort_space_;  ///< the serial end's sort, reused
   std::vector<std::vector<activation>> range_activations_;  ///< per receiver range of inbox_builder_
   std::vector<std::size_t> range_missing_;
   std::vector<std::size_t> range_starts_;

@@ -10,6 +10,7 @@
 #include "kairos/actor/message.hpp"
 #include "kairos/core/types.hpp"
 #include "kairos/detail/worker_state.hpp"
+#include "time/receiver_sort.hpp"
 
 namespace kairos {
 
@@ -76,11 +77,7 @@ class timed_store {
     std::vector<timed_message> headers;
     std::vector<std::byte> payloads;
   };
-  /// Working memory of sort_canonically, reused from call to call.
-  struct sort_space {
-    std::vector<std::uint64_t> keys, scratch;
-    std::vector<timed_message> sorted;
-  };
+  using sort_space = receiver_sort_space<timed_message>;
   static void sort_canonically(std::vector<timed_message>& messages, sort_space& space);
 
   std::unordered_map<tick_t, bucket> buckets_;

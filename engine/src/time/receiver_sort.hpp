@@ -1,0 +1,56 @@
+#pragma once
+
+// Messages put in canonical order, receiver first. A crowded diasca or tick
+// holds thousands of messages (PHOLD at L = m: every LP's remote event), and
+// comparing their headers field by field was 5-6% of such a run
+// (bench/RESULTS.md). They are radix-sorted instead by receiver and index
+// packed in one word, which leaves each receiver's messages side by side;
+// only a run of several to one receiver is compared in full. They move once.
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "time/radix_sort.hpp"
+
+namespace kairos {
+
+/// Working memory of sort_by_receiver, reused from call to call.
+template <class Message>
+struct receiver_sort_space {
+  std::vector<std::uint64_t> keys, scratch;
+  std::vector<Message> sorted;
+};
+
+/// Sorts `messages` by `before`, a strict total order that compares the
+/// `receiver` member first.
+template <class Message, class Before>
+void sort_by_receiver(std::vector<Message>& messages, const Before& before, receiver_sort_space<Message>& space) {
+  const auto full_sort = [&] { std::sort(messages.begin(), messages.end(), before); };
+  if (messages.size() < radix_sort_pays_from) return full_sort();
+  const auto largest_receiver =
+      std::max_element(messages.begin(), messages.end(), [](const Message& a, const Message& b) {
+        return a.receiver < b.receiver;
+      })->receiver;
+  // Beyond what one word packs: compare in full.
+  if (largest_receiver >= (std::uint64_t{1} << 32) || messages.size() >= (std::size_t{1} << 32)) return full_sort();
+  std::vector<std::uint64_t>& keys = space.keys;
+  keys.clear();
+  for (std::size_t i = 0; i < messages.size(); ++i) keys.push_back(std::uint64_t{messages[i].receiver} << 32 | i);
+  radix_sort(keys, std::uint64_t{largest_receiver} << 32 | (messages.size() - 1), space.scratch);
+  const auto receiver_of = [](std::uint64_t key) { return key >> 32; };
+  const auto by_message = [&](std::uint64_t a, std::uint64_t b) {
+    return before(messages[a & 0xffffffff], messages[b & 0xffffffff]);
+  };
+  for (auto run = keys.begin(); run != keys.end();) {
+    const auto run_end =
+        std::find_if(run + 1, keys.end(), [&](std::uint64_t k) { return receiver_of(k) != receiver_of(*run); });
+    if (run_end - run > 1) std::sort(run, run_end, by_message);
+    run = run_end;
+  }
+  space.sorted.clear();
+  for (const std::uint64_t key : keys) space.sorted.push_back(messages[key & 0xffffffff]);
+  messages.swap(space.sorted);
+}
+
+}  // namespace kairos
