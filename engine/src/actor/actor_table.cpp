@@ -5,9 +5,16 @@
 
 namespace kairos {
 
+namespace {
+constexpr std::size_t cache_line = 64;
+}  // namespace
+
 actor_table::actor_table(const std::vector<const class_info*>& classes, const scenario_slots& slots)
     : classes_(classes), slots_(slots), dense_(slots.count(), nullptr), dense_claims_(slots.count(), 0) {
-  for (const class_info* c : classes) pools_.push_back(std::make_unique<actor_pool>(c->size, c->align));
+  for (const class_info* c : classes) {
+    pools_.push_back(std::make_unique<actor_pool>(c->size, c->align));
+    prefetch_reach_ = std::max(prefetch_reach_, std::min<std::size_t>(c->size, 2 * cache_line) - 1);
+  }
 }
 
 actor_table::~actor_table() {

@@ -71,10 +71,19 @@ class actor_table {
   /// Asks the memory for the actor claim(aai) returns, ahead of time.
   void prefetch_claim(aai_t aai) const noexcept {
     if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
-      if (const actor* a = dense_[s]) __builtin_prefetch(a);
+      if (const actor* a = dense_[s]) prefetch_object(a);
     } else if (const actor* a = find(aai)) {
-      __builtin_prefetch(a);
+      prefetch_object(a);
     }
+  }
+  /// Both cache lines of an actor that straddles two: objects lie end to
+  /// end in their pool, so a 48-byte one does every other time, and what
+  /// its first activation reads (a container's pointer, say) may be in the
+  /// second. The class is unknown until the object is read, hence the
+  /// largest class's size, up to two lines.
+  void prefetch_object(const actor* a) const noexcept {
+    __builtin_prefetch(a);
+    __builtin_prefetch(reinterpret_cast<const char*>(a) + prefetch_reach_);
   }
 
   /// Adds a constructed actor; false if its AAI is already in use (or is a
@@ -102,6 +111,7 @@ class actor_table {
   const std::vector<const class_info*>& classes_;
   const scenario_slots& slots_;
   std::vector<std::unique_ptr<actor_pool>> pools_;
+  std::size_t prefetch_reach_ = 0;  ///< the last byte prefetch_object asks for, past the object's first
   std::vector<actor*> dense_;
   std::vector<std::uint16_t> dense_claims_;  ///< per slot: the last claim round that took its actor
   struct created_actor {
