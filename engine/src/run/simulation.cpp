@@ -346,7 +346,7 @@ void simulation::run_activations(timestamp now) {
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
     for (std::size_t i = begin; i < end; ++i) {
-      if (i + prefetch_distance < end) __builtin_prefetch(activations_[i + prefetch_distance].object);
+      if (i + prefetch_distance < end) table_.prefetch_object(activations_[i + prefetch_distance].object);
       activate(activations_[i], ctx, worker, now);
     }
     file_schedules(w);
