@@ -29,7 +29,7 @@ class actor_pool {
   static constexpr std::size_t objects_per_slab = 4096;
 
   std::size_t stride_;
-  std::size_t align_;
+  std::size_t align_;  ///< of each slab: the class's, at least a cache line
   std::vector<std::unique_ptr<std::byte[], slab_deleter>> slabs_;
   std::size_t used_in_last_slab_ = objects_per_slab;
   std::vector<void*> free_;
