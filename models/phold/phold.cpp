@@ -24,7 +24,11 @@ kairos::tick_t logical_process::next_due(kairos::context& ctx) const {
 
 void logical_process::keep(kairos::tick_t due, kairos::context& ctx) {
   // One activation handles every event due at a tick: schedule each tick once.
-  if (std::find(pending_.begin(), pending_.end(), due) == pending_.end()) ctx.schedule_at(due);
+  // On raw pointers: std::find and std::partition unroll on them, not on
+  // the small_vector's iterator class.
+  const kairos::tick_t* begin = pending_.data();
+  const kairos::tick_t* end = begin + pending_.size();
+  if (std::find(begin, end, due) == end) ctx.schedule_at(due);
   pending_.push_back(due);
 }
 
@@ -37,9 +41,10 @@ void logical_process::on_first_diasca(kairos::context& ctx) {
 
 void logical_process::act_spontaneous(kairos::context& ctx) {
   const kairos::tick_t now = ctx.now();
-  const auto due_now = std::partition(pending_.begin(), pending_.end(), [now](kairos::tick_t t) { return t != now; });
-  const auto handled = static_cast<std::size_t>(pending_.end() - due_now);
-  pending_.erase(due_now, pending_.end());
+  kairos::tick_t* const end = pending_.data() + pending_.size();
+  const kairos::tick_t* due_now = std::partition(pending_.data(), end, [now](kairos::tick_t t) { return t != now; });
+  const auto handled = static_cast<std::size_t>(end - due_now);
+  pending_.resize(pending_.size() - handled);
   ctx.count(handled_events, handled);
   for (std::size_t i = 0; i < handled; ++i) forward(ctx);
 }
