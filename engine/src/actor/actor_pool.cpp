@@ -4,13 +4,9 @@
 
 namespace kairos {
 
-namespace {
 // Slabs start on a cache line, so that objects whose stride divides a line
 // (or is a multiple of one) never straddle two: an activation's first touch
 // of its actor is then one miss, not two.
-constexpr std::size_t cache_line = 64;
-}  // namespace
-
 actor_pool::actor_pool(std::size_t size, std::size_t align)
     : stride_((size + align - 1) / align * align), align_(std::max(align, cache_line)) {}
 

@@ -8,6 +8,9 @@
 
 namespace kairos {
 
+/// The cache line size the actor storage is laid out for (x86-64, aarch64).
+inline constexpr std::size_t cache_line = 64;
+
 /// Storage for the actors of one class: fixed-size objects in large slabs,
 /// so actors of a class sit next to each other in memory and creating one
 /// costs no malloc in the steady state. Thread-safe (creation is rare

@@ -5,10 +5,6 @@
 
 namespace kairos {
 
-namespace {
-constexpr std::size_t cache_line = 64;
-}  // namespace
-
 actor_table::actor_table(const std::vector<const class_info*>& classes, const scenario_slots& slots)
     : classes_(classes), slots_(slots), dense_(slots.count(), nullptr), dense_claims_(slots.count(), 0) {
   for (const class_info* c : classes) {

@@ -13,12 +13,12 @@ namespace kairos {
 
 /// Spontaneous activations to come: for each future tick, the actors that
 /// asked for it. The buckets of the next near_ticks ticks or so sit in a
-/// ring indexed by the tick's low bits, found with no hashing (hashing each
-/// schedule was most of its cost: bench/RESULTS.md); a tick whose ring slot
-/// holds another tick goes to a hash map instead. The distinct ticks sit in
-/// a min-heap, so jumping to the next tick costs O(log ticks) however many
-/// idle ticks lie between. Entries of deleted
-/// actors are left in place and skipped when their tick comes (drop_gone
+/// ring indexed by the tick's low bits, found with no hashing (hashing the
+/// tick at each schedule and take was a fifth of an empty diasca:
+/// bench/RESULTS.md); a tick whose ring slot holds another tick goes to a
+/// hash map instead. The distinct ticks sit in a min-heap, so jumping to the
+/// next tick costs O(log ticks) however many idle ticks lie between. Entries
+/// of deleted actors are left in place and skipped when their tick comes (drop_gone
 /// clears them from the next tick, so that it is not visited for them). A bucket
 /// that withdraw empties is dropped with its tick, so that a tick with
 /// nothing left due is not visited (nor would it be after a restart, whose
