@@ -85,7 +85,7 @@ class logical_process final : public kairos::actor {
   /// Due ticks of this LP's events: rarely more than two, held in the LP
   /// itself (64 bytes with the actor's own fields), so that an activation
   /// does not wait for a second cache miss on a heap block; more spill to
-  /// the heap. One rank: 1.9x at 10^6 LPs, 1.1x at 65536 (bench/RESULTS.md).
+  /// the heap. At 10^6 LPs on one rank that halved the run (bench/RESULTS.md).
   boost::container::small_vector<kairos::tick_t, 2> pending_;
 };
 
