@@ -38,19 +38,30 @@ class actor_table {
   /// Claim rounds run from 1 to max_claim_round; reset_claims() must come
   /// before round 1 is used again.
   static constexpr std::uint16_t max_claim_round = UINT16_MAX;
-  /// The actor of `aai` if it lives here and nobody claimed it in `round`
+  /// Where an actor's index entry lies: its scenario slot, or none (an
+  /// actor created at run time, found by AAI). Finding the slot takes a
+  /// division on several ranks, so a caller that touches one actor several
+  /// times (two prefetches, then the claim) locates it once.
+  struct place {
+    aai_t aai;
+    std::uint64_t slot;
+  };
+  place locate(aai_t aai) const noexcept { return {aai, slots_.slot_of(aai)}; }
+
+  /// The actor at `p` if it lives here and nobody claimed it in `round`
   /// yet (the caller then has it), else null. Thread-safe: of concurrent
   /// claims of one actor in one round, exactly one gets it.
-  actor* claim(aai_t aai, std::uint16_t round) noexcept {
-    const auto [a, stamp] = with_claim_stamp(aai);
+  actor* claim(place p, std::uint16_t round) noexcept {
+    const auto [a, stamp] = with_claim_stamp(p);
     return a && std::atomic_ref(*stamp).exchange(round, std::memory_order_relaxed) != round ? a : nullptr;
   }
+  actor* claim(aai_t aai, std::uint16_t round) noexcept { return claim(locate(aai), round); }
   /// As claim, for a caller that knows no other thread claims in this
   /// round. It does without the atomic exchange, which on x86 is a locked
   /// instruction that waits for every store before it: after an activation,
   /// the stores of the actor's own work.
-  actor* claim_alone(aai_t aai, std::uint16_t round) noexcept {
-    const auto [a, stamp] = with_claim_stamp(aai);
+  actor* claim_alone(place p, std::uint16_t round) noexcept {
+    const auto [a, stamp] = with_claim_stamp(p);
     if (!a) return nullptr;
     std::atomic_ref<std::uint16_t> last(*stamp);
     if (last.load(std::memory_order_relaxed) == round) return nullptr;
@@ -60,19 +71,19 @@ class actor_table {
   /// Every actor unclaimed, for claim rounds to start again from 1.
   void reset_claims();
   /// Asks the memory, further ahead than prefetch_claim, for the index
-  /// entries claim(aai) reads and writes: prefetch_claim then finds the
+  /// entries claim(p) reads and writes: prefetch_claim then finds the
   /// actor's address without waiting for them.
-  void prefetch_index(aai_t aai) const noexcept {
-    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
-      __builtin_prefetch(&dense_[s]);
-      __builtin_prefetch(&dense_claims_[s], 1);
+  void prefetch_index(place p) const noexcept {
+    if (p.slot != scenario_slots::none) {
+      __builtin_prefetch(&dense_[p.slot]);
+      __builtin_prefetch(&dense_claims_[p.slot], 1);
     }
   }
-  /// Asks the memory for the actor claim(aai) returns, ahead of time.
-  void prefetch_claim(aai_t aai) const noexcept {
-    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none) {
-      if (const actor* a = dense_[s]) prefetch_object(a);
-    } else if (const actor* a = find(aai)) {
+  /// Asks the memory for the actor claim(p) returns, ahead of time.
+  void prefetch_claim(place p) const noexcept {
+    if (p.slot != scenario_slots::none) {
+      if (const actor* a = dense_[p.slot]) prefetch_object(a);
+    } else if (const actor* a = find(p.aai)) {
       prefetch_object(a);
     }
   }
@@ -121,13 +132,13 @@ class actor_table {
   std::unordered_map<aai_t, created_actor> created_;
   std::uint64_t size_ = 0;
 
-  /// The actor of `aai` and its claim stamp, or {null, null} if it does not
+  /// The actor at `p` and its claim stamp, or {null, null} if it does not
   /// live here.
-  std::pair<actor*, std::uint16_t*> with_claim_stamp(aai_t aai) noexcept {
-    if (const std::uint64_t s = slots_.slot_of(aai); s != scenario_slots::none)
+  std::pair<actor*, std::uint16_t*> with_claim_stamp(place p) noexcept {
+    if (const std::uint64_t s = p.slot; s != scenario_slots::none)
       return dense_[s] ? std::pair{dense_[s], &dense_claims_[s]} : std::pair<actor*, std::uint16_t*>{};
     if (created_.empty()) return {};
-    const auto it = created_.find(aai);
+    const auto it = created_.find(p.aai);
     return it == created_.end() ? std::pair<actor*, std::uint16_t*>{} : std::pair{it->second.object, &it->second.claim};
   }
 };

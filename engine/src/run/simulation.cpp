@@ -438,6 +438,7 @@ void simulation::run_due(timestamp now, std::uint16_t round, std::span<timed_rec
   run_on_workers(n, [&](unsigned w, std::size_t chunk, bool alone) {
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
+    std::array<actor_table::place, 2 * prefetch_distance> ahead;
     for (unsigned k = 0; k <= lanes; ++k) {
       const unsigned from = (w + k) % (lanes + 1);
       const std::span<const aai_t> due = list(from);
@@ -445,13 +446,21 @@ void simulation::run_due(timestamp now, std::uint16_t round, std::span<timed_rec
       for (std::size_t begin; (begin = cursor.fetch_add(chunk, std::memory_order_relaxed)) < due.size();) {
         const std::size_t end = std::min(begin + chunk, due.size());
         // Two stages: the index entries twice as far ahead as the actor,
-        // whose address is then read from the cache.
-        for (std::size_t i = begin; i < std::min(begin + 2 * prefetch_distance, end); ++i) table_.prefetch_index(due[i]);
-        for (std::size_t i = begin; i < std::min(begin + prefetch_distance, end); ++i) table_.prefetch_claim(due[i]);
+        // whose address is then read from the cache. Each actor is located
+        // once, at the first stage, into a ring of the places ahead.
+        const auto locate = [&](std::size_t i) {
+          actor_table::place& p = ahead[i % ahead.size()];
+          p = table_.locate(due[i]);
+          table_.prefetch_index(p);
+        };
+        const auto at = [&](std::size_t i) -> const actor_table::place& { return ahead[i % ahead.size()]; };
+        for (std::size_t i = begin; i < std::min(begin + ahead.size(), end); ++i) locate(i);
+        for (std::size_t i = begin; i < std::min(begin + prefetch_distance, end); ++i) table_.prefetch_claim(at(i));
         for (std::size_t i = begin; i < end; ++i) {
-          if (i + 2 * prefetch_distance < end) table_.prefetch_index(due[i + 2 * prefetch_distance]);
-          if (i + prefetch_distance < end) table_.prefetch_claim(due[i + prefetch_distance]);
-          if (actor* a = alone ? table_.claim_alone(due[i], round) : table_.claim(due[i], round)) {
+          const actor_table::place here = at(i);  // its ring entry is reused just below
+          if (i + ahead.size() < end) locate(i + ahead.size());
+          if (i + prefetch_distance < end) table_.prefetch_claim(at(i + prefetch_distance));
+          if (actor* a = alone ? table_.claim_alone(here, round) : table_.claim(here, round)) {
             activate({a, 0, 0, spontaneous}, ctx, worker, now);
             ++worker.activations;
           } else if (!receivers.empty()) {
