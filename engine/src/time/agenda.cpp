@@ -71,7 +71,7 @@ void agenda::lane::withdraw(tick_t tick, aai_t aai) {
   std::vector<aai_t>* bucket = find(tick);
   if (!bucket) return;
   std::erase(*bucket, aai);
-  if (bucket->empty()) drop(tick);
+  if (bucket->empty()) release(tick);
 }
 
 void agenda::lane::prune() {
@@ -83,31 +83,22 @@ void agenda::lane::prune() {
 
 void agenda::lane::take(tick_t tick, std::vector<aai_t>& into) {
   into.clear();
-  slot& s = near[tick & near_mask];
-  if (s.tick == tick) {
-    std::swap(into, s.entries);  // the slot keeps the memory of `into`
-    s.tick = no_tick;
-  } else if (const auto it = far.find(tick); it != far.end()) {
-    std::swap(into, it->second);
-    if (it->second.capacity() > 0) spare.push_back(std::move(it->second));
-    far.erase(it);
-  } else {
-    return;
+  if (std::vector<aai_t>* bucket = find(tick)) {
+    std::swap(into, *bucket);  // the bucket keeps the memory of `into`
+    release(tick);
   }
-  prune();  // the tick taken, and any stale ticks beneath it
 }
 
-void agenda::lane::drop(tick_t tick) {
+void agenda::lane::release(tick_t tick) {
   slot& s = near[tick & near_mask];
   if (s.tick == tick) {
-    s.entries.clear();
-    s.tick = no_tick;
-  } else if (const auto it = far.find(tick); it != far.end()) {
-    it->second.clear();
+    s.tick = no_tick;  // the slot keeps the bucket's memory
+  } else {
+    const auto it = far.find(tick);
     if (it->second.capacity() > 0) spare.push_back(std::move(it->second));
     far.erase(it);
   }
-  prune();
+  prune();  // the tick, and any stale ticks beneath it
 }
 
 void agenda::schedule_every(aai_t aai, tick_t first, tick_t period) {

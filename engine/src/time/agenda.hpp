@@ -135,8 +135,9 @@ class agenda {
     /// Empties the bucket of `tick` into `into` (whose entries go; its
     /// memory serves the next bucket), drops the tick and prunes the heap.
     void take(tick_t tick, std::vector<aai_t>& into);
-    /// Drops the bucket of `tick` and the tick.
-    void drop(tick_t tick);
+    /// Frees the bucket of `tick`, which must exist and be empty, drops the
+    /// tick and prunes the heap.
+    void release(tick_t tick);
     /// Moves the bucket of `tick` into `taken`, whose previous entries go.
     void take_into_taken(tick_t tick) { take(tick, taken); }
 
@@ -175,7 +176,7 @@ void agenda::drop_gone(const IsAlive& is_alive) {
       if (l.next_tick() != tick) continue;
       std::vector<aai_t>& bucket = *l.find(tick);  // the heap's top always has one
       bucket.erase(bucket.begin(), std::find_if(bucket.begin(), bucket.end(), is_alive));
-      if (bucket.empty()) l.drop(tick);
+      if (bucket.empty()) l.release(tick);
       else live_left = true;
     }
     if (live_left) return;
