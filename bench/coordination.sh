@@ -3,9 +3,9 @@
 # sending nothing; see bench/ticker.toml) for each way ranks agree
 # (--coordination collective, and the tree at fan-outs 2, 4 and 16), next to
 # the MPI floor measured in the same command (kairos_allreduce_floor): an
-# 8-byte MPI_Allreduce, the engine's agreement alone (one MPI_Allreduce of six
-# words with a user-defined operation) and the same words through
-# MPI_Iallreduce. Medians of REPEATS
+# 8-byte MPI_Allreduce, the engine's agreement alone (one MPI_Allreduce of its
+# packed element, 1 word up to 8 ranks, with a user-defined operation) and the
+# same element through MPI_Iallreduce. Medians of REPEATS
 # runs, the modes interleaved so that drift hits them alike; ratios are to
 # the 8-byte MPI_Allreduce.
 #   bench/coordination.sh [REPEATS]
@@ -23,11 +23,11 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 ticks=(--set "actors.0.params.ticks=${TICKS:-200000}")
 modes=("collective" "tree 2" "tree 4" "tree 16")
-printf '| ranks | Allreduce 8 B us | agreement alone us | Iallreduce 6 words us | collective us (x Allreduce) | tree k=2 us (x) | tree k=4 us (x) | tree k=16 us (x) |\n'
+printf '| ranks | Allreduce 8 B us | agreement alone us (words) | Iallreduce of it us | collective us (x Allreduce) | tree k=2 us (x) | tree k=4 us (x) | tree k=16 us (x) |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 for np in ${RANKS:-1 2 4 8 16}; do
   launch=(mpirun -n "$np" ${MPIRUN_FLAGS:---oversubscribe})
-  floor_line="allreduce8_us=0 agreement6_us=0 iallreduce6_us=0"
+  floor_line="allreduce8_us=0 agreement_us=0 agreement_words=0 iallreduce_us=0"
   [ "$np" != 1 ] && floor_line=$("${launch[@]}" "$floor")
   for ((i = 0; i < repeats; i++)); do
     for m in "${!modes[@]}"; do
@@ -54,7 +54,7 @@ for m in range(modes):
     runs = [json.load(open(p)) for p in paths]
     us = statistics.median(r["wall_seconds"] / r["diascas"] * 1e6 for r in runs)
     cells.append(f"{us:.2f} ({us / allreduce:.2f}x)" if allreduce > 0 else f"{us:.2f}")
-print(f"| {np} | {allreduce:.2f} | {float(floor['agreement6_us']):.2f} | {float(floor['iallreduce6_us']):.2f} | "
+print(f"| {np} | {allreduce:.2f} | {float(floor['agreement_us']):.2f} ({floor['agreement_words']}) | {float(floor['iallreduce_us']):.2f} | "
       + " | ".join(cells) + " |")
 PY
   rm -rf "${out:?}"/*

@@ -229,6 +229,7 @@ bool simulation::end_local_diasca(timestamp now) {
 diasca_decision simulation::end_window(tick_t last_tick) {
   diasca_report report;
   report.next_tick = std::min(next_local_tick(), outgoing_timed_due_);
+  report.base_tick = last_tick;
   report.stop_requested = stop_requested_ ? 1 : 0;
   report.failed_rank = failure_ ? rank_ : -1;
   report.checkpoint_wanted = hook_ && hook_->checkpoint_wanted() ? 1 : 0;
@@ -439,11 +440,19 @@ void simulation::run_due(timestamp now, std::uint16_t round, std::span<timed_rec
     detail::worker_state& worker = workers_[w];
     context& ctx = contexts_[w].ctx;
     std::array<actor_table::place, 2 * prefetch_distance> ahead;
+    // A worker alone needs no atomic read-modify-write, which costs as much
+    // as a small diasca's other bookkeeping (a few per diasca, ~20 ns each).
+    const auto take_chunk = [&](std::atomic<std::size_t>& cursor) {
+      if (!alone) return cursor.fetch_add(chunk, std::memory_order_relaxed);
+      const std::size_t begin = cursor.load(std::memory_order_relaxed);
+      cursor.store(begin + chunk, std::memory_order_relaxed);
+      return begin;
+    };
     for (unsigned k = 0; k <= lanes; ++k) {
       const unsigned from = (w + k) % (lanes + 1);
       const std::span<const aai_t> due = list(from);
       std::atomic<std::size_t>& cursor = due_cursors_[from].next;
-      for (std::size_t begin; (begin = cursor.fetch_add(chunk, std::memory_order_relaxed)) < due.size();) {
+      for (std::size_t begin; (begin = take_chunk(cursor)) < due.size();) {
         const std::size_t end = std::min(begin + chunk, due.size());
         // Two stages: the index entries twice as far ahead as the actor,
         // whose address is then read from the cache. Each actor is located
@@ -616,6 +625,7 @@ diasca_decision simulation::end_diasca(timestamp now) {
   // outgoing_timed_due_), so the report is complete before the exchange. Every rank takes
   // part even after a failure, so that no rank waits for us.
   report.next_tick = std::min(next_local_tick(), outgoing_timed_due_);
+  report.base_tick = now.tick;
   report.stop_requested = stop_requested_ ? 1 : 0;
   report.failed_rank = failure_ ? rank_ : -1;
   report.checkpoint_wanted = hook_ && hook_->checkpoint_wanted() ? 1 : 0;

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <array>
-#include <climits>
 #include <cstdint>
 
 #include "kairos/core/types.hpp"
@@ -15,6 +13,10 @@ struct diasca_report {
   std::uint64_t actors_created = 0;
   std::uint64_t actors_deleted = 0;
   tick_t next_tick = no_tick;         ///< earliest tick in the subtree's agendas
+  /// A tick every rank reports alike and no later than its next_tick (the
+  /// current tick, or a window's last): the collective agreement sends the
+  /// next tick as its distance from it (packed_agreement.hpp).
+  tick_t base_tick = 0;
   std::uint32_t stop_requested = 0;   ///< an actor asked to stop
   std::int32_t failed_rank = -1;      ///< lowest rank whose diasca failed, or -1
   /// A checkpoint is wanted at the end of this tick: a signal reached some
@@ -61,63 +63,5 @@ inline diasca_decision decide(const diasca_report& r) noexcept {
   if (r.stop_requested || r.next_tick == no_tick) return {k::stop, -1, r.stop_requested, r.next_tick, 0};
   return {k::next_tick, -1, 0, r.next_tick, r.checkpoint_wanted};
 }
-
-/// What one MPI_Allreduce agrees on at the end of a diasca: the part of a
-/// report that decide() reads, plus the exchange's termination count. Every
-/// word combines by maximum except `in_flight`, which sums (modulo 2^64) each
-/// rank's buffers sent minus buffers received this diasca: zero over all
-/// ranks means every buffer has arrived. Minima are stored complemented (~x
-/// is largest where x is smallest). The message, creation and deletion counts
-/// shrink to one "any activity" flag: decide() needs no more, and the run's
-/// totals are summed at its end.
-struct agreement_words {
-  enum : std::size_t {
-    in_flight,
-    activity,
-    stop,
-    checkpoint,
-    end_of_tick,
-    next_tick_complement,
-    failed_rank_complement,
-    count
-  };
-  std::array<std::uint64_t, count> words{};
-
-  static agreement_words of(const diasca_report& r, std::uint64_t sent, std::uint64_t received) noexcept {
-    agreement_words a;
-    a.words[in_flight] = sent - received;
-    a.words[activity] = r.activity() ? 1 : 0;
-    a.words[stop] = r.stop_requested ? 1 : 0;
-    a.words[checkpoint] = r.checkpoint_wanted ? 1 : 0;
-    a.words[end_of_tick] = r.end_of_tick_pending ? 1 : 0;
-    a.words[next_tick_complement] = ~static_cast<std::uint64_t>(r.next_tick);
-    // No failure reads as INT_MAX, above every rank.
-    a.words[failed_rank_complement] = ~static_cast<std::uint64_t>(r.failed_rank >= 0 ? r.failed_rank : INT_MAX);
-    return a;
-  }
-  void combine(const agreement_words& o) noexcept { combine_element(o.words.data(), words.data(), count); }
-  /// Combines one reduction element of `length` words: these agreement
-  /// words, then (beyond them) counts that sum, such as the buffers sent to
-  /// each rank. MPI's reduction function calls it.
-  static void combine_element(const std::uint64_t* from, std::uint64_t* into, std::size_t length) noexcept {
-    into[in_flight] += from[in_flight];
-    for (std::size_t i = in_flight + 1; i < count; ++i) into[i] = into[i] > from[i] ? into[i] : from[i];
-    for (std::size_t i = count; i < length; ++i) into[i] += from[i];
-  }
-  /// True when every buffer sent in the diasca has been received.
-  bool exchange_complete() const noexcept { return words[in_flight] == 0; }
-  /// A report that decide() treats exactly as the combined reports.
-  diasca_report report() const noexcept {
-    diasca_report r;
-    r.messages_sent = words[activity];
-    r.stop_requested = static_cast<std::uint32_t>(words[stop]);
-    r.checkpoint_wanted = static_cast<std::uint32_t>(words[checkpoint]);
-    r.end_of_tick_pending = static_cast<std::uint32_t>(words[end_of_tick]);
-    r.next_tick = static_cast<tick_t>(~words[next_tick_complement]);
-    const auto failed = static_cast<std::int64_t>(~words[failed_rank_complement]);
-    r.failed_rank = failed == INT_MAX ? -1 : static_cast<std::int32_t>(failed);
-    return r;
-  }
-};
 
 }  // namespace kairos

@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstdlib>
 #include <string_view>
@@ -25,44 +26,52 @@ constexpr int tag_decision = 103;
 void check(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw runtime_error(fmt::format("MPI failure in {}", what));
 }
+
+int world_size(MPI_Comm comm) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  return size;
+}
 }  // namespace
 
 namespace {
 // Up to this many ranks the agreement also carries, per rank, the number of
-// buffers sent to it: a byte per rank costs the reduction little, and each
+// buffers sent to it: a few bits per rank cost the reduction little, and each
 // rank then knows what to wait for, so no diasca needs a second reduction.
 // Beyond it a rank re-reduces while buffers are in flight.
-constexpr int counted_ranks_limit = 64;
-// The counts travel one byte each, eight to a word: a count is at most the
-// ranks less one, so while MPI sums the words no byte carries into the next
-// up to 255 ranks. At 16 ranks the element is 8 words instead of 22.
-constexpr long counted_ranks_most = 255;
-constexpr std::size_t counts_per_word = 8;
+constexpr long counted_ranks_limit = 64;
 
-std::size_t count_word(int rank) { return agreement_words::count + static_cast<std::size_t>(rank) / counts_per_word; }
-unsigned count_shift(int rank) { return 8 * (static_cast<unsigned>(rank) % counts_per_word); }
-
-/// MPI's reduction function: elements of agreement words then counts (their
-/// length comes from the datatype).
+/// MPI's reduction function (the element's length comes from the datatype).
 void combine_agreements(void* in, void* inout, int* count, MPI_Datatype* type) {
   int bytes = 0;
   MPI_Type_size(*type, &bytes);
   const auto length = static_cast<std::size_t>(bytes) / sizeof(std::uint64_t);
   const auto* from = static_cast<const std::uint64_t*>(in);
   auto* into = static_cast<std::uint64_t*>(inout);
-  for (int i = 0; i < *count; ++i, from += length, into += length) agreement_words::combine_element(from, into, length);
+  for (int i = 0; i < *count; ++i, from += length, into += length) packed_agreement::combine(from, into, length);
+}
+
+/// KAIROS_COUNTED_RANKS=N moves the counted-ranks limit and
+/// KAIROS_AGREEMENT_TICK_RANGE=N the tick field's range: tests take the
+/// other paths on few ranks and short runs.
+long environment_number(const char* name, long otherwise) {
+  const char* text = std::getenv(name);
+  return text ? std::strtol(text, nullptr, 10) : otherwise;
+}
+
+packed_agreement agreement_layout(int ranks) {
+  const bool counted = ranks <= environment_number("KAIROS_COUNTED_RANKS", counted_ranks_limit);
+  const long range = environment_number("KAIROS_AGREEMENT_TICK_RANGE", 0);
+  return range > 0 ? packed_agreement(ranks, counted, static_cast<std::uint64_t>(range))
+                   : packed_agreement(ranks, counted);
 }
 }  // namespace
 
 mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
-    : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)) {
-  MPI_Comm_size(comm_, &size_);
-  // KAIROS_COUNTED_RANKS=N moves the limit (tests take the other path on few ranks).
-  const char* limit_text = std::getenv("KAIROS_COUNTED_RANKS");
-  const long limit = limit_text ? std::strtol(limit_text, nullptr, 10) : counted_ranks_limit;
-  counts_per_rank_ = size_ <= std::min(limit, counted_ranks_most);
-  const std::size_t length =
-      counts_per_rank_ ? count_word(size_ - 1) + 1 : static_cast<std::size_t>(agreement_words::count);
+    : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)), agreement_(agreement_layout(world_size(comm))) {
+  size_ = world_size(comm_);
+  counts_per_rank_ = agreement_.counted();
+  const std::size_t length = agreement_.words();
   agreement_mine_.resize(length);
   agreement_all_.resize(length);
   check(MPI_Type_contiguous(static_cast<int>(length), MPI_UINT64_T, &agreement_type_), "MPI_Type_contiguous");
@@ -150,32 +159,35 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
   // Without them (more ranks) a zero in-flight count proves that every buffer
   // has been received; otherwise the ranks take what has arrived and reduce
   // again.
-  agreement_words summary;
   for (;;) {
     // With per-rank counts, receiving waits until after the reduction.
     if (!counts_per_rank_) receive_arrived();
-    const agreement_words head = agreement_words::of(local, sends_.size(), received_.size());
-    std::copy(head.words.begin(), head.words.end(), agreement_mine_.begin());
-    if (counts_per_rank_) {
-      std::fill(agreement_mine_.begin() + agreement_words::count, agreement_mine_.end(), 0);
-      for (int destination : destinations_) agreement_mine_[count_word(destination)] += 1ull << count_shift(destination);
-    }
+    agreement_.pack(local, destinations_, sends_.size() - received_.size(), agreement_mine_);
     check(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
           "MPI_Allreduce");
     ++coordination_messages_;  // one collective
-    std::copy_n(agreement_all_.begin(), agreement_words::count, summary.words.begin());
     if (counts_per_rank_) {
-      const std::uint64_t expected = (agreement_all_[count_word(rank_)] >> count_shift(rank_)) & 0xff;
+      const std::uint64_t expected = agreement_.buffers_for(rank_, agreement_all_);
       int idle_polls = 0;
       while (received_.size() < expected) pause_after(receive_arrived(), idle_polls);
       break;
     }
-    if (summary.exchange_complete()) break;
+    if (packed_agreement::in_flight(agreement_all_) == 0) break;
     sched_yield();  // give a time-shared core to the rank whose buffer is still travelling
+  }
+  diasca_report combined = agreement_.read(agreement_all_, local.base_tick);
+  if (agreement_.exact_values_needed(agreement_all_)) {
+    // A failure, or a next tick the words hold only as "far": rare enough
+    // for a second reduction.
+    const std::array<std::uint64_t, 2> mine = packed_agreement::exact_values(local);
+    std::array<std::uint64_t, 2> lowest{};
+    check(MPI_Allreduce(mine.data(), lowest.data(), 2, MPI_UINT64_T, MPI_MIN, comm_), "MPI_Allreduce");
+    ++coordination_messages_;
+    packed_agreement::apply_exact_values(combined, lowest);
   }
   // Every buffer has been received, so every send can complete.
   check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
-  return decide(summary.report());
+  return decide(combined);
 }
 
 diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {

@@ -7,6 +7,7 @@
 
 #include "kairos/run/run.hpp"
 #include "transport/launch_environment.hpp"
+#include "transport/packed_agreement.hpp"
 #include "transport/transport.hpp"
 
 namespace kairos {
@@ -75,12 +76,12 @@ class mpi_transport final : public transport {
   std::vector<MPI_Request> report_requests_;
   std::vector<std::pair<int, std::vector<std::byte>>> received_;
   std::vector<int> destinations_;  ///< ranks sent a buffer in this diasca
-  /// The reduction's element: agreement words, then (counts_per_rank_) the
-  /// buffers sent to each rank, a byte each, eight to a word.
+  packed_agreement agreement_;  ///< where the collective's fields lie at this rank count
+  /// The reduction's element (agreement_.words() long), this rank's and all.
   std::vector<std::uint64_t> agreement_mine_, agreement_all_;
   bool counts_per_rank_ = false;
   MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< one element
-  MPI_Op agreement_op_ = MPI_OP_NULL;                ///< agreement_words::combine_element
+  MPI_Op agreement_op_ = MPI_OP_NULL;                ///< packed_agreement::combine
 };
 
 }  // namespace kairos
