@@ -38,10 +38,11 @@ void canonical_inbox::build(const std::vector<run>& runs, std::size_t ranges, ex
   std::size_t total = 0;
   for (const run& r : runs) total += r.size();
   splitters_.clear();
+  sort_spaces_.resize(std::max<std::size_t>(sort_spaces_.size(), workers.concurrency()));
   if (ranges <= 1 || total == 0) {
     inbox.clear();
     for (const run& r : runs) inbox.insert(inbox.end(), r.begin(), r.end());
-    std::sort(inbox.begin(), inbox.end(), canonical_order{});
+    sort_by_receiver(inbox, canonical_order{}, sort_spaces_[0]);
     on_range(0, 0, inbox.size(), 0);
     return;
   }
@@ -49,10 +50,16 @@ void canonical_inbox::build(const std::vector<run>& runs, std::size_t ranges, ex
 
   // Count each run's messages per range, on the workers (one run each).
   placed_.assign(runs.size() * ranges, 0);
+  if (ranges_of_.size() < runs.size()) ranges_of_.resize(runs.size());
   workers.for_ranges(runs.size(), 1, [&](std::size_t first, std::size_t last, unsigned) {
     for (std::size_t i = first; i < last; ++i) {
       std::size_t* count = placed_.data() + i * ranges;
-      for (const detail::message_record& m : runs[i]) ++count[range_of(m.receiver)];
+      std::vector<std::uint32_t>& range = ranges_of_[i];
+      range.resize(runs[i].size());
+      for (std::size_t k = 0; k < runs[i].size(); ++k) {
+        range[k] = static_cast<std::uint32_t>(range_of(runs[i][k].receiver));
+        ++count[range[k]];
+      }
     }
   });
   // Range by range, run by run: where each run's share of each range goes.
@@ -72,14 +79,14 @@ void canonical_inbox::build(const std::vector<run>& runs, std::size_t ranges, ex
   workers.for_ranges(runs.size(), 1, [&](std::size_t first, std::size_t last, unsigned) {
     for (std::size_t i = first; i < last; ++i) {
       std::size_t* next = placed_.data() + i * ranges;
-      for (const detail::message_record& m : runs[i]) inbox[next[range_of(m.receiver)]++] = m;
+      const std::vector<std::uint32_t>& range = ranges_of_[i];
+      for (std::size_t k = 0; k < runs[i].size(); ++k) inbox[next[range[k]]++] = runs[i][k];
     }
   });
   workers.for_ranges(ranges, 1, [&](std::size_t first, std::size_t last, unsigned worker) {
     for (std::size_t range = first; range < last; ++range) {
-      const auto begin = inbox.begin() + static_cast<std::ptrdiff_t>(starts_[range]);
-      const auto end = inbox.begin() + static_cast<std::ptrdiff_t>(starts_[range + 1]);
-      std::sort(begin, end, canonical_order{});
+      const std::span<detail::message_record> messages(inbox.data() + starts_[range], starts_[range + 1] - starts_[range]);
+      sort_by_receiver(messages, canonical_order{}, sort_spaces_[worker]);
       on_range(range, starts_[range], starts_[range + 1], worker);
     }
   });

@@ -8,6 +8,7 @@
 #include "kairos/core/types.hpp"
 #include "kairos/detail/worker_state.hpp"
 #include "kairos/exec/executor.hpp"
+#include "time/receiver_sort.hpp"
 
 namespace kairos {
 
@@ -62,6 +63,11 @@ class canonical_inbox {
   std::vector<std::size_t> placed_;    ///< per run x range: messages counted, then the next place to write
   std::vector<std::size_t> starts_;    ///< per range, and the inbox's end
   std::vector<aai_t> samples_;
+  /// Per run, the range of each of its messages: counted, then scattered,
+  /// each message's range is searched for once.
+  std::vector<std::vector<std::uint32_t>> ranges_of_;
+  /// Each worker's working memory for sorting its ranges.
+  std::vector<receiver_sort_space<detail::message_record>> sort_spaces_;
 };
 
 }  // namespace kairos

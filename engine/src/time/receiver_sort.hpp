@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "time/radix_sort.hpp"
@@ -22,12 +23,16 @@ struct receiver_sort_space {
   std::vector<Message> sorted;
 };
 
-/// Sorts `messages` by `before`, a strict total order that compares the
-/// `receiver` member first. Lists shorter than radix_sort_pays_from are
-/// compared in full: a histogram costs more than it saves there.
+namespace detail {
+/// Sorts `messages` by `before` into space.sorted and returns true; or, for
+/// lists too short or too wide for the radix sort, sorts them in place and
+/// returns false.
 template <class Message, class Before>
-void sort_by_receiver(std::vector<Message>& messages, const Before& before, receiver_sort_space<Message>& space) {
-  const auto full_sort = [&] { std::sort(messages.begin(), messages.end(), before); };
+bool sort_by_receiver_into(std::span<Message> messages, const Before& before, receiver_sort_space<Message>& space) {
+  const auto full_sort = [&] {
+    std::sort(messages.begin(), messages.end(), before);
+    return false;
+  };
   if (messages.size() < radix_sort_pays_from) return full_sort();
   const auto largest_receiver =
       std::max_element(messages.begin(), messages.end(), [](const Message& a, const Message& b) {
@@ -51,7 +56,24 @@ void sort_by_receiver(std::vector<Message>& messages, const Before& before, rece
   }
   space.sorted.clear();
   for (const std::uint64_t key : keys) space.sorted.push_back(messages[key & 0xffffffff]);
-  messages.swap(space.sorted);
+  return true;
+}
+}  // namespace detail
+
+/// Sorts `messages` by `before`, a strict total order that compares the
+/// `receiver` member first. Lists shorter than radix_sort_pays_from are
+/// compared in full: a histogram costs more than it saves there.
+template <class Message, class Before>
+void sort_by_receiver(std::vector<Message>& messages, const Before& before, receiver_sort_space<Message>& space) {
+  if (detail::sort_by_receiver_into(std::span<Message>(messages), before, space)) messages.swap(space.sorted);
+}
+
+/// The same for messages in place in a larger array (one range of an
+/// inbox): the sorted messages are copied back.
+template <class Message, class Before>
+void sort_by_receiver(std::span<Message> messages, const Before& before, receiver_sort_space<Message>& space) {
+  if (detail::sort_by_receiver_into(messages, before, space))
+    std::copy(space.sorted.begin(), space.sorted.end(), messages.begin());
 }
 
 }  // namespace kairos
