@@ -70,7 +70,6 @@ packed_agreement agreement_layout(int ranks) {
 mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
     : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)), agreement_(agreement_layout(world_size(comm))) {
   size_ = world_size(comm_);
-  counts_per_rank_ = agreement_.counted();
   const std::size_t length = agreement_.words();
   agreement_mine_.resize(length);
   agreement_all_.resize(length);
@@ -161,12 +160,12 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
   // again.
   for (;;) {
     // With per-rank counts, receiving waits until after the reduction.
-    if (!counts_per_rank_) receive_arrived();
+    if (!agreement_.counted()) receive_arrived();
     agreement_.pack(local, destinations_, sends_.size() - received_.size(), agreement_mine_);
     check(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
           "MPI_Allreduce");
     ++coordination_messages_;  // one collective
-    if (counts_per_rank_) {
+    if (agreement_.counted()) {
       const std::uint64_t expected = agreement_.buffers_for(rank_, agreement_all_);
       int idle_polls = 0;
       while (received_.size() < expected) pause_after(receive_arrived(), idle_polls);

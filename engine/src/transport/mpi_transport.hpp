@@ -79,7 +79,6 @@ class mpi_transport final : public transport {
   packed_agreement agreement_;  ///< where the collective's fields lie at this rank count
   /// The reduction's element (agreement_.words() long), this rank's and all.
   std::vector<std::uint64_t> agreement_mine_, agreement_all_;
-  bool counts_per_rank_ = false;
   MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< one element
   MPI_Op agreement_op_ = MPI_OP_NULL;                ///< packed_agreement::combine
 };
