@@ -51,6 +51,16 @@ void combine_agreements(void* in, void* inout, int* count, MPI_Datatype* type) {
   for (int i = 0; i < *count; ++i, from += length, into += length) packed_agreement::combine(from, into, length);
 }
 
+/// MPI's reduction function for the exact values: the unsigned minimum of
+/// each word. MPI_MIN on MPI_UINT64_T will not do: Debian 12's MPICH
+/// compares such words as signed, so no failure (all ones) came out below
+/// rank 0's failure.
+void lowest_words(void* in, void* inout, int* count, MPI_Datatype*) {
+  const auto* from = static_cast<const std::uint64_t*>(in);
+  auto* into = static_cast<std::uint64_t*>(inout);
+  for (int i = 0; i < *count; ++i) into[i] = std::min(into[i], from[i]);
+}
+
 /// KAIROS_COUNTED_RANKS=N moves the counted-ranks limit and
 /// KAIROS_AGREEMENT_TICK_RANGE=N the tick field's range: tests take the
 /// other paths on few ranks and short runs.
@@ -76,6 +86,7 @@ mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
   check(MPI_Type_contiguous(static_cast<int>(length), MPI_UINT64_T, &agreement_type_), "MPI_Type_contiguous");
   check(MPI_Type_commit(&agreement_type_), "MPI_Type_commit");
   check(MPI_Op_create(&combine_agreements, 1, &agreement_op_), "MPI_Op_create");
+  check(MPI_Op_create(&lowest_words, 1, &lowest_op_), "MPI_Op_create");
   MPI_Comm_rank(comm_, &rank_);
   for (int k = 1; k <= fanout_; ++k) {
     const long child = static_cast<long>(rank_) * fanout_ + k;
@@ -90,6 +101,7 @@ mpi_transport::~mpi_transport() {
   MPI_Finalized(&finalized);
   if (finalized) return;
   MPI_Op_free(&agreement_op_);
+  MPI_Op_free(&lowest_op_);
   MPI_Type_free(&agreement_type_);
 }
 
@@ -180,12 +192,14 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
     // for a second reduction.
     const std::array<std::uint64_t, 2> mine = packed_agreement::exact_values(local);
     std::array<std::uint64_t, 2> lowest{};
-    check(MPI_Allreduce(mine.data(), lowest.data(), 2, MPI_UINT64_T, MPI_MIN, comm_), "MPI_Allreduce");
+    check(MPI_Allreduce(mine.data(), lowest.data(), 2, MPI_UINT64_T, lowest_op_, comm_), "MPI_Allreduce");
     ++coordination_messages_;
     packed_agreement::apply_exact_values(combined, lowest);
   }
-  // Every buffer has been received, so every send can complete.
-  check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+  // Every buffer has been received, so every send can complete. (A diasca
+  // that sent nothing skips the call: it would still poll MPI's progress.)
+  if (!sends_.empty())
+    check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
   return decide(combined);
 }
 

@@ -81,6 +81,7 @@ class mpi_transport final : public transport {
   std::vector<std::uint64_t> agreement_mine_, agreement_all_;
   MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< one element
   MPI_Op agreement_op_ = MPI_OP_NULL;                ///< packed_agreement::combine
+  MPI_Op lowest_op_ = MPI_OP_NULL;                   ///< unsigned minimum, for the exact values
 };
 
 }  // namespace kairos

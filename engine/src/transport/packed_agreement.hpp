@@ -143,7 +143,7 @@ class packed_agreement {
     return (head & tick_before_base) || tick_range_most - (head >> tick_shift) >= tick_range_;
   }
 
-  /// What the second reduction (MPI_MIN over unsigned words) carries: the
+  /// What the second reduction (the unsigned minimum of each word) carries: the
   /// rank if it failed, and its next tick.
   static std::array<std::uint64_t, 2> exact_values(const diasca_report& r) noexcept {
     return {r.failed_rank >= 0 ? static_cast<std::uint64_t>(r.failed_rank) : no_failure, r.next_tick};
