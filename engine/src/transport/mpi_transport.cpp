@@ -196,10 +196,8 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
     ++coordination_messages_;
     packed_agreement::apply_exact_values(combined, lowest);
   }
-  // Every buffer has been received, so every send can complete. (A diasca
-  // that sent nothing skips the call: it would still poll MPI's progress.)
-  if (!sends_.empty())
-    check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+  // Every buffer has been received, so every send can complete.
+  check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
   return decide(combined);
 }
 
