@@ -16,7 +16,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "transport/packed_agreement.hpp"
+#include "transport/packed_agreement_op.hpp"
 
 namespace {
 
@@ -32,17 +32,6 @@ double median_microseconds(int iterations, Operation operation) {
   }
   std::nth_element(per_call.begin(), per_call.begin() + batches / 2, per_call.end());
   return per_call[batches / 2];
-}
-
-/// As the engine's reduction function does.
-void combine(void* in, void* inout, int* count, MPI_Datatype* type) {
-  int bytes = 0;
-  MPI_Type_size(*type, &bytes);
-  const auto length = static_cast<std::size_t>(bytes) / sizeof(std::uint64_t);
-  const auto* from = static_cast<const std::uint64_t*>(in);
-  auto* into = static_cast<std::uint64_t*>(inout);
-  for (int e = 0; e < *count; ++e, from += length, into += length)
-    kairos::packed_agreement::combine(from, into, length);
 }
 
 }  // namespace
@@ -70,7 +59,7 @@ int main(int argc, char** argv) {
   MPI_Type_contiguous(length, MPI_UINT64_T, &type);
   MPI_Type_commit(&type);
   MPI_Op op;
-  MPI_Op_create(&combine, 1, &op);
+  MPI_Op_create(&kairos::combine_packed_agreements, 1, &op);
   const double agreement = median_microseconds(iterations, [&] {
     MPI_Allreduce(words.data(), words_out.data(), 1, type, op, MPI_COMM_WORLD);
   });

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "kairos/core/error.hpp"
+#include "transport/packed_agreement_op.hpp"
 
 namespace kairos {
 
@@ -41,16 +42,6 @@ namespace {
 // Beyond it a rank re-reduces while buffers are in flight.
 constexpr long counted_ranks_limit = 64;
 
-/// MPI's reduction function (the element's length comes from the datatype).
-void combine_agreements(void* in, void* inout, int* count, MPI_Datatype* type) {
-  int bytes = 0;
-  MPI_Type_size(*type, &bytes);
-  const auto length = static_cast<std::size_t>(bytes) / sizeof(std::uint64_t);
-  const auto* from = static_cast<const std::uint64_t*>(in);
-  auto* into = static_cast<std::uint64_t*>(inout);
-  for (int i = 0; i < *count; ++i, from += length, into += length) packed_agreement::combine(from, into, length);
-}
-
 /// MPI's reduction function for the exact values: the unsigned minimum of
 /// each word. MPI_MIN on MPI_UINT64_T will not do: Debian 12's MPICH
 /// compares such words as signed, so no failure (all ones) came out below
@@ -78,14 +69,14 @@ packed_agreement agreement_layout(int ranks) {
 }  // namespace
 
 mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
-    : comm_(comm), mode_(mode), fanout_(std::max(2, fanout)), agreement_(agreement_layout(world_size(comm))) {
-  size_ = world_size(comm_);
+    : comm_(comm), mode_(mode), size_(world_size(comm)), fanout_(std::max(2, fanout)),
+      agreement_(agreement_layout(size_)) {
   const std::size_t length = agreement_.words();
   agreement_mine_.resize(length);
   agreement_all_.resize(length);
   check(MPI_Type_contiguous(static_cast<int>(length), MPI_UINT64_T, &agreement_type_), "MPI_Type_contiguous");
   check(MPI_Type_commit(&agreement_type_), "MPI_Type_commit");
-  check(MPI_Op_create(&combine_agreements, 1, &agreement_op_), "MPI_Op_create");
+  check(MPI_Op_create(&combine_packed_agreements, 1, &agreement_op_), "MPI_Op_create");
   check(MPI_Op_create(&lowest_words, 1, &lowest_op_), "MPI_Op_create");
   MPI_Comm_rank(comm_, &rank_);
   for (int k = 1; k <= fanout_; ++k) {

@@ -130,8 +130,7 @@ class packed_agreement {
     r.stop_requested = (head & stop) ? 1 : 0;
     r.checkpoint_wanted = (head & checkpoint) ? 1 : 0;
     r.end_of_tick_pending = (head & end_of_tick) ? 1 : 0;
-    const std::uint64_t distance = tick_range_most - (head >> tick_shift);
-    r.next_tick = distance < tick_range_ && !(head & tick_before_base) ? base_tick + distance : no_tick;
+    r.next_tick = tick_held(head) ? base_tick + tick_distance(head) : no_tick;
     return r;
   }
   /// True when decide() would read what the words cannot say exactly: the
@@ -140,7 +139,7 @@ class packed_agreement {
     const std::uint64_t head = all[0];
     if (head & failure) return true;
     if (head & (activity | end_of_tick)) return false;  // decide() reads no tick
-    return (head & tick_before_base) || tick_range_most - (head >> tick_shift) >= tick_range_;
+    return !tick_held(head);
   }
 
   /// What the second reduction (the unsigned minimum of each word) carries: the
@@ -155,6 +154,14 @@ class packed_agreement {
 
  private:
   static constexpr std::uint64_t no_failure = ~std::uint64_t{0};
+
+  /// The nearest next tick's distance from the base, as the tick field holds it.
+  static std::uint64_t tick_distance(std::uint64_t head) noexcept { return tick_range_most - (head >> tick_shift); }
+  /// True when the tick field holds the nearest next tick exactly (not "far",
+  /// and no rank's tick lies before the base).
+  bool tick_held(std::uint64_t head) const noexcept {
+    return !(head & tick_before_base) && tick_distance(head) < tick_range_;
+  }
 
   struct place {
     std::size_t word;
