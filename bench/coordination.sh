@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Coordination cost: wall time per empty diasca (one actor acting every tick,
 # sending nothing; see bench/ticker.toml) for each way ranks agree
-# (--coordination collective, and the tree at fan-outs 2, 4 and 16), next to
-# the MPI floor measured in the same command (kairos_allreduce_floor): an
-# 8-byte MPI_Allreduce, the engine's agreement alone (one MPI_Allreduce of its
-# packed element, 1 word up to 8 ranks, with a user-defined operation) and the
-# same element through MPI_Iallreduce. Medians of REPEATS
+# (--coordination node, the default; collective; and the tree at fan-outs 2,
+# 4 and 16), next to the MPI floor measured in the same command
+# (kairos_allreduce_floor): an 8-byte MPI_Allreduce, the engine's agreement
+# alone (one MPI_Allreduce of its packed element, 1 word up to 8 ranks, with a
+# user-defined operation), the same element through MPI_Iallreduce, and
+# through the node's shared memory (node_reduction). Medians of REPEATS
 # runs, the modes interleaved so that drift hits them alike; ratios are to
 # the 8-byte MPI_Allreduce.
 #   bench/coordination.sh [REPEATS]
@@ -22,12 +23,12 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 ticks=(--set "actors.0.params.ticks=${TICKS:-200000}")
-modes=("collective" "tree 2" "tree 4" "tree 16")
-printf '| ranks | Allreduce 8 B us | agreement alone us (words) | Iallreduce of it us | collective us (x Allreduce) | tree k=2 us (x) | tree k=4 us (x) | tree k=16 us (x) |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
+modes=("node" "collective" "tree 2" "tree 4" "tree 16")
+printf '| ranks | Allreduce 8 B us | agreement alone us (words) | Iallreduce of it us | node reduction of it us (nodes) | node us (x Allreduce) | collective us (x) | tree k=2 us (x) | tree k=4 us (x) | tree k=16 us (x) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for np in ${RANKS:-1 2 4 8 16}; do
   launch=(mpirun -n "$np" ${MPIRUN_FLAGS:---oversubscribe})
-  floor_line="allreduce8_us=0 agreement_us=0 agreement_words=0 iallreduce_us=0"
+  floor_line="allreduce8_us=0 agreement_us=0 agreement_words=0 iallreduce_us=0 node_us=0 nodes=0"
   [ "$np" != 1 ] && floor_line=$("${launch[@]}" "$floor")
   for ((i = 0; i < repeats; i++)); do
     for m in "${!modes[@]}"; do
@@ -55,6 +56,7 @@ for m in range(modes):
     us = statistics.median(r["wall_seconds"] / r["diascas"] * 1e6 for r in runs)
     cells.append(f"{us:.2f} ({us / allreduce:.2f}x)" if allreduce > 0 else f"{us:.2f}")
 print(f"| {np} | {allreduce:.2f} | {float(floor['agreement_us']):.2f} ({floor['agreement_words']}) | {float(floor['iallreduce_us']):.2f} | "
+      f"{float(floor['node_us']):.2f} ({floor['nodes']}) | "
       + " | ".join(cells) + " |")
 PY
   rm -rf "${out:?}"/*

@@ -3,8 +3,10 @@
 #
 # Runs SCENARIO once on one rank (no MPI) as the reference, then under
 # MPIEXEC for every rank count in NPS and thread count in THREADS, with the
-# ranks agreeing through COORDINATION ("collective", or "tree:K" for the
-# time-manager tree of fan-out K), and fails unless every digest equals the
+# ranks agreeing through COORDINATION ("node": shared memory on the node;
+# "node:N": the same, with every N ranks standing for a node of their own, so
+# node leaders reduce by MPI between them; "collective": one MPI_Allreduce;
+# "tree:K": the time-manager tree of fan-out K), and fails unless every digest equals the
 # reference. Arguments after "--" are extra --set options for a second pass
 # with placement hints on, checked against its own one-rank reference (a
 # creation hint is part of the model: it changes the children's AAIs).
@@ -16,9 +18,11 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do sets+=("$1"); shift; done
 [ $# -gt 0 ] && shift && hints=("$@")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 case $coordination in
+  node) agreement=(--coordination node) ;;
+  node:*) agreement=(--coordination node); export KAIROS_AGREEMENT_RANKS_PER_NODE=${coordination#node:} ;;
   collective) agreement=(--coordination collective) ;;
   tree:*) agreement=(--coordination tree --tm-fanout "${coordination#tree:}") ;;
-  *) echo "COORDINATION must be collective or tree:K" >&2; exit 2 ;;
+  *) echo "COORDINATION must be node, node:N, collective or tree:K" >&2; exit 2 ;;
 esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -96,13 +96,15 @@ void add_execution_flags(CLI::App& cmd, unsigned& threads, std::string& output, 
                  "run's heartbeat")
       ->check(CLI::Range(0.01, 86400.0))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  const std::map<std::string, kairos::coordination> agreements{{"collective", kairos::coordination::collective},
+  const std::map<std::string, kairos::coordination> agreements{{"node", kairos::coordination::node},
+                                                                {"collective", kairos::coordination::collective},
                                                                 {"tree", kairos::coordination::tree}};
   cmd.add_option("--coordination", agreement,
-                 "How the ranks of an MPI run agree at each diasca's end: one MPI_Allreduce (collective) or a tree "
-                 "of time managers (tree); results do not depend on it")
+                 "How the ranks of an MPI run agree at each diasca's end: through memory shared on each node and "
+                 "one MPI_Allreduce between nodes (node), one MPI_Allreduce of all ranks (collective), or a tree of "
+                 "time managers (tree); results do not depend on it")
       ->transform(CLI::CheckedTransformer(agreements))
-      ->default_str("collective");
+      ->default_str("node");
   cmd.add_option("--tm-fanout", fanout,
                  "Children per time manager with --coordination tree (tree depth is log_fanout ranks)")
       ->check(CLI::Range(2, 1024))

@@ -6,6 +6,8 @@
 #include <exception>
 #include <utility>
 
+#include "exec/cpu_relax.hpp"
+
 namespace kairos {
 
 namespace {
@@ -14,14 +16,6 @@ namespace {
 // each other within microseconds while a simulation runs; a pause longer
 // than this (a checkpoint, the end of the run) is worth one wake-up.
 constexpr auto park_after = std::chrono::microseconds(500);
-
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
 
 }  // namespace
 

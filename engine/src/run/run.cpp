@@ -297,6 +297,9 @@ void start_logging(const transport& net, coordination agreement, int fanout) {
                              net.size() == 1 ? "no MPI exchange"
                              : agreement == coordination::tree
                                  ? fmt::format("agreement through a tree of time managers, {} children each", fanout)
+                             : agreement == coordination::node
+                                 ? std::string("agreement through each node's shared memory, and one MPI_Allreduce "
+                                               "between nodes, per step")
                                  : std::string("agreement through one MPI_Allreduce per step"));
 }
 }  // namespace

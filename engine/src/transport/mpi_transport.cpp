@@ -52,9 +52,11 @@ void lowest_words(void* in, void* inout, int* count, MPI_Datatype*) {
   for (int i = 0; i < *count; ++i) into[i] = std::min(into[i], from[i]);
 }
 
-/// KAIROS_COUNTED_RANKS=N moves the counted-ranks limit and
-/// KAIROS_AGREEMENT_TICK_RANGE=N the tick field's range: tests take the
-/// other paths on few ranks and short runs.
+/// KAIROS_COUNTED_RANKS=N moves the counted-ranks limit,
+/// KAIROS_AGREEMENT_TICK_RANGE=N the tick field's range, and
+/// KAIROS_AGREEMENT_RANKS_PER_NODE=N cuts nodes into groups of N ranks that
+/// agree as separate nodes: tests take the other paths on few ranks, short
+/// runs and one machine.
 long environment_number(const char* name, long otherwise) {
   const char* text = std::getenv(name);
   return text ? std::strtol(text, nullptr, 10) : otherwise;
@@ -79,6 +81,10 @@ mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
   check(MPI_Op_create(&combine_packed_agreements, 1, &agreement_op_), "MPI_Op_create");
   check(MPI_Op_create(&lowest_words, 1, &lowest_op_), "MPI_Op_create");
   MPI_Comm_rank(comm_, &rank_);
+  if (mode_ == coordination::node)
+    node_ = std::make_unique<node_reduction>(comm_, length, &packed_agreement::combine, agreement_type_,
+                                             agreement_op_,
+                                             static_cast<int>(environment_number("KAIROS_AGREEMENT_RANKS_PER_NODE", 0)));
   for (int k = 1; k <= fanout_; ++k) {
     const long child = static_cast<long>(rank_) * fanout_ + k;
     if (child < size_) children_.push_back(static_cast<int>(child));
@@ -150,7 +156,8 @@ void mpi_transport::pause_after(bool got, int& idle_polls) {
 }
 
 diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
-  // One MPI_Allreduce carries the report, the number of buffers sent to each
+  // One reduction (MPI_Allreduce, or node_reduction: the same element and
+  // guarantees) carries the report, the number of buffers sent to each
   // rank (up to counted_ranks_limit ranks), and the count of buffers still in
   // flight (sent minus received, over all ranks). Every rank posted its sends
   // before entering the reduction and none can leave it before all have
@@ -165,8 +172,11 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
     // With per-rank counts, receiving waits until after the reduction.
     if (!agreement_.counted()) receive_arrived();
     agreement_.pack(local, destinations_, sends_.size() - received_.size(), agreement_mine_);
-    check(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
-          "MPI_Allreduce");
+    if (node_)
+      node_->all_reduce(agreement_mine_.data(), agreement_all_.data());
+    else
+      check(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
+            "MPI_Allreduce");
     ++coordination_messages_;  // one collective
     if (agreement_.counted()) {
       const std::uint64_t expected = agreement_.buffers_for(rank_, agreement_all_);

@@ -2,11 +2,13 @@
 
 #include <mpi.h>
 
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "kairos/run/run.hpp"
 #include "transport/launch_environment.hpp"
+#include "transport/node_reduction.hpp"
 #include "transport/packed_agreement.hpp"
 #include "transport/transport.hpp"
 
@@ -18,10 +20,13 @@ namespace kairos {
 /// ways, both of which guarantee that every buffer of the diasca has been
 /// received before the next diasca starts:
 ///
-/// - coordination::collective (the default): one MPI_Allreduce of the packed
-///   report and the buffers sent to each rank, after which each rank waits
-///   for its own; beyond 64 ranks, of the report and a count of buffers still
-///   in flight, repeated while some are. The cost of one reduction.
+/// - coordination::collective: one MPI_Allreduce of the packed report and
+///   the buffers sent to each rank, after which each rank waits for its own;
+///   beyond 64 ranks, of the report and a count of buffers still in flight,
+///   repeated while some are. The cost of one reduction.
+/// - coordination::node (the default): the same element and protocol, reduced
+///   through the memory the ranks of each node share, then by one
+///   MPI_Allreduce between the nodes' leaders (node_reduction).
 /// - coordination::tree: a k-ary tree rooted at rank 0 (rank r's parent is
 ///   (r-1)/k). Sends are synchronous, and a rank reports up only when its own
 ///   have been matched and its children have reported (the NBX idea with the
@@ -82,6 +87,8 @@ class mpi_transport final : public transport {
   MPI_Datatype agreement_type_ = MPI_DATATYPE_NULL;  ///< one element
   MPI_Op agreement_op_ = MPI_OP_NULL;                ///< packed_agreement::combine
   MPI_Op lowest_op_ = MPI_OP_NULL;                   ///< unsigned minimum, for the exact values
+  /// With coordination::node, what reduces the element instead of MPI_Allreduce.
+  std::unique_ptr<node_reduction> node_;
 };
 
 }  // namespace kairos

@@ -10,8 +10,10 @@
 namespace kairos {
 
 /// How the ranks of an MPI run agree at the end of each diasca (results never
-/// depend on it): one MPI_Iallreduce, or a tree of time managers.
-enum class coordination { collective, tree };
+/// depend on it): through the memory the ranks of a node share, with one
+/// MPI_Allreduce between nodes (node); one MPI_Allreduce of all ranks
+/// (collective); or a tree of time managers exchanging messages (tree).
+enum class coordination { node, collective, tree };
 
 /// Checkpoint settings given on the command line; each one set overrides the
 /// scenario's [checkpoint] table (or, on restart, the interrupted run's).
@@ -37,7 +39,7 @@ struct run_options {
   /// Seconds between progress lines on rank 0's stderr; 0: none. A
   /// supervisor reads them as the run's heartbeat.
   double progress_seconds = 0;
-  coordination agreement = coordination::collective;  ///< how ranks agree on each diasca (MPI runs)
+  coordination agreement = coordination::node;  ///< how ranks agree on each diasca (MPI runs)
   int tm_fanout = 4;                             ///< children per time manager, with coordination::tree
   bool write_results = true;                     ///< results.h5 + summary.json
   checkpoint_flags checkpoint;
@@ -54,7 +56,7 @@ struct restart_options {
   std::optional<std::string> from_checkpoint;    ///< restart from this checkpoint (name), not the newest usable
   bool force = false;                            ///< may replace results already in the interrupted run's output
   double progress_seconds = 0;                   ///< as in run_options
-  coordination agreement = coordination::collective;
+  coordination agreement = coordination::node;
   int tm_fanout = 4;
   checkpoint_flags checkpoint;
   std::optional<std::filesystem::path> final_state;  ///< as in run_options
