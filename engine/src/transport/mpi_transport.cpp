@@ -55,8 +55,10 @@ void lowest_words(void* in, void* inout, int* count, MPI_Datatype*) {
 /// KAIROS_COUNTED_RANKS=N moves the counted-ranks limit,
 /// KAIROS_AGREEMENT_TICK_RANGE=N the tick field's range, and
 /// KAIROS_AGREEMENT_RANKS_PER_NODE=N cuts nodes into groups of N ranks that
-/// agree as separate nodes: tests take the other paths on few ranks, short
-/// runs and one machine.
+/// agree as separate nodes, and KAIROS_MAILBOX_BYTES=N sets the size of a
+/// mailbox between ranks of a node (below 64: none, every buffer goes by
+/// MPI): tests take the other paths on few ranks, short runs and one
+/// machine.
 long environment_number(const char* name, long otherwise) {
   const char* text = std::getenv(name);
   return text ? std::strtol(text, nullptr, 10) : otherwise;
@@ -81,10 +83,13 @@ mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
   check(MPI_Op_create(&combine_packed_agreements, 1, &agreement_op_), "MPI_Op_create");
   check(MPI_Op_create(&lowest_words, 1, &lowest_op_), "MPI_Op_create");
   MPI_Comm_rank(comm_, &rank_);
-  if (mode_ == coordination::node)
+  if (mode_ == coordination::node) {
     node_ = std::make_unique<node_reduction>(comm_, length, &packed_agreement::combine, agreement_type_,
                                              agreement_op_,
                                              static_cast<int>(environment_number("KAIROS_AGREEMENT_RANKS_PER_NODE", 0)));
+    mailboxes_ = std::make_unique<node_mailboxes>(
+        comm_, node_->node(), static_cast<std::size_t>(std::max(0L, environment_number("KAIROS_MAILBOX_BYTES", 0))));
+  }
   for (int k = 1; k <= fanout_; ++k) {
     const long child = static_cast<long>(rank_) * fanout_ + k;
     if (child < size_) children_.push_back(static_cast<int>(child));
@@ -125,6 +130,12 @@ void mpi_transport::post_exchange(std::vector<std::vector<std::byte>>& outgoing)
   destinations_.clear();
   for (int r = 0; r < size_; ++r) {
     if (r == rank_ || outgoing[r].empty()) continue;
+    // Into shared memory for a rank of this node, where it fits: the
+    // agreement then proves it there (its count stays out of the agreement).
+    if (mailboxes_ && mailboxes_->post(r, outgoing[r], round_ + 1)) {
+      exchange_bytes_sent_ += outgoing[r].size();
+      continue;
+    }
     if (outgoing[r].size() > static_cast<std::size_t>(INT_MAX))
       throw runtime_error(fmt::format("rank {}: more than 2 GiB of messages for rank {} in one diasca", rank_, r));
     exchange_bytes_sent_ += outgoing[r].size();
@@ -259,6 +270,7 @@ transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std:
   const diasca_decision decision = mode_ == coordination::tree ? agree_by_tree(local) : agree_collectively(local);
   // The decision proves every send to us was matched; take any still queued.
   if (mode_ == coordination::tree) receive_arrived();
+  if (mailboxes_) mailboxes_->take(round_ + 1, received_);
 
   for (auto& out : outgoing) out.clear();
   ++round_;

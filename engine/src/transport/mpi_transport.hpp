@@ -8,6 +8,7 @@
 
 #include "kairos/run/run.hpp"
 #include "transport/launch_environment.hpp"
+#include "transport/node_mailboxes.hpp"
 #include "transport/node_reduction.hpp"
 #include "transport/packed_agreement.hpp"
 #include "transport/transport.hpp"
@@ -26,7 +27,9 @@ namespace kairos {
 ///   repeated while some are. The cost of one reduction.
 /// - coordination::node (the default): the same element and protocol, reduced
 ///   through the memory the ranks of each node share, then by one
-///   MPI_Allreduce between the nodes' leaders (node_reduction).
+///   MPI_Allreduce between the nodes' leaders (node_reduction); and buffers
+///   for ranks of the same node left in mailboxes in that memory
+///   (node_mailboxes) instead of sent by MPI, unless too large for one.
 /// - coordination::tree: a k-ary tree rooted at rank 0 (rank r's parent is
 ///   (r-1)/k). Sends are synchronous, and a rank reports up only when its own
 ///   have been matched and its children have reported (the NBX idea with the
@@ -89,6 +92,8 @@ class mpi_transport final : public transport {
   MPI_Op lowest_op_ = MPI_OP_NULL;                   ///< unsigned minimum, for the exact values
   /// With coordination::node, what reduces the element instead of MPI_Allreduce.
   std::unique_ptr<node_reduction> node_;
+  /// With coordination::node, where buffers for ranks of this node go.
+  std::unique_ptr<node_mailboxes> mailboxes_;
 };
 
 }  // namespace kairos

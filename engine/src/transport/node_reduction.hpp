@@ -47,6 +47,8 @@ class node_reduction {
   /// not overlap).
   void all_reduce(const std::uint64_t* mine, std::uint64_t* all);
 
+  /// The ranks this one shares memory with (as cut by `ranks_per_node`).
+  MPI_Comm node() const noexcept { return node_; }
   /// This rank's place among the ranks of its node (0: the node's leader).
   int node_rank() const noexcept { return node_rank_; }
   /// True when the ranks span several nodes (or groups standing for nodes).
