@@ -270,6 +270,8 @@ transport::diasca_outcome mpi_transport::end_diasca(std::vector<std::vector<std:
   const diasca_decision decision = mode_ == coordination::tree ? agree_by_tree(local) : agree_collectively(local);
   // The decision proves every send to us was matched; take any still queued.
   if (mode_ == coordination::tree) receive_arrived();
+  // Buffers left in this node's shared memory were there before their
+  // senders entered the agreement: all are readable now.
   if (mailboxes_) mailboxes_->take(round_ + 1, received_);
 
   for (auto& out : outgoing) out.clear();

@@ -17,8 +17,8 @@ namespace kairos {
 
 /// The transport over MPI. At a diasca's end each rank sends its buffers
 /// point to point (nothing for empty ones, so no rank hears from ranks it
-/// does not talk to), and the ranks agree on what comes next in one of two
-/// ways, both of which guarantee that every buffer of the diasca has been
+/// does not talk to), and the ranks agree on what comes next in one of three
+/// ways, all of which guarantee that every buffer of the diasca has been
 /// received before the next diasca starts:
 ///
 /// - coordination::collective: one MPI_Allreduce of the packed report and
