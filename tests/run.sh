@@ -8,7 +8,8 @@
 #   build): its unit, thread and determinism tests, its refusals to be one of
 #   several processes, and the main build's digests, values and checkpoints;
 # - build-mpich/: MPICH instead of Open MPI, and no TBB, with the 2-rank
-#   tests, node leaders agreeing by MPI on 3 ranks, the agreement's exact
+#   tests, the node's shared-memory agreement and mailboxes against MPI on 3
+#   ranks (alone, and node leaders agreeing by MPI), the agreement's exact
 #   reduction on 3 ranks, and kairos-launch's
 #   recovery under MPICH's Hydra. MPICH (ch4:ucx)
 #   busy-polls, so ranks beyond the cores take minutes where Open MPI takes a
@@ -43,11 +44,11 @@ if [ $# -eq 0 ] && [ "${KAIROS_SANITIZE:-0}" != 1 ]; then
   done
 
   mpich=$root/build-mpich
-  KAIROS_TARGETS="kairos kairos_phold kairos_soda kairos_life kairos_testkit" \
+  KAIROS_TARGETS="kairos kairos_phold kairos_soda kairos_life kairos_testkit kairos_node_exchange_test" \
     "$root/launch/build.sh" "$mpich" -DKAIROS_BUILD_TESTS=ON -DKAIROS_BUILD_BENCH=OFF -DMPI_C_COMPILER=mpicc.mpich \
     -DKAIROS_WITH_TBB=OFF
   (cd "$mpich" && ctest --output-on-failure \
-    -R '^(mpi\.(digest\.(soda|phold|life)\.np2|digest\.life\.np3\.nodes3|digest\.sampler\.np3\.exact_ticks|start_rules)|launch\.(reports|supervised\.(one_loss|model_error|model_hang)))$')
+    -R '^(mpi\.(digest\.(soda|phold|life)\.np2|digest\.life\.np3\.nodes3|node_exchange\.np3|digest\.sampler\.np3\.exact_ticks|start_rules)|launch\.(reports|supervised\.(one_loss|model_error|model_hang)))$')
 
   if [ "${KAIROS_CROSS:-1}" != 0 ]; then bash "$root/tests/cross/s390x.sh" "$build"; fi
 fi
