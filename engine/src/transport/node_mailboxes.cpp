@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
 
 #include <fmt/format.h>
 
 #include "kairos/core/error.hpp"
+#include "transport/collective_teardown.hpp"
 
 namespace kairos {
 
@@ -75,12 +75,7 @@ node_mailboxes::node_mailboxes(MPI_Comm world, MPI_Comm node, std::size_t capaci
 }
 
 node_mailboxes::~node_mailboxes() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  // Collective: not while this rank alone unwinds from a failure (see
-  // node_reduction).
-  if (finalized || std::uncaught_exceptions() > 0) return;
-  MPI_Win_free(&window_);
+  if (may_free_collectively()) MPI_Win_free(&window_);
 }
 
 std::byte* node_mailboxes::mailbox(int from, int to, std::uint64_t round) const noexcept {

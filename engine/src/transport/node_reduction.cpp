@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
 
 #include <fmt/format.h>
 
 #include "exec/cpu_relax.hpp"
 #include "kairos/core/error.hpp"
+#include "transport/collective_teardown.hpp"
 
 namespace kairos {
 
@@ -72,12 +72,7 @@ node_reduction::node_reduction(MPI_Comm comm, std::size_t words, combine_fn comb
 }
 
 node_reduction::~node_reduction() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  // Freeing the window is collective: a rank unwinding from a failure of
-  // its own must not wait there for ranks that wait for it elsewhere (the job
-  // is about to be aborted anyway).
-  if (finalized || std::uncaught_exceptions() > 0) return;
+  if (!may_free_collectively()) return;
   MPI_Win_free(&window_);
   if (leaders_ != MPI_COMM_NULL) MPI_Comm_free(&leaders_);
   MPI_Comm_free(&node_);
