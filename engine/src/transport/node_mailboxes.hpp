@@ -41,8 +41,6 @@ class node_mailboxes {
   /// buffer posted to this rank in that round.
   void take(std::uint64_t round, std::vector<std::pair<int, std::vector<std::byte>>>& into) const;
 
-  std::size_t capacity() const noexcept { return capacity_; }
-
  private:
   struct header {
     std::uint64_t round;

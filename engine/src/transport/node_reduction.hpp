@@ -51,8 +51,6 @@ class node_reduction {
   MPI_Comm node() const noexcept { return node_; }
   /// This rank's place among the ranks of its node (0: the node's leader).
   int node_rank() const noexcept { return node_rank_; }
-  /// True when the ranks span several nodes (or groups standing for nodes).
-  bool across_nodes() const noexcept { return several_nodes_; }
 
  private:
   /// The slot of `rank` (node_size_ for the nodes' result) for `round`.
