@@ -78,8 +78,7 @@ int main(int argc, char** argv) {
   {
     kairos::node_reduction reduction(MPI_COMM_WORLD, layout.words(), &kairos::packed_agreement::combine, type, op);
     node = median_microseconds(iterations, [&] { reduction.all_reduce(words.data(), words_out.data()); });
-    int leader = reduction.node_rank() == 0 ? 1 : 0;
-    MPI_Allreduce(&leader, &nodes, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    nodes = reduction.nodes();
   }
   MPI_Op_free(&op);
   MPI_Type_free(&type);

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "kairos/core/hash.hpp"
 #include "transport/node_mailboxes.hpp"
 #include "transport/node_reduction.hpp"
 
@@ -28,14 +29,6 @@ namespace {
 constexpr std::size_t words = 3;
 constexpr std::size_t capacity = 256;  // bytes per mailbox: some buffers will not fit
 
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  return x ^ (x >> 33);
-}
-
 void add_words(const std::uint64_t* from, std::uint64_t* into, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) into[i] += from[i];
 }
@@ -43,18 +36,18 @@ void add_words(const std::uint64_t* from, std::uint64_t* into, std::size_t lengt
 /// What `sender` posts to `receiver` in `round`: nothing, or this many bytes
 /// (some beyond a mailbox).
 std::size_t buffer_size(int sender, int receiver, std::uint64_t round) {
-  const std::uint64_t h = mix(round * 1315423911u + static_cast<std::uint64_t>(sender) * 2654435761u +
+  const std::uint64_t h = kairos::mix64(round * 1315423911u + static_cast<std::uint64_t>(sender) * 2654435761u +
                               static_cast<std::uint64_t>(receiver));
   if (h % 3 == 0) return 0;
   return 1 + (h >> 8) % (2 * capacity);
 }
 
 std::byte pattern(int sender, std::uint64_t round, std::size_t i) {
-  return static_cast<std::byte>(mix(round ^ (static_cast<std::uint64_t>(sender) << 40) ^ i) & 0xff);
+  return static_cast<std::byte>(kairos::mix64(round ^ (static_cast<std::uint64_t>(sender) << 40) ^ i) & 0xff);
 }
 
 void stall_sometimes(int rank, std::uint64_t round) {
-  const std::uint64_t h = mix(round * 31 + static_cast<std::uint64_t>(rank));
+  const std::uint64_t h = kairos::mix64(round * 31 + static_cast<std::uint64_t>(rank));
   if (h % 7 == 0) {
     const double until = MPI_Wtime() + static_cast<double>(h >> 52) * 1e-9;  // up to 4 µs
     while (MPI_Wtime() < until) {
@@ -115,7 +108,7 @@ int main(int argc, char** argv) {
       }
       stall_sometimes(rank, round);
       const std::size_t at = (round % batch) * words;
-      for (std::size_t i = 0; i < words; ++i) mine[at + i] = mix(round * 7 + static_cast<std::uint64_t>(rank) * 13 + i);
+      for (std::size_t i = 0; i < words; ++i) mine[at + i] = kairos::mix64(round * 7 + static_cast<std::uint64_t>(rank) * 13 + i);
       reduction.all_reduce(&mine[at], &got[at]);
       taken.clear();
       mailboxes.take(round, taken);

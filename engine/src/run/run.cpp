@@ -290,17 +290,23 @@ run_report run_to_end(simulation& sim, const scenario& s, transport& net, checkp
 }  // namespace
 
 namespace {
+std::string describe_agreement(coordination agreement, int fanout) {
+  switch (agreement) {
+    case coordination::node:
+      return "agreement and exchange through each node's shared memory, one MPI_Allreduce between nodes, per step";
+    case coordination::collective:
+      return "agreement through one MPI_Allreduce per step";
+    case coordination::tree:
+      return fmt::format("agreement through a tree of time managers, {} children each", fanout);
+  }
+  return {};
+}
+
 /// Only now is the rank known: other ranks fall silent unless asked.
 void start_logging(const transport& net, coordination agreement, int fanout) {
   logging::set_rank(net.rank());
   logging::transport().debug("{} rank(s), {}", net.size(),
-                             net.size() == 1 ? "no MPI exchange"
-                             : agreement == coordination::tree
-                                 ? fmt::format("agreement through a tree of time managers, {} children each", fanout)
-                             : agreement == coordination::node
-                                 ? std::string("agreement through each node's shared memory, and one MPI_Allreduce "
-                                               "between nodes, per step")
-                                 : std::string("agreement through one MPI_Allreduce per step"));
+                             net.size() == 1 ? "no MPI exchange" : describe_agreement(agreement, fanout));
 }
 }  // namespace
 

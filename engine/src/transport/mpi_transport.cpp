@@ -11,6 +11,9 @@
 #include <fmt/format.h>
 
 #include "kairos/core/error.hpp"
+#include "transport/mpi_check.hpp"
+#include "transport/node_mailboxes.hpp"
+#include "transport/node_reduction.hpp"
 #include "transport/packed_agreement_op.hpp"
 
 namespace kairos {
@@ -23,10 +26,6 @@ namespace {
 constexpr int tag_exchange = 100;
 constexpr int tag_report = 102;
 constexpr int tag_decision = 103;
-
-void check(int rc, const char* what) {
-  if (rc != MPI_SUCCESS) throw runtime_error(fmt::format("MPI failure in {}", what));
-}
 
 int world_size(MPI_Comm comm) {
   int size = 1;
@@ -78,17 +77,23 @@ mpi_transport::mpi_transport(MPI_Comm comm, coordination mode, int fanout)
   const std::size_t length = agreement_.words();
   agreement_mine_.resize(length);
   agreement_all_.resize(length);
-  check(MPI_Type_contiguous(static_cast<int>(length), MPI_UINT64_T, &agreement_type_), "MPI_Type_contiguous");
-  check(MPI_Type_commit(&agreement_type_), "MPI_Type_commit");
-  check(MPI_Op_create(&combine_packed_agreements, 1, &agreement_op_), "MPI_Op_create");
-  check(MPI_Op_create(&lowest_words, 1, &lowest_op_), "MPI_Op_create");
+  check_mpi(MPI_Type_contiguous(static_cast<int>(length), MPI_UINT64_T, &agreement_type_), "MPI_Type_contiguous");
+  check_mpi(MPI_Type_commit(&agreement_type_), "MPI_Type_commit");
+  check_mpi(MPI_Op_create(&combine_packed_agreements, 1, &agreement_op_), "MPI_Op_create");
+  check_mpi(MPI_Op_create(&lowest_words, 1, &lowest_op_), "MPI_Op_create");
   MPI_Comm_rank(comm_, &rank_);
   if (mode_ == coordination::node) {
-    node_ = std::make_unique<node_reduction>(comm_, length, &packed_agreement::combine, agreement_type_,
-                                             agreement_op_,
-                                             static_cast<int>(environment_number("KAIROS_AGREEMENT_RANKS_PER_NODE", 0)));
-    mailboxes_ = std::make_unique<node_mailboxes>(
-        comm_, node_->node(), static_cast<std::size_t>(std::max(0L, environment_number("KAIROS_MAILBOX_BYTES", 0))));
+    try {
+      node_ = std::make_unique<node_reduction>(
+          comm_, length, &packed_agreement::combine, agreement_type_, agreement_op_,
+          static_cast<int>(environment_number("KAIROS_AGREEMENT_RANKS_PER_NODE", 0)));
+      mailboxes_ = std::make_unique<node_mailboxes>(
+          comm_, node_->node(), static_cast<std::size_t>(std::max(0L, environment_number("KAIROS_MAILBOX_BYTES", 0))));
+    } catch (const runtime_error& e) {
+      throw runtime_error(fmt::format("{}, setting up the agreement and exchange through each node's shared memory "
+                                      "(--coordination collective does without them)",
+                                      e.what()));
+    }
   }
   for (int k = 1; k <= fanout_; ++k) {
     const long child = static_cast<long>(rank_) * fanout_ + k;
@@ -113,12 +118,12 @@ bool mpi_transport::receive_arrived() {
   for (;;) {
     int arrived = 0;
     MPI_Status status;
-    check(MPI_Iprobe(MPI_ANY_SOURCE, tag, comm_, &arrived, &status), "MPI_Iprobe");
+    check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, tag, comm_, &arrived, &status), "MPI_Iprobe");
     if (!arrived) return got;
     int count = 0;
     MPI_Get_count(&status, MPI_BYTE, &count);
     std::vector<std::byte> buffer(static_cast<std::size_t>(count));
-    check(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
+    check_mpi(MPI_Recv(buffer.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
     received_.emplace_back(status.MPI_SOURCE, std::move(buffer));
     got = true;
   }
@@ -130,15 +135,12 @@ void mpi_transport::post_exchange(std::vector<std::vector<std::byte>>& outgoing)
   destinations_.clear();
   for (int r = 0; r < size_; ++r) {
     if (r == rank_ || outgoing[r].empty()) continue;
+    exchange_bytes_sent_ += outgoing[r].size();
     // Into shared memory for a rank of this node, where it fits: the
     // agreement then proves it there (its count stays out of the agreement).
-    if (mailboxes_ && mailboxes_->post(r, outgoing[r], round_ + 1)) {
-      exchange_bytes_sent_ += outgoing[r].size();
-      continue;
-    }
+    if (mailboxes_ && mailboxes_->post(r, outgoing[r], round_ + 1)) continue;
     if (outgoing[r].size() > static_cast<std::size_t>(INT_MAX))
       throw runtime_error(fmt::format("rank {}: more than 2 GiB of messages for rank {} in one diasca", rank_, r));
-    exchange_bytes_sent_ += outgoing[r].size();
     destinations_.push_back(r);
     sends_.emplace_back();
     const int bytes = static_cast<int>(outgoing[r].size());
@@ -146,16 +148,16 @@ void mpi_transport::post_exchange(std::vector<std::vector<std::byte>>& outgoing)
     // proof); the collective counts buffers instead, so a send may complete
     // as soon as MPI has copied it.
     if (mode_ == coordination::tree)
-      check(MPI_Issend(outgoing[r].data(), bytes, MPI_BYTE, r, tag, comm_, &sends_.back()), "MPI_Issend");
+      check_mpi(MPI_Issend(outgoing[r].data(), bytes, MPI_BYTE, r, tag, comm_, &sends_.back()), "MPI_Issend");
     else
-      check(MPI_Isend(outgoing[r].data(), bytes, MPI_BYTE, r, tag, comm_, &sends_.back()), "MPI_Isend");
+      check_mpi(MPI_Isend(outgoing[r].data(), bytes, MPI_BYTE, r, tag, comm_, &sends_.back()), "MPI_Isend");
   }
   received_.clear();
 }
 
 bool mpi_transport::sends_matched() {
   int done = 0;
-  check(MPI_Testall(static_cast<int>(sends_.size()), sends_.data(), &done, MPI_STATUSES_IGNORE), "MPI_Testall");
+  check_mpi(MPI_Testall(static_cast<int>(sends_.size()), sends_.data(), &done, MPI_STATUSES_IGNORE), "MPI_Testall");
   return done != 0;
 }
 
@@ -186,7 +188,7 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
     if (node_)
       node_->all_reduce(agreement_mine_.data(), agreement_all_.data());
     else
-      check(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
+      check_mpi(MPI_Allreduce(agreement_mine_.data(), agreement_all_.data(), 1, agreement_type_, agreement_op_, comm_),
             "MPI_Allreduce");
     ++coordination_messages_;  // one collective
     if (agreement_.counted()) {
@@ -204,12 +206,12 @@ diasca_decision mpi_transport::agree_collectively(const diasca_report& local) {
     // for a second reduction.
     const std::array<std::uint64_t, 2> mine = packed_agreement::exact_values(local);
     std::array<std::uint64_t, 2> lowest{};
-    check(MPI_Allreduce(mine.data(), lowest.data(), 2, MPI_UINT64_T, lowest_op_, comm_), "MPI_Allreduce");
+    check_mpi(MPI_Allreduce(mine.data(), lowest.data(), 2, MPI_UINT64_T, lowest_op_, comm_), "MPI_Allreduce");
     ++coordination_messages_;
     packed_agreement::apply_exact_values(combined, lowest);
   }
   // Every buffer has been received, so every send can complete.
-  check(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+  check_mpi(MPI_Waitall(static_cast<int>(sends_.size()), sends_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
   return decide(combined);
 }
 
@@ -219,7 +221,7 @@ diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {
   // The tree doubles as the exchange's termination barrier: a rank reports
   // up only when its own sends have been matched.
   for (std::size_t i = 0; i < children_.size(); ++i)
-    check(MPI_Irecv(&child_reports_[i], sizeof(diasca_report), MPI_BYTE, children_[i], tag_report, comm_,
+    check_mpi(MPI_Irecv(&child_reports_[i], sizeof(diasca_report), MPI_BYTE, children_[i], tag_report, comm_,
                     &report_requests_[i]),
           "MPI_Irecv");
 
@@ -231,7 +233,7 @@ diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {
     const bool got = receive_arrived();
     if (!reported) {
       int reports_done = 0;
-      check(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
+      check_mpi(MPI_Testall(static_cast<int>(report_requests_.size()), report_requests_.data(), &reports_done,
                         MPI_STATUSES_IGNORE),
             "MPI_Testall");
       if (reports_done && sends_matched()) {
@@ -245,20 +247,20 @@ diasca_decision mpi_transport::agree_by_tree(const diasca_report& local) {
           break;
         }
         const int parent = (rank_ - 1) / fanout_;
-        check(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
-        check(MPI_Irecv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, &decision_request),
+        check_mpi(MPI_Send(&combined, sizeof combined, MPI_BYTE, parent, tag_report, comm_), "MPI_Send");
+        check_mpi(MPI_Irecv(&decision, sizeof decision, MPI_BYTE, parent, tag_decision, comm_, &decision_request),
               "MPI_Irecv");
         coordination_messages_ += 2;
       }
     } else {
       int done = 0;
-      check(MPI_Test(&decision_request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+      check_mpi(MPI_Test(&decision_request, &done, MPI_STATUS_IGNORE), "MPI_Test");
       if (done) break;
     }
     pause_after(got, idle_polls);
   }
   for (int child : children_) {
-    check(MPI_Send(&decision, sizeof decision, MPI_BYTE, child, tag_decision, comm_), "MPI_Send");
+    check_mpi(MPI_Send(&decision, sizeof decision, MPI_BYTE, child, tag_decision, comm_), "MPI_Send");
     ++coordination_messages_;
   }
   return decision;
@@ -313,10 +315,10 @@ struct byte_layout {
 std::vector<std::vector<std::byte>> mpi_transport::gather(const std::vector<std::byte>& mine) {
   const auto my_size = static_cast<std::uint64_t>(mine.size());
   std::vector<std::uint64_t> sizes(rank_ == 0 ? size_ : 0);
-  check(MPI_Gather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, comm_), "MPI_Gather");
+  check_mpi(MPI_Gather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, comm_), "MPI_Gather");
   const byte_layout layout(sizes, "results to gather");  // empty off rank 0
   std::vector<std::byte> all(layout.total);
-  check(MPI_Gatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), layout.counts.data(),
+  check_mpi(MPI_Gatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), layout.counts.data(),
                     layout.displacements.data(), MPI_BYTE, 0, comm_),
         "MPI_Gatherv");
   return layout.split(all);
@@ -325,10 +327,10 @@ std::vector<std::vector<std::byte>> mpi_transport::gather(const std::vector<std:
 std::vector<std::vector<std::byte>> mpi_transport::all_gather(const std::vector<std::byte>& mine) {
   const auto my_size = static_cast<std::uint64_t>(mine.size());
   std::vector<std::uint64_t> sizes(static_cast<std::size_t>(size_));
-  check(MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, comm_), "MPI_Allgather");
+  check_mpi(MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, comm_), "MPI_Allgather");
   const byte_layout layout(sizes, "data to share between ranks");
   std::vector<std::byte> all(layout.total);
-  check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), layout.counts.data(),
+  check_mpi(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), layout.counts.data(),
                        layout.displacements.data(), MPI_BYTE, comm_),
         "MPI_Allgatherv");
   return layout.split(all);
@@ -336,7 +338,7 @@ std::vector<std::vector<std::byte>> mpi_transport::all_gather(const std::vector<
 
 std::vector<std::uint64_t> mpi_transport::exclusive_prefix_sum(const std::vector<std::uint64_t>& mine) {
   std::vector<std::uint64_t> out(mine.size(), 0);
-  check(MPI_Exscan(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T, MPI_SUM, comm_),
+  check_mpi(MPI_Exscan(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T, MPI_SUM, comm_),
         "MPI_Exscan");
   if (rank_ == 0) std::fill(out.begin(), out.end(), 0);  // MPI leaves rank 0's result undefined
   return out;
@@ -344,27 +346,27 @@ std::vector<std::uint64_t> mpi_transport::exclusive_prefix_sum(const std::vector
 
 std::vector<std::uint64_t> mpi_transport::sum(const std::vector<std::uint64_t>& mine) {
   std::vector<std::uint64_t> out(mine.size());
-  check(MPI_Allreduce(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T, MPI_SUM, comm_),
+  check_mpi(MPI_Allreduce(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T, MPI_SUM, comm_),
         "MPI_Allreduce");
   return out;
 }
 
 std::uint64_t mpi_transport::max(std::uint64_t mine) {
   std::uint64_t highest = 0;
-  check(MPI_Allreduce(&mine, &highest, 1, MPI_UINT64_T, MPI_MAX, comm_), "MPI_Allreduce");
+  check_mpi(MPI_Allreduce(&mine, &highest, 1, MPI_UINT64_T, MPI_MAX, comm_), "MPI_Allreduce");
   return highest;
 }
 
 int mpi_transport::lowest_failing_rank(bool failed) {
   const int mine = failed ? rank_ : INT_MAX;
   int lowest = INT_MAX;
-  check(MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, comm_), "MPI_Allreduce");
+  check_mpi(MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, comm_), "MPI_Allreduce");
   return lowest == INT_MAX ? -1 : lowest;
 }
 
 bool mpi_transport::all_equal(std::uint64_t value) {
   std::uint64_t low = 0;
-  check(MPI_Allreduce(&value, &low, 1, MPI_UINT64_T, MPI_MIN, comm_), "MPI_Allreduce");
+  check_mpi(MPI_Allreduce(&value, &low, 1, MPI_UINT64_T, MPI_MIN, comm_), "MPI_Allreduce");
   return low == max(value);
 }
 
@@ -377,7 +379,7 @@ constexpr int tag_bulk = 40;
 std::vector<std::vector<std::byte>> mpi_transport::all_to_all(const std::vector<std::vector<std::byte>>& outgoing) {
   std::vector<std::uint64_t> send_sizes(static_cast<std::size_t>(size_)), receive_sizes(send_sizes.size());
   for (std::size_t r = 0; r < send_sizes.size(); ++r) send_sizes[r] = outgoing[r].size();
-  check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T, comm_),
+  check_mpi(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T, comm_),
         "MPI_Alltoall");
   std::vector<std::vector<std::byte>> received(receive_sizes.size());
   std::vector<MPI_Request> requests;
@@ -386,7 +388,7 @@ std::vector<std::vector<std::byte>> mpi_transport::all_to_all(const std::vector<
     for (std::size_t at = 0; at < receive_sizes[r]; at += bulk_piece) {
       requests.emplace_back();
       const int n = static_cast<int>(std::min(bulk_piece, receive_sizes[r] - at));
-      check(MPI_Irecv(received[r].data() + at, n, MPI_BYTE, static_cast<int>(r), tag_bulk, comm_, &requests.back()),
+      check_mpi(MPI_Irecv(received[r].data() + at, n, MPI_BYTE, static_cast<int>(r), tag_bulk, comm_, &requests.back()),
             "MPI_Irecv");
     }
   }
@@ -394,20 +396,20 @@ std::vector<std::vector<std::byte>> mpi_transport::all_to_all(const std::vector<
     for (std::size_t at = 0; at < outgoing[r].size(); at += bulk_piece) {
       requests.emplace_back();
       const int n = static_cast<int>(std::min(bulk_piece, outgoing[r].size() - at));
-      check(MPI_Isend(outgoing[r].data() + at, n, MPI_BYTE, static_cast<int>(r), tag_bulk, comm_, &requests.back()),
+      check_mpi(MPI_Isend(outgoing[r].data() + at, n, MPI_BYTE, static_cast<int>(r), tag_bulk, comm_, &requests.back()),
             "MPI_Isend");
     }
   // Pieces between one pair of ranks keep their order (MPI's non-overtaking rule).
-  check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+  check_mpi(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
   return received;
 }
 
 std::vector<std::byte> mpi_transport::broadcast(const std::vector<std::byte>& from_root) {
   std::uint64_t size = from_root.size();
-  check(MPI_Bcast(&size, 1, MPI_UINT64_T, 0, comm_), "MPI_Bcast");
+  check_mpi(MPI_Bcast(&size, 1, MPI_UINT64_T, 0, comm_), "MPI_Bcast");
   std::vector<std::byte> out = rank_ == 0 ? from_root : std::vector<std::byte>(size);
   for (std::size_t at = 0; at < size; at += bulk_piece)
-    check(MPI_Bcast(out.data() + at, static_cast<int>(std::min(bulk_piece, size - at)), MPI_BYTE, 0, comm_),
+    check_mpi(MPI_Bcast(out.data() + at, static_cast<int>(std::min(bulk_piece, size - at)), MPI_BYTE, 0, comm_),
           "MPI_Bcast");
   return out;
 }

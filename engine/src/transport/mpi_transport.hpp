@@ -8,12 +8,13 @@
 
 #include "kairos/run/run.hpp"
 #include "transport/launch_environment.hpp"
-#include "transport/node_mailboxes.hpp"
-#include "transport/node_reduction.hpp"
 #include "transport/packed_agreement.hpp"
 #include "transport/transport.hpp"
 
 namespace kairos {
+
+class node_mailboxes;
+class node_reduction;
 
 /// The transport over MPI. At a diasca's end each rank sends its buffers
 /// point to point (nothing for empty ones, so no rank hears from ranks it

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include <fmt/format.h>
-
-#include "kairos/core/error.hpp"
+#include "transport/mpi_check.hpp"
 #include "transport/collective_teardown.hpp"
 
 namespace kairos {
@@ -13,10 +11,6 @@ namespace kairos {
 namespace {
 
 constexpr std::size_t cache_line = 64;
-
-void check(int rc, const char* what) {
-  if (rc != MPI_SUCCESS) throw runtime_error(fmt::format("MPI failure in {} (exchange through shared memory)", what));
-}
 
 /// Mailboxes for a node of `ranks`: a buffer of a small diasca fits with
 /// room to spare, and all of them together stay within 16 MiB a node (the
@@ -45,7 +39,7 @@ node_mailboxes::node_mailboxes(MPI_Comm world, MPI_Comm node, std::size_t capaci
   std::vector<int> node_ranks(static_cast<std::size_t>(node_size_));
   for (int r = 0; r < node_size_; ++r) node_ranks[static_cast<std::size_t>(r)] = r;
   world_rank_of_.resize(node_ranks.size());
-  check(MPI_Group_translate_ranks(node_group, node_size_, node_ranks.data(), world_group, world_rank_of_.data()),
+  check_mpi(MPI_Group_translate_ranks(node_group, node_size_, node_ranks.data(), world_group, world_rank_of_.data()),
         "MPI_Group_translate_ranks");
   MPI_Group_free(&node_group);
   MPI_Group_free(&world_group);
@@ -56,14 +50,14 @@ node_mailboxes::node_mailboxes(MPI_Comm world, MPI_Comm node, std::size_t capaci
   // land in memory near it), two per receiver.
   const std::size_t segment = 2 * static_cast<std::size_t>(node_size_) * stride_;
   void* mine = nullptr;
-  check(MPI_Win_allocate_shared(static_cast<MPI_Aint>(segment), 1, MPI_INFO_NULL, node, &mine, &window_),
+  check_mpi(MPI_Win_allocate_shared(static_cast<MPI_Aint>(segment), 1, MPI_INFO_NULL, node, &mine, &window_),
         "MPI_Win_allocate_shared");
   segments_.resize(static_cast<std::size_t>(node_size_));
   for (int r = 0; r < node_size_; ++r) {
     MPI_Aint size = 0;
     int unit = 0;
     void* base = nullptr;
-    check(MPI_Win_shared_query(window_, r, &size, &unit, &base), "MPI_Win_shared_query");
+    check_mpi(MPI_Win_shared_query(window_, r, &size, &unit, &base), "MPI_Win_shared_query");
     segments_[static_cast<std::size_t>(r)] = static_cast<std::byte*>(base);
   }
   // Round 0 is never a real one. Only the headers are touched: the pages of
@@ -71,7 +65,7 @@ node_mailboxes::node_mailboxes(MPI_Comm world, MPI_Comm node, std::size_t capaci
   for (int to = 0; to < node_size_; ++to)
     for (std::uint64_t parity = 0; parity < 2; ++parity)
       std::memset(mailbox(node_rank_, to, parity), 0, sizeof(header));
-  check(MPI_Barrier(node), "MPI_Barrier");
+  check_mpi(MPI_Barrier(node), "MPI_Barrier");
 }
 
 node_mailboxes::~node_mailboxes() {

@@ -49,28 +49,28 @@ class node_reduction {
 
   /// The ranks this one shares memory with (as cut by `ranks_per_node`).
   MPI_Comm node() const noexcept { return node_; }
-  /// This rank's place among the ranks of its node (0: the node's leader).
-  int node_rank() const noexcept { return node_rank_; }
+  /// How many nodes (or groups standing for nodes) the ranks span.
+  int nodes() const noexcept { return nodes_; }
 
  private:
   /// The slot of `rank` (node_size_ for the nodes' result) for `round`.
   std::uint64_t* slot(int rank, std::uint64_t round) const noexcept;
   void publish(std::uint64_t* slot, const std::uint64_t* words) const noexcept;
   void wait_for(const std::uint64_t* slot) const noexcept;
+  bool leader() const noexcept { return node_rank_ == 0; }
 
   std::size_t words_;
   combine_fn combine_;
   MPI_Datatype element_;
   MPI_Op op_;
   MPI_Comm node_ = MPI_COMM_NULL;     ///< the ranks sharing this node's memory
-  MPI_Comm leaders_ = MPI_COMM_NULL;  ///< rank 0 of every node, on those alone, when there are several nodes
+  MPI_Comm leaders_ = MPI_COMM_NULL;  ///< rank 0 of every node, on those alone, when nodes_ > 1
   MPI_Win window_ = MPI_WIN_NULL;
   std::uint64_t* slots_ = nullptr;  ///< 2 parities x (node_size_ + 1) slots
   std::size_t stride_ = 0;          ///< words per slot: a round stamp, the words, padding to a cache line
   int node_rank_ = 0;
   int node_size_ = 1;
-  bool leader_ = true;
-  bool several_nodes_ = false;
+  int nodes_ = 1;
   std::uint64_t round_ = 0;
 };
 
